@@ -1,0 +1,39 @@
+# Two commands on a fresh clone with only Python 3.11+: `make validate` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+INSTALLED_TEST := $(VENV)/.installed-test
+
+.PHONY: validate test lint docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(INSTALLED): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(INSTALLED_TEST): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(INSTALLED)
+
+validate: $(INSTALLED)
+	$(BIN)/nme-data validate
+
+test: $(INSTALLED_TEST)
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+docs: $(INSTALLED)
+	$(BIN)/python scripts/generate_docs.py
+
+bench: $(INSTALLED_TEST)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""The `nme-data` command: a thin click layer over the library.
+
+Only click and the standard library load at start-up; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from nme_data._package import DataPackage, PackageError, UnknownTableError
+
+PATH_ARGUMENT = click.Path(exists=True, path_type=Path)
+
+
+def _version() -> str:
+    try:
+        return DataPackage.open().version
+    except PackageError:
+        return "unknown"
+
+
+def _open(source: Path | None) -> DataPackage:
+    try:
+        return DataPackage.open(source)
+    except PackageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@contextmanager
+def _readable() -> Iterator[None]:
+    """Turn a damaged copy's read errors into a one-line message (exit 1), never a traceback."""
+    try:
+        yield
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError, PackageError) as exc:
+        raise click.ClickException(f"{exc} (run 'nme-data validate' on the package for every error)") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=_version(), prog_name="nme-data", message="%(prog)s %(version)s")
+def main() -> None:
+    """Necrolytic migratory erythema as validated tables: list, show, validate and export them."""
+
+
+@main.command()
+@click.argument("path", required=False, type=PATH_ARGUMENT)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json prints exactly one JSON document on stdout.",
+)
+def validate(path: Path | None, fmt: str) -> None:
+    """Check a package copy against the Frictionless spec and the semantic rules.
+
+    PATH is a directory holding datapackage.json, or that file (default: the bundled package).
+    Exits 0 when valid, 1 when invalid, 2 on a usage error.
+    """
+    from nme_data.validation import validate as run
+
+    report = run(path)
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    sys.exit(0 if report.valid else 1)
+
+
+@main.command()
+@click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
+def tables(source: Path | None) -> None:
+    """List the tables with their row counts and descriptions."""
+    package = _open(source)
+    width = max((len(name) for name in package.tables), default=0)
+    for table in package.tables.values():
+        with _readable():
+            rows = table.count_rows()
+        click.echo(f"{table.name:<{width}}  {rows:>5} rows  {table.description}")
+
+
+@main.command()
+@click.argument("table")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
+def show(table: str, fmt: str, source: Path | None) -> None:
+    """Print TABLE as an aligned table, CSV or JSON records."""
+    package = _open(source)
+    try:
+        package.table(table)
+    except UnknownTableError as exc:
+        raise click.BadParameter(str(exc), param_hint="TABLE") from None
+    from nme_data.loader import read_table
+
+    with _readable():
+        frame = read_table(package.table(table))
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso"))
+    else:
+        import pandas as pd
+
+        with pd.option_context(
+            "display.max_rows", None, "display.max_columns", None, "display.width", 200, "display.max_colwidth", 60
+        ):
+            click.echo(frame.to_string(index=False))

@@ -1,0 +1,83 @@
+"""How a Table Schema field becomes a pandas dtype: shared by the loader, the schemas and the exports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_TRUE = ("true", "True", "TRUE", "1")
+DEFAULT_FALSE = ("false", "False", "FALSE", "0")
+
+#: Table Schema type -> pandas dtype name, for fields without an enum.
+SCALAR_DTYPES: dict[str, str] = {
+    "string": "string",
+    "integer": "Int64",
+    "year": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns, UTC]",
+}
+
+
+def enum_values(field: dict[str, Any]) -> list[Any] | None:
+    """The allowed values of an enum field, or None."""
+    constraints = field.get("constraints") or {}
+    values = constraints.get("enum")
+    return list(values) if values is not None else None
+
+
+def is_ordered(field: dict[str, Any]) -> bool:
+    """Ordinal enums say so with the Table Schema v2 property `categoriesOrdered`."""
+    return bool(field.get("categoriesOrdered", False))
+
+
+def pandas_dtype(field: dict[str, Any]) -> Any:
+    """The dtype the loader gives a field: category for enums, nullable types otherwise."""
+    import pandas as pd
+
+    values = enum_values(field)
+    if values is not None:
+        return pd.CategoricalDtype(values, ordered=is_ordered(field))
+    return pd.api.types.pandas_dtype(SCALAR_DTYPES.get(field.get("type", "string"), "string"))
+
+
+class ConversionError(ValueError):
+    """A cell that cannot be read as its field's type."""
+
+    def __init__(self, table: str, row: int, field: str, value: str, kind: str) -> None:
+        super().__init__(f"{table}: row {row}, field {field!r}: cannot read {value!r} as {kind}")
+        self.table, self.row, self.field, self.value = table, row, field, value
+
+
+def convert_column(values: pd.Series, field: dict[str, Any], table: str) -> pd.Series:
+    """Turn a column of raw text (missing cells already NA) into the field's dtype, or raise."""
+    import pandas as pd
+
+    kind = field.get("type", "string")
+    dtype = pandas_dtype(field)
+    if isinstance(dtype, pd.CategoricalDtype) and kind == "string":
+        converted = values.astype(dtype)
+    elif kind in ("integer", "year"):
+        converted = pd.to_numeric(values, errors="coerce").astype("Float64")
+        fractional = converted.notna() & (converted != converted.round())
+        converted = converted.mask(fractional).astype("Int64")
+    elif kind == "number":
+        converted = pd.to_numeric(values, errors="coerce").astype("Float64")
+    elif kind == "boolean":
+        truthy = field.get("trueValues", DEFAULT_TRUE)
+        falsy = field.get("falseValues", DEFAULT_FALSE)
+        mapping = {**dict.fromkeys(truthy, True), **dict.fromkeys(falsy, False)}
+        converted = values.map(mapping).astype("boolean")
+    elif kind in ("date", "datetime"):
+        fmt = "%Y-%m-%d" if kind == "date" else "ISO8601"
+        converted = pd.to_datetime(values, format=fmt, errors="coerce", utc=kind == "datetime")
+    else:
+        converted = values.astype(dtype)
+    lost = values.notna() & converted.isna()
+    if lost.any():
+        index = lost.idxmax()
+        raise ConversionError(table, int(index), field["name"], str(values[index]), kind)
+    return converted

@@ -1,0 +1,340 @@
+"""pandera schemas derived from datapackage.json, plus the rules a Table Schema cannot express.
+
+Two views of each table come from one builder:
+
+* `schema(name)` checks a typed DataFrame as `nme_data.load` returns it: dtypes, required,
+  unique, enum, pattern, length and range constraints, primary and foreign keys, and the
+  semantic rules;
+* `semantic_schema(name)` checks the raw text of a CSV (every cell a string, missing = "")
+  with the semantic rules only; the validator runs it after frictionless has checked the spec,
+  so it works even on tables whose types are broken.
+
+Check names are `code|field`, so that a failure maps to a stable error code and a field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from nme_data import ontology
+from nme_data._package import DataPackage, Table
+from nme_data.dtypes import enum_values, pandas_dtype
+from nme_data.raw import read_text_frame
+from nme_data.validation.preflight import unsafe_reason
+
+EVIDENCE_SEPARATOR = " [...] "
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+@dataclass
+class Context:
+    """What cross-table rules need: the other tables' ids, the cited texts and the ontology snapshot."""
+
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    source_texts: dict[str, str] = field(default_factory=dict)
+    source_problems: dict[str, tuple[str, str]] = field(default_factory=dict)
+    terms: dict[str, ontology.Term] = field(default_factory=ontology.snapshot)
+
+    @classmethod
+    def from_frames(cls, root: Path, frames: dict[str, pd.DataFrame]) -> Context:
+        context = cls()
+        for name, frame in frames.items():
+            if "id" in frame.columns:
+                context.ids[name] = set(frame["id"].dropna().astype(str))
+        sources = frames.get("sources")
+        if sources is not None and {"id", "path"} <= set(sources.columns):
+            for source_id, path, digest in zip(
+                sources["id"], sources["path"], sources.get("sha256", [""] * len(sources)), strict=True
+            ):
+                context._read_source(root, str(source_id), str(path), str(digest))
+        return context
+
+    def _read_source(self, root: Path, source_id: str, path: str, digest: str) -> None:
+        reason = unsafe_reason(path, root) if path else "has no path"
+        if reason or not (root / path).is_file():
+            self.source_problems[source_id] = ("source-missing", f"snapshot {path!r} {reason or 'does not exist'}")
+            return
+        data = (root / path).read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:
+            self.source_problems[source_id] = (
+                "source-hash-mismatch",
+                f"snapshot {path!r} does not have SHA-256 {digest}",
+            )
+        self.source_texts[source_id] = data.decode("utf-8", errors="replace")
+
+
+def check_name(code: str, field_name: str, detail: str = "") -> str:
+    """Encode the error code, the field and an optional specific message in a pandera check name."""
+    return f"{code}|{field_name}|{detail}" if detail else f"{code}|{field_name}"
+
+
+def _present(series: pd.Series) -> pd.Series:
+    return series.notna() & (series.astype("string") != "")
+
+
+def _per_unique(series: pd.Series, predicate: Callable[[Any], bool]) -> pd.Series:
+    """Run a Python predicate once per distinct value, not once per row."""
+    values = series.astype("string")
+    verdicts = {value: predicate(value) for value in values.dropna().unique()}
+    return values.map(verdicts).fillna(True).astype(bool)
+
+
+# ---- checks on one column ------------------------------------------------------------------------
+
+
+def formula_check(field_name: str) -> pa.Check:
+    def no_formula(series: pd.Series) -> pd.Series:
+        text = series.astype("string")
+        return ~text.str.contains(FORMULA_START, na=False)
+
+    return pa.Check(no_formula, name=check_name("formula-injection", field_name))
+
+
+def identifier_checks(context: Context) -> list[pa.Check]:
+    def well_formed(series: pd.Series) -> pd.Series:
+        return ~_present(series) | _per_unique(series, ontology.is_well_formed)
+
+    def known(series: pd.Series) -> pd.Series:
+        ok = lambda curie: not ontology.is_well_formed(curie) or curie in context.terms  # noqa: E731
+        return ~_present(series) | _per_unique(series, ok)
+
+    def current(series: pd.Series) -> pd.Series:
+        ok = lambda curie: curie not in context.terms or not context.terms[curie].obsolete  # noqa: E731
+        return ~_present(series) | _per_unique(series, ok)
+
+    return [
+        pa.Check(well_formed, name=check_name("identifier-malformed", "object_id")),
+        pa.Check(known, name=check_name("identifier-unknown", "object_id")),
+        pa.Check(current, name=check_name("identifier-obsolete", "object_id")),
+    ]
+
+
+def constraint_checks(spec: dict[str, Any]) -> list[pa.Check]:
+    """Table Schema constraints as pandera checks (typed view only; frictionless covers raw files)."""
+    constraints = spec.get("constraints") or {}
+    name = spec["name"]
+    checks = []
+    if "enum" in constraints:
+        checks.append(pa.Check.isin(constraints["enum"], name=check_name("constraint-error", name)))
+    if "pattern" in constraints:
+        pattern = re.compile(constraints["pattern"])
+        checks.append(
+            pa.Check(lambda s: s.astype("string").str.fullmatch(pattern), name=check_name("constraint-error", name))
+        )
+    if "minLength" in constraints or "maxLength" in constraints:
+        checks.append(
+            pa.Check.str_length(
+                constraints.get("minLength"), constraints.get("maxLength"), name=check_name("constraint-error", name)
+            )
+        )
+    if "minimum" in constraints:
+        checks.append(pa.Check.ge(constraints["minimum"], name=check_name("constraint-error", name)))
+    if "maximum" in constraints:
+        checks.append(pa.Check.le(constraints["maximum"], name=check_name("constraint-error", name)))
+    return checks
+
+
+# ---- checks on whole rows ------------------------------------------------------------------------
+
+
+def evidence_check(context: Context) -> pa.Check:
+    def verbatim(frame: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=frame.index)
+        present = _present(frame["evidence"]) & _present(frame["source_id"])
+        for source_id, rows in frame[present].groupby(frame.loc[present, "source_id"].astype(str)):
+            text = context.source_texts.get(source_id)
+            if text is None:
+                continue  # an unknown source is a foreign-key error, reported by the spec layer
+            quoted = lambda q, text=text: all(part in text for part in q.split(EVIDENCE_SEPARATOR))  # noqa: E731
+            ok[rows.index] = _per_unique(rows["evidence"], quoted)
+        return ok
+
+    return pa.Check(verbatim, name=check_name("evidence-not-verbatim", "evidence"))
+
+
+def mapping_checks(context: Context) -> list[pa.Check]:
+    def system_matches(frame: pd.DataFrame) -> pd.Series:
+        both = _present(frame["object_id"]) & _present(frame["object_source"])
+        prefixes = frame["object_id"].astype("string").str.split(":", n=1).str[0]
+        return ~both | (prefixes == frame["object_source"].astype("string")).fillna(False)
+
+    def label_matches(frame: pd.DataFrame) -> pd.Series:
+        expected = frame["object_id"].astype("string").map({curie: term.label for curie, term in context.terms.items()})
+        return expected.isna() | (expected == frame["object_label"].astype("string")).fillna(False)
+
+    def subject_exists(frame: pd.DataFrame) -> pd.Series:
+        pairs = frame["subject_table"].astype("string") + "\x00" + frame["subject_id"].astype("string")
+        known = {f"{table}\x00{row_id}" for table, ids in context.ids.items() for row_id in ids}
+        tables_known = frame["subject_table"].astype("string").isin(list(context.ids))
+        return ~tables_known | pairs.isin(known).fillna(False)
+
+    return [
+        pa.Check(system_matches, name=check_name("identifier-system-mismatch", "object_source")),
+        pa.Check(label_matches, name=check_name("label-mismatch", "object_label")),
+        pa.Check(subject_exists, name=check_name("subject-not-found", "subject_id")),
+    ]
+
+
+def source_checks(context: Context) -> list[pa.Check]:
+    def problem(code: str) -> Callable[[pd.DataFrame], pd.Series]:
+        def ok(frame: pd.DataFrame) -> pd.Series:
+            return ~frame["id"].astype("string").map(
+                lambda i: context.source_problems.get(i, ("", ""))[0] == code
+            ).fillna(False).astype(bool)
+
+        return ok
+
+    return [
+        pa.Check(problem("source-missing"), name=check_name("source-missing", "path")),
+        pa.Check(problem("source-hash-mismatch"), name=check_name("source-hash-mismatch", "sha256")),
+    ]
+
+
+def row_rules(columns: set[str]) -> list[pa.Check]:
+    """Rules between cells of one row, applied wherever a table has the fields they name."""
+    checks = []
+    if {"status", "factor_id"} <= columns:
+
+        def factor_matches_status(frame: pd.DataFrame) -> pd.Series:
+            proposed = frame["status"].astype("string") == "proposed"
+            return (proposed == _present(frame["factor_id"])).fillna(True)
+
+        checks.append(
+            pa.Check(
+                factor_matches_status,
+                name=check_name(
+                    "row-rule",
+                    "factor_id",
+                    "factor_id must be filled when status is proposed and empty when it is unknown",
+                ),
+            )
+        )
+    if {"frequency_min_percent", "frequency_max_percent", "frequency_qualifier"} <= columns:
+
+        def qualified_frequency(frame: pd.DataFrame) -> pd.Series:
+            has_number = _present(frame["frequency_min_percent"]) | _present(frame["frequency_max_percent"])
+            return has_number == _present(frame["frequency_qualifier"])
+
+        def ordered_bounds(frame: pd.DataFrame) -> pd.Series:
+            low = pd.to_numeric(frame["frequency_min_percent"].astype("string").replace("", pd.NA), errors="coerce")
+            high = pd.to_numeric(frame["frequency_max_percent"].astype("string").replace("", pd.NA), errors="coerce")
+            return ~(low > high).fillna(False)
+
+        checks.append(
+            pa.Check(
+                qualified_frequency,
+                name=check_name(
+                    "row-rule",
+                    "frequency_qualifier",
+                    "frequency_qualifier must be filled exactly when a frequency bound is",
+                ),
+            )
+        )
+        checks.append(
+            pa.Check(
+                ordered_bounds,
+                name=check_name(
+                    "row-rule", "frequency_min_percent", "frequency_min_percent is above frequency_max_percent"
+                ),
+            )
+        )
+    return checks
+
+
+def foreign_key_checks(table: Table, context: Context) -> list[pa.Check]:
+    checks = []
+    for fk in table.foreign_keys:
+        fields = fk.get("fields")
+        reference = fk.get("reference", {})
+        target = reference.get("resource") or table.name
+        if not isinstance(fields, str) and len(fields) != 1:
+            continue
+        column = fields if isinstance(fields, str) else fields[0]
+
+        def points_somewhere(frame: pd.DataFrame, column: str = column, target: str = target) -> pd.Series:
+            return ~_present(frame[column]) | frame[column].astype("string").isin(list(context.ids.get(target, ())))
+
+        checks.append(pa.Check(points_somewhere, name=check_name("foreign-key", column)))
+    return checks
+
+
+# ---- builders ------------------------------------------------------------------------------------
+
+
+def build_schema(table: Table, context: Context, typed: bool, present: set[str] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of one table; with typed=False, the semantic rules only, on raw text."""
+    columns: dict[str, pa.Column] = {}
+    names = set(table.field_names) if present is None else set(table.field_names) & present
+    for spec in table.fields:
+        name = spec["name"]
+        if name not in names:
+            continue
+        checks: list[pa.Check] = []
+        is_text = spec.get("type", "string") == "string" and enum_values(spec) is None
+        if is_text:
+            checks.append(formula_check(name))
+        if name == "object_id" and "object_source" in names:
+            checks.extend(identifier_checks(context))
+        if typed:
+            checks.extend(constraint_checks(spec))
+            constraints = spec.get("constraints") or {}
+            columns[name] = pa.Column(
+                pandas_dtype(spec),
+                checks=checks,
+                nullable=not constraints.get("required", False),
+                unique=bool(constraints.get("unique", False)),
+                required=True,
+                name=name,
+            )
+        else:
+            columns[name] = pa.Column(None, checks=checks, nullable=True, required=False, name=name)
+    frame_checks: list[pa.Check] = []
+    if {"evidence", "source_id"} <= names:
+        frame_checks.append(evidence_check(context))
+    if {"object_id", "object_label", "object_source", "subject_table", "subject_id"} <= names:
+        frame_checks.extend(mapping_checks(context))
+    if table.name == "sources" and {"id", "path", "sha256"} <= names:
+        frame_checks.extend(source_checks(context))
+    frame_checks.extend(row_rules(names))
+    if typed:
+        frame_checks.extend(foreign_key_checks(table, context))
+    return pa.DataFrameSchema(
+        columns,
+        checks=frame_checks,
+        name=table.name,
+        unique=table.primary_key if typed and table.primary_key else None,
+        strict=typed,
+        ordered=typed,
+    )
+
+
+def package_context(package: DataPackage) -> Context:
+    frames = {name: read_text_frame(table.path) for name, table in package.tables.items()}
+    return Context.from_frames(package.root, frames)
+
+
+def schema(name: str, source: str | Path | None = None) -> pa.DataFrameSchema:
+    """The full pandera schema of a typed table, as `nme_data.load(name)` returns it."""
+    package = DataPackage.open(source)
+    return build_schema(package.table(name), package_context(package), typed=True)
+
+
+def semantic_schema(name: str, source: str | Path | None = None) -> pa.DataFrameSchema:
+    """The semantic rules of a table, for its raw text (see `nme_data.raw.read_text_frame`)."""
+    package = DataPackage.open(source)
+    return build_schema(package.table(name), package_context(package), typed=False)
+
+
+def schemas(source: str | Path | None = None) -> dict[str, pa.DataFrameSchema]:
+    """Every table's typed schema, sharing one context."""
+    package = DataPackage.open(source)
+    context = package_context(package)
+    return {name: build_schema(table, context, typed=True) for name, table in package.tables.items()}

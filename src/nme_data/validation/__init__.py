@@ -1,0 +1,39 @@
+"""Validate a copy of the package: pre-flight safety, the Frictionless spec, then pandera semantics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nme_data._package import DESCRIPTOR_NAME, bundled_root
+from nme_data.validation.errors import CODES, Code, ValidationError
+from nme_data.validation.report import Report
+
+__all__ = ["CODES", "Code", "Report", "ValidationError", "validate"]
+
+
+def _descriptor_path(source: str | Path | None) -> Path:
+    if source is None:
+        return bundled_root() / DESCRIPTOR_NAME
+    path = Path(source)
+    return path / DESCRIPTOR_NAME if path.is_dir() else path
+
+
+def validate(source: str | Path | None = None) -> Report:
+    """Check a package copy (a directory or its datapackage.json; default: the bundled one).
+
+    Reads only files inside the package directory, never writes, never opens a connection,
+    and reports every problem as a `ValidationError` rather than raising.
+    """
+    from nme_data.validation.preflight import run_preflight
+
+    path = _descriptor_path(source).absolute()
+    pre = run_preflight(path)
+    report = Report(package=str(path), errors=list(pre.errors), tables_checked=pre.table_names)
+    if pre.descriptor is None:
+        return report
+    from nme_data.validation.semantic import validate_semantics
+    from nme_data.validation.spec import validate_spec
+
+    report.errors.extend(validate_spec(pre.descriptor, pre.root))
+    report.errors.extend(validate_semantics(pre.root, pre.descriptor))
+    return report

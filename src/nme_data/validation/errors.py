@@ -1,0 +1,133 @@
+"""Validation errors: one record type, and the catalogue of stable codes users can rely on.
+
+Codes of the spec layer are frictionless' own error types, passed through unchanged;
+the codes below them are ours. Renaming a code is a breaking change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class ValidationError:
+    """One problem in a package copy, located as precisely as it can be."""
+
+    table: str | None
+    row: int | None
+    field: str | None
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def location(self) -> str:
+        parts = [self.table or "package"]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field is not None:
+            parts.append(f"field {self.field!r}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Code:
+    """What a code means, where it comes from, and a typical example."""
+
+    layer: str
+    meaning: str
+    example: str
+
+
+CODES: dict[str, Code] = {
+    # Pre-flight: the descriptor and the raw bytes, before any parser sees them.
+    "descriptor-not-found": Code(
+        "preflight", "The path holds no datapackage.json.", "nme-data validate /tmp/empty-dir"
+    ),
+    "descriptor-invalid-json": Code("preflight", "datapackage.json is not valid UTF-8 JSON.", "a trailing comma"),
+    "descriptor-invalid": Code(
+        "preflight", "The descriptor is not a JSON object, or a resource is malformed.", "resources is a string"
+    ),
+    "unsafe-path": Code(
+        "preflight",
+        "A resource, schema or profile points outside the package: an absolute path, "
+        "a path climbing out with '..', a symlink leaving the package or a URL. It is not read.",
+        '"path": "../../etc/passwd"',
+    ),
+    "file-not-found": Code("preflight", "A resource's file does not exist.", "data/sites.csv deleted"),
+    "empty-file": Code("preflight", "A resource's file is empty (not even a header row).", "a 0-byte sites.csv"),
+    "nul-byte": Code("preflight", "A NUL byte in a text file; row is the line it is on.", "binary pasted into a cell"),
+    "encoding-error": Code(
+        "preflight", "Bytes that are not valid UTF-8; row is the line they are on.", "a cell saved as Latin-1"
+    ),
+    # Spec layer: frictionless' error types, passed through (the common ones).
+    "type-error": Code("spec", "A cell cannot be read as its field's type.", 'year "nineteen"'),
+    "constraint-error": Code(
+        "spec", "A cell breaks a constraint: required, enum, pattern, length, range.", 'prominence "often"'
+    ),
+    "primary-key": Code("spec", "Two rows share a primary key.", "two rows with id nme"),
+    "unique-error": Code("spec", "Two rows share a value in a unique field.", "a repeated id"),
+    "foreign-key": Code(
+        "spec", "A reference points to no row of the referenced table.", "condition_id no-such-condition"
+    ),
+    "blank-row": Code("spec", "A row with no values.", "an empty line in the middle"),
+    "extra-cell": Code("spec", "A row with more cells than the header.", "an unquoted comma"),
+    "missing-cell": Code("spec", "A row with fewer cells than the header.", "a truncated row"),
+    "extra-label": Code("spec", "A header column with no schema field.", "a column 'notes' added"),
+    "missing-label": Code("spec", "A schema field with no header column.", "column 'evidence' deleted"),
+    "incorrect-label": Code(
+        "spec",
+        "A header label that differs from the schema's field name at that position.",
+        "columns renamed or reordered",
+    ),
+    "duplicate-label": Code("spec", "The same label twice in the header.", "two 'id' columns"),
+    "blank-label": Code("spec", "An empty header label.", "a trailing comma in the header"),
+    "source-error": Code("spec", "The file cannot be parsed as CSV.", "an unbalanced quote"),
+    "scheme-error": Code("spec", "The file cannot be opened.", "a path that is a directory"),
+    "format-error": Code("spec", "The file is not in the declared format.", "format: xlsx for a CSV"),
+    "package-error": Code("spec", "The descriptor breaks the Data Package spec.", "a resource without a name"),
+    "resource-error": Code("spec", "A resource breaks the Data Resource spec.", "a resource without a path"),
+    "schema-error": Code("spec", "A Table Schema is invalid.", "a field without a name"),
+    "field-error": Code("spec", "A field definition is invalid.", 'type "strnig"'),
+    "general-error": Code("spec", "Any other error frictionless reports.", ""),
+    # Semantic layer: pandera checks the Table Schema cannot express.
+    "evidence-not-verbatim": Code(
+        "semantic",
+        "An evidence quote (or a part between ' [...] ') is not verbatim in the source snapshot it cites.",
+        "a paraphrase, a changed word",
+    ),
+    "formula-injection": Code(
+        "semantic",
+        "A text cell begins with =, +, -, @, a tab or a carriage return, which spreadsheets run as a formula.",
+        '=HYPERLINK("http://x")',
+    ),
+    "identifier-malformed": Code("semantic", "An identifier does not have its system's form.", "HP:12"),
+    "identifier-system-mismatch": Code(
+        "semantic", "object_source does not match the identifier's prefix.", "MONDO with HP:0000001"
+    ),
+    "identifier-unknown": Code(
+        "semantic", "An identifier is not in the ontology snapshot shipped with the validator.", "HP:9999999"
+    ),
+    "identifier-obsolete": Code(
+        "semantic", "An identifier is obsolete in the shipped ontology snapshot.", "a deprecated HPO term"
+    ),
+    "label-mismatch": Code(
+        "semantic", "object_label is not the release's label for object_id.", "'Redness' for HP:0010783"
+    ),
+    "subject-not-found": Code(
+        "semantic", "A mapping's subject_id is not a row of its subject_table.", "sites/no-such-site"
+    ),
+    "source-missing": Code(
+        "semantic", "A source's snapshot file is missing or outside the package.", "source/article.txt deleted"
+    ),
+    "source-hash-mismatch": Code(
+        "semantic", "A source's snapshot does not have the recorded SHA-256.", "the snapshot edited"
+    ),
+    "row-rule": Code(
+        "semantic",
+        "Cells of one row contradict each other.",
+        "status proposed with no factor_id; frequency minimum above maximum",
+    ),
+    "check-error": Code("semantic", "A check could not run on this table; the cause is in the message.", ""),
+}

@@ -1,0 +1,70 @@
+"""The semantic layer: pandera runs the rules Table Schema cannot express, on each table's raw text."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from nme_data._package import Table
+from nme_data.validation.errors import CODES, ValidationError
+
+MAX_VALUE_SHOWN = 120
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= MAX_VALUE_SHOWN else text[: MAX_VALUE_SHOWN - 4] + "...'"
+
+
+def _to_errors(table: str, frame: Any, failure_cases: Any) -> list[ValidationError]:
+    """One error per (row, field, code): whole-row checks name their field in the check name."""
+    import pandas as pd
+
+    errors = set()
+    for case in failure_cases.itertuples(index=False):
+        code, _, rest = str(case.check).partition("|")
+        field, _, specific = rest.partition("|")
+        if code not in CODES:
+            code, field = "check-error", case.column if isinstance(case.column, str) else ""
+        row = None if pd.isna(case.index) else int(case.index)
+        value = case.failure_case
+        if row is not None and field in frame.columns:
+            value = frame.at[row, field]
+        detail = "" if value is None or (isinstance(value, float) and pd.isna(value)) else f": {_shown(value)}"
+        message = specific or (CODES[code].meaning if code != "check-error" else f"{case.check} failed")
+        errors.add(ValidationError(table, row, field or None, code, f"{message}{detail}"))
+    return sorted(errors, key=lambda e: (e.row or 0, e.field or "", e.code))
+
+
+def validate_semantics(root: Path, descriptor: dict[str, Any]) -> list[ValidationError]:
+    """Run every table's semantic schema; tables that cannot be read as CSV are left to the spec layer."""
+    import pandera.errors
+
+    from nme_data.raw import read_text_frame
+    from nme_data.schemas import Context, build_schema
+
+    tables = [
+        Table(r["name"], root / r["path"], r)
+        for r in descriptor.get("resources", [])
+        if isinstance(r.get("path"), str) and isinstance(r.get("name"), str)
+    ]
+    frames = {}
+    for table in tables:
+        try:
+            frame = read_text_frame(table.path)
+        except (OSError, csv.Error, UnicodeDecodeError):
+            continue  # the spec layer reports why the file cannot be parsed
+        frames[table.name] = frame.loc[:, ~frame.columns.duplicated()]
+    context = Context.from_frames(root, frames)
+    errors: list[ValidationError] = []
+    for table in tables:
+        frame = frames.get(table.name)
+        if frame is None or frame.empty:
+            continue
+        schema = build_schema(table, context, typed=False, present=set(frame.columns))
+        try:
+            schema.validate(frame, lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            errors.extend(_to_errors(table.name, frame, exc.failure_cases))
+    return errors
