@@ -108,3 +108,75 @@ def show(table: str, fmt: str, source: Path | None) -> None:
             "display.max_rows", None, "display.max_columns", None, "display.width", 200, "display.max_colwidth", 60
         ):
             click.echo(frame.to_string(index=False))
+
+
+@main.command("docs")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs") / "data-dictionary.md",
+    show_default=True,
+    help="Where to write the Markdown data dictionary (relative to the current directory).",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file differs from what would be generated.")
+@click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
+def docs_command(out: Path, check: bool, source: Path | None) -> None:
+    """Generate the data dictionary from datapackage.json, or check that the committed one is current."""
+    from nme_data.docs import data_dictionary
+
+    package = _open(source)
+    with _readable():
+        text = data_dictionary(package)
+    expected = text.encode("utf-8")
+    if check:
+        try:
+            current = out.read_bytes()
+        except FileNotFoundError:
+            raise click.ClickException(f"{out} does not exist; run 'nme-data docs --out {out}' to create it") from None
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {out}: {exc.strerror or exc}") from None
+        if current != expected:
+            raise click.ClickException(
+                f"{out} is out of date with datapackage.json; run 'nme-data docs --out {out}' (or 'make docs')"
+            )
+        click.echo(f"{out} is up to date")
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(expected)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {out}")
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["sqlite", "parquet", "zip"]),
+    required=True,
+    help="sqlite: one database with keys (Datasette); parquet: one file per table; zip: the package as published.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write into; created if missing, existing exports in it are replaced.",
+)
+@click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
+def export_command(fmt: str, out: Path, source: Path | None) -> None:
+    """Export the tables as SQLite or Parquet, or the whole package as a reproducible zip; print the files written."""
+    from nme_data.export import ExportError, export_parquet, export_sqlite, export_zip
+
+    package = _open(source)
+    try:
+        if fmt == "sqlite":
+            written = [export_sqlite(package, out)]
+        elif fmt == "parquet":
+            written = export_parquet(package, out)
+        else:
+            written = [export_zip(package, out)]
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(str(path))

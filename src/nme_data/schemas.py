@@ -120,25 +120,23 @@ def identifier_checks(context: Context) -> list[pa.Check]:
 def constraint_checks(spec: dict[str, Any]) -> list[pa.Check]:
     """Table Schema constraints as pandera checks (typed view only; frictionless covers raw files)."""
     constraints = spec.get("constraints") or {}
-    name = spec["name"]
+    name = check_name("constraint-error", spec["name"])
     checks = []
     if "enum" in constraints:
-        checks.append(pa.Check.isin(constraints["enum"], name=check_name("constraint-error", name)))
+        allowed = list(constraints["enum"])
+        checks.append(pa.Check(lambda s: s.isin(allowed), name=name, ignore_na=True))
     if "pattern" in constraints:
         pattern = re.compile(constraints["pattern"])
-        checks.append(
-            pa.Check(lambda s: s.astype("string").str.fullmatch(pattern), name=check_name("constraint-error", name))
-        )
+        checks.append(pa.Check(lambda s: s.astype("string").str.fullmatch(pattern), name=name, ignore_na=True))
     if "minLength" in constraints or "maxLength" in constraints:
-        checks.append(
-            pa.Check.str_length(
-                constraints.get("minLength"), constraints.get("maxLength"), name=check_name("constraint-error", name)
-            )
-        )
+        low, high = constraints.get("minLength", 0), constraints.get("maxLength", float("inf"))
+        checks.append(pa.Check(lambda s: s.astype("string").str.len().between(low, high), name=name, ignore_na=True))
     if "minimum" in constraints:
-        checks.append(pa.Check.ge(constraints["minimum"], name=check_name("constraint-error", name)))
+        minimum = constraints["minimum"]
+        checks.append(pa.Check(lambda s: s >= minimum, name=name, ignore_na=True))
     if "maximum" in constraints:
-        checks.append(pa.Check.le(constraints["maximum"], name=check_name("constraint-error", name)))
+        maximum = constraints["maximum"]
+        checks.append(pa.Check(lambda s: s <= maximum, name=name, ignore_na=True))
     return checks
 
 

@@ -149,8 +149,11 @@ def run_preflight(descriptor_path: Path) -> Preflight:
     except RecursionError:
         pre.fail(None, "descriptor-invalid-json", "datapackage.json is nested too deeply")
         return pre
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         pre.fail(None, "descriptor-invalid", "datapackage.json must be an object whose 'resources' is a list")
+        return pre
+    if not descriptor["resources"]:
+        pre.fail(None, "descriptor-invalid", "datapackage.json lists no resources")
         return pre
     if not _check_profiles(pre, None, descriptor):
         descriptor = {k: v for k, v in descriptor.items() if k not in ("$schema", "profile")}

@@ -9,7 +9,7 @@ from typing import Any
 from nme_data._package import Table
 from nme_data.validation.errors import CODES, ValidationError
 
-MAX_VALUE_SHOWN = 120
+MAX_VALUE_SHOWN = 200
 
 
 def _shown(value: Any) -> str:

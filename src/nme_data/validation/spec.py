@@ -9,8 +9,14 @@ from typing import Any
 from nme_data.raw import FIELD_SIZE_LIMIT
 from nme_data.validation.errors import ValidationError
 
+#: Messages quote cells; a huge cell must not make a huge report.
+MAX_MESSAGE = 300
 #: Enough for a real package; a pathological file stops at this many per table.
 ERROR_LIMIT = 10_000
+
+
+def shorten(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 15] + f"... ({len(message)} chars)"
 
 
 def _convert(table: str | None, error: Any) -> ValidationError:
@@ -20,7 +26,7 @@ def _convert(table: str | None, error: Any) -> ValidationError:
         row=note.get("rowNumber"),
         field=note.get("fieldName") or ",".join(note.get("fieldNames") or []) or None,
         code=str(note.get("type", "general-error")),
-        message=str(note.get("message", error)),
+        message=shorten(str(note.get("message", error))),
     )
 
 

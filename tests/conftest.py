@@ -1,0 +1,74 @@
+"""Shared fixtures: the repository's package, and throw-away copies of it to damage."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_PARTS = ("datapackage.json", "data", "source")
+
+
+def copy_package(target: Path) -> Path:
+    """A copy of the package (descriptor, CSVs, source snapshot) under target."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PACKAGE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under root, to prove validation changed nothing."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    # The csv module leaves a lone carriage return unquoted with an LF terminator; quote everything then.
+    quoting = csv.QUOTE_ALL if any("\r" in cell for row in rows for cell in row) else csv.QUOTE_MINIMAL
+    csv.writer(buffer, lineterminator="\n", quoting=quoting).writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def descriptor_of(root: Path) -> dict:
+    return json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    """A fresh, valid copy of the package in a temporary directory."""
+    return copy_package(tmp_path / "package")
+
+
+@pytest.fixture
+def edit_cell(package_copy: Path) -> Callable[[str, int, str, str], Path]:
+    """Set one cell of a table in the copy: (table, row number as reported, field, value)."""
+
+    def edit(table: str, row: int, field: str, value: str) -> Path:
+        path = package_copy / "data" / f"{table}.csv"
+        rows = read_rows(path)
+        rows[row - 1][rows[0].index(field)] = value
+        write_rows(path, rows)
+        return package_copy
+
+    return edit

@@ -1,0 +1,338 @@
+"""Every kind of damage to a package copy is caught, located and explained; nothing crashes or changes.
+
+Each case copies the package, applies one corruption, validates through the library and the
+CLI, and compares the errors' (table, row, field, code) to an exact expected list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import nme_data
+from conftest import read_rows, tree_hashes, write_rows
+from nme_data.cli import main
+
+Location = tuple[str | None, int | None, str | None, str]
+Corruption = Callable[[Path], None]
+
+
+def rewrite_bytes(table: str, change: Callable[[bytes], bytes]) -> Corruption:
+    def corrupt(root: Path) -> None:
+        path = root / "data" / f"{table}.csv"
+        path.write_bytes(change(path.read_bytes()))
+
+    return corrupt
+
+
+def rewrite_rows(table: str, change: Callable[[list[str]], list[str]]) -> Corruption:
+    def corrupt(root: Path) -> None:
+        path = root / "data" / f"{table}.csv"
+        write_rows(path, [change(list(row)) for row in read_rows(path)])
+
+    return corrupt
+
+
+def set_cell(table: str, row: int, field: str, value: str) -> Corruption:
+    def corrupt(root: Path) -> None:
+        path = root / "data" / f"{table}.csv"
+        rows = read_rows(path)
+        rows[row - 1][rows[0].index(field)] = value
+        write_rows(path, rows)
+
+    return corrupt
+
+
+def edit_descriptor(change: Callable[[dict], None]) -> Corruption:
+    def corrupt(root: Path) -> None:
+        path = root / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        change(descriptor)
+        path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+    return corrupt
+
+
+def sites_resource(descriptor: dict) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == "sites")
+
+
+def write_descriptor_text(text: str) -> Corruption:
+    def corrupt(root: Path) -> None:
+        (root / "datapackage.json").write_text(text, encoding="utf-8")
+
+    return corrupt
+
+
+# Row 5 of sites.csv is "intro-buttocks"; row 2 of history.csv is William Becker's 1942 description.
+CASES: dict[str, tuple[Corruption, list[Location]]] = {
+    # structure
+    "empty-file": (rewrite_bytes("sites", lambda b: b""), [("sites", None, None, "empty-file")]),
+    "missing-file": (lambda root: (root / "data" / "sites.csv").unlink(), [("sites", None, None, "file-not-found")]),
+    "nul-byte": (
+        rewrite_bytes("sites", lambda b: b.replace(b"intro-buttocks", b"intro-butt\x00ocks", 1)),
+        [("sites", 5, None, "nul-byte")],
+    ),
+    "not-utf8": (
+        rewrite_bytes("sites", lambda b: b.replace(b",buttocks,", b",butt\xe9ocks,", 1)),
+        [("sites", 5, None, "encoding-error")],
+    ),
+    "blank-row": (
+        rewrite_bytes("sites", lambda b: b.replace(b"\nintro-buttocks", b"\n\nintro-buttocks", 1)),
+        [("sites", 5, None, "blank-row"), ("sites", 5, None, "primary-key")],
+    ),
+    "extra-cell": (
+        rewrite_bytes("history", lambda b: b.replace(b"wikipedia-nme", b"wikipedia-nme,extra", 1)),
+        [("history", 2, None, "extra-cell")],
+    ),
+    "missing-cell": (
+        rewrite_bytes("history", lambda b: b.replace(b",wikipedia-nme", b"", 1)),
+        [("history", 2, "source_id", "constraint-error"), ("history", 2, "source_id", "missing-cell")],
+    ),
+    "truncated-unbalanced-quote": (
+        rewrite_bytes("history", lambda b: b[: b.index(b"William Becker first") - 1] + b'"William Becker first'),
+        [
+            ("history", 2, "evidence", "constraint-error"),
+            ("history", 2, "evidence", "missing-cell"),
+            ("history", 2, "object_id", "constraint-error"),
+            ("history", 2, "object_id", "foreign-key"),
+            ("history", 2, "source_id", "constraint-error"),
+            ("history", 2, "source_id", "missing-cell"),
+        ],
+    ),
+    "bare-carriage-return": (
+        rewrite_bytes("history", lambda b: b.replace(b",William Becker,", b",William\rBecker,")),
+        None,  # checked separately: the header is misread, which must be reported, not crash
+    ),
+    # header
+    "column-extra": (
+        rewrite_rows("history", lambda r: [*r, "notes" if r[0] == "id" else "x"]),
+        [("history", None, None, "extra-label")],
+    ),
+    "column-duplicated": (
+        rewrite_rows("history", lambda r: [*r, r[0]]),
+        [("history", None, None, "extra-label")],
+    ),
+    "column-missing-last": (
+        rewrite_rows("history", lambda r: r[:-1]),
+        [("history", None, "source_id", "missing-label")],
+    ),
+    "columns-reordered": (
+        rewrite_rows("history", lambda r: [r[0], r[1], r[3], r[2], *r[4:]]),
+        [
+            ("history", None, "person", "incorrect-label"),
+            ("history", None, "year", "incorrect-label"),
+            ("history", 2, "year", "type-error"),
+        ],
+    ),
+    # types and constraints
+    "wrong-type": (set_cell("history", 2, "year", "nineteen"), [("history", 2, "year", "type-error")]),
+    "out-of-range": (set_cell("history", 2, "year", "1700"), [("history", 2, "year", "constraint-error")]),
+    "not-in-enum": (set_cell("sites", 5, "prominence", "often"), [("sites", 5, "prominence", "constraint-error")]),
+    "pattern": (set_cell("history", 2, "id", "Becker_1942"), [("history", 2, "id", "constraint-error")]),
+    "required-empty": (set_cell("history", 2, "person", ""), [("history", 2, "person", "constraint-error")]),
+    "duplicate-primary-key": (
+        set_cell("causes", 3, "id", "nme-cause-unknown"),
+        [("causes", 3, None, "primary-key"), ("causes", 3, "id", "unique-error")],
+    ),
+    "padded-primary-key": (
+        set_cell("causes", 3, "id", " nme-cause-unknown"),
+        [("causes", 3, "id", "constraint-error")],
+    ),
+    "dangling-foreign-key": (
+        set_cell("history", 2, "object_id", "no-such-condition"),
+        [("history", 2, "object_id", "foreign-key")],
+    ),
+    "row-rule": (set_cell("causes", 4, "factor_id", ""), [("causes", 4, "factor_id", "row-rule")]),
+    # semantics
+    "evidence-paraphrased": (
+        set_cell("history", 2, "evidence", "William Becker described NME in 1942"),
+        [("history", 2, "evidence", "evidence-not-verbatim")],
+    ),
+    "evidence-second-part-wrong": (
+        set_cell("management", 3, "evidence", "After resection, the rash typically resolves within days. [...] cured"),
+        [("management", 3, "evidence", "evidence-not-verbatim")],
+    ),
+    "identifier-malformed": (
+        set_cell("mappings", 2, "object_id", "HP:12"),
+        [("mappings", 2, "object_id", "constraint-error"), ("mappings", 2, "object_id", "identifier-malformed")],
+    ),
+    "identifier-unknown": (
+        set_cell("mappings", 2, "object_id", "HP:9999999"),
+        [("mappings", 2, "object_id", "identifier-unknown")],
+    ),
+    "identifier-other-system": (
+        set_cell("mappings", 2, "object_source", "MONDO"),
+        [("mappings", 2, "object_source", "identifier-system-mismatch")],
+    ),
+    "label-mismatch": (
+        set_cell("mappings", 2, "object_label", "Blisters"),
+        [("mappings", 2, "object_label", "label-mismatch")],
+    ),
+    "mapping-subject-missing": (
+        set_cell("mappings", 2, "subject_id", "no-such-feature"),
+        [("mappings", 2, "subject_id", "subject-not-found")],
+    ),
+    "source-snapshot-edited": (
+        lambda root: (root / "source" / "necrolytic-migratory-erythema.txt").write_text("edited", encoding="utf-8"),
+        None,  # checked separately: every evidence row fails too
+    ),
+    # descriptor
+    "invalid-json": (write_descriptor_text("{not json"), [(None, None, None, "descriptor-invalid-json")]),
+    "descriptor-not-object": (write_descriptor_text("[]"), [(None, None, None, "descriptor-invalid")]),
+    "no-resources": (edit_descriptor(lambda d: d.update(resources=[])), [(None, None, None, "descriptor-invalid")]),
+    "unknown-field-type": (
+        edit_descriptor(lambda d: sites_resource(d)["schema"]["fields"][2].update(type="strnig")),
+        [(None, None, None, "field-error")],
+    ),
+    "resource-without-name": (
+        edit_descriptor(lambda d: sites_resource(d).pop("name")),
+        [(None, None, None, "package-error"), (None, None, None, "resource-error")],
+    ),
+    "absolute-path": (
+        edit_descriptor(lambda d: sites_resource(d).update(path="/etc/passwd")),
+        [("sites", None, None, "unsafe-path")],
+    ),
+    "climbing-path": (
+        edit_descriptor(lambda d: sites_resource(d).update(path="../../etc/passwd")),
+        [("sites", None, None, "unsafe-path")],
+    ),
+    "url-path": (
+        edit_descriptor(lambda d: sites_resource(d).update(path="https://example.org/sites.csv")),
+        [("sites", None, None, "unsafe-path")],
+    ),
+    "url-schema": (
+        edit_descriptor(lambda d: sites_resource(d).update(schema="https://example.org/schema.json")),
+        [("sites", None, None, "unsafe-path")],
+    ),
+    "url-profile": (
+        edit_descriptor(lambda d: d.update({"$schema": "https://example.org/profile.json"})),
+        [(None, None, None, "unsafe-path")],
+    ),
+    # spreadsheet safety
+    **{
+        f"formula-{name}": (
+            set_cell("history", 2, "person", f"{start}SUM(A1)"),
+            [("history", 2, "person", "formula-injection")],
+        )
+        for name, start in [("equals", "="), ("plus", "+"), ("minus", "-"), ("at", "@"), ("tab", "\t"), ("cr", "\r")]
+    },
+}
+
+
+def locations(report: nme_data.validation.Report) -> list[Location]:
+    return [(e.table, e.row, e.field, e.code) for e in report.sorted_errors()]
+
+
+@pytest.mark.parametrize("case", [name for name, (_, expected) in CASES.items() if expected is not None])
+def test_corruption_is_reported_exactly(package_copy: Path, case: str) -> None:
+    corrupt, expected = CASES[case]
+    corrupt(package_copy)
+    before = tree_hashes(package_copy)
+    report = nme_data.validate(package_copy)
+    assert sorted(locations(report), key=str) == sorted(expected, key=str)
+    assert all(e.message for e in report.errors)
+    assert tree_hashes(package_copy) == before
+
+
+@pytest.mark.parametrize("case", [name for name, (_, expected) in CASES.items() if expected is not None])
+def test_corruption_through_the_cli(package_copy: Path, case: str) -> None:
+    corrupt, expected = CASES[case]
+    corrupt(package_copy)
+    result = CliRunner().invoke(main, ["validate", str(package_copy), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["valid"] is False
+    got = {(e["table"], e["row"], e["field"], e["code"]) for e in document["errors"]}
+    assert got == set(expected)
+    text = CliRunner().invoke(main, ["validate", str(package_copy)])
+    assert text.exit_code == 1
+    assert "Traceback" not in text.output
+    assert text.output.strip().splitlines()[-1].startswith("invalid: ")
+
+
+def test_bare_carriage_return_is_reported(package_copy: Path) -> None:
+    CASES["bare-carriage-return"][0](package_copy)
+    report = nme_data.validate(package_copy)
+    assert not report.valid
+    assert {e.table for e in report.errors} == {"history"}
+
+
+def test_renamed_column(package_copy: Path) -> None:
+    rewrite_rows("history", lambda r: ["who" if c == "person" else c for c in r])(package_copy)
+    assert locations(nme_data.validate(package_copy)) == [("history", None, "person", "incorrect-label")]
+
+
+def test_edited_snapshot_fails_hash_and_every_quote(package_copy: Path) -> None:
+    CASES["source-snapshot-edited"][0](package_copy)
+    report = nme_data.validate(package_copy)
+    codes = {e.code for e in report.errors}
+    assert codes == {"source-hash-mismatch", "evidence-not-verbatim"}
+    fact_rows = sum(len(nme_data.load(t)) for t in nme_data.table_names() if t not in ("sources", "mappings"))
+    assert sum(e.code == "evidence-not-verbatim" for e in report.errors) == fact_rows
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda b: b.replace(b"\n", b"\r\n"),
+        lambda b: b"\xef\xbb\xbf" + b,
+        lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"),
+    ],
+    ids=["crlf", "bom", "bom-crlf"],
+)
+@pytest.mark.parametrize("table", ["sites", "sources", "mappings"])
+def test_line_endings_and_bom_are_accepted(package_copy: Path, change: Callable[[bytes], bytes], table: str) -> None:
+    rewrite_bytes(table, change)(package_copy)
+    report = nme_data.validate(package_copy)
+    assert report.valid, report.to_text()
+    assert len(nme_data.load(table, source=package_copy)) == len(nme_data.load(table))
+
+
+def test_untouched_copy_is_valid_and_unchanged(package_copy: Path) -> None:
+    before = tree_hashes(package_copy)
+    report = nme_data.validate(package_copy)
+    assert report.valid, report.to_text()
+    assert tree_hashes(package_copy) == before
+
+
+def test_nothing_outside_the_package_is_read(package_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("id\nleaked-value\n", encoding="utf-8")
+    (package_copy / "data" / "link.csv").symlink_to(secret)
+    edit_descriptor(lambda d: sites_resource(d).update(path="data/link.csv"))(package_copy)
+    report = nme_data.validate(package_copy)
+    assert locations(report) == [("sites", None, None, "unsafe-path")]
+    assert "leaked-value" not in report.to_json()
+
+
+def test_huge_cell_is_reported_briefly(package_copy: Path) -> None:
+    set_cell("history", 2, "person", "x" * 5_000_000)(package_copy)
+    report = nme_data.validate(package_copy)
+    assert locations(report) == [("history", 2, "person", "constraint-error")]
+    assert len(report.to_json()) < 5_000
+
+
+@pytest.mark.slow
+def test_hundred_thousand_rows_are_handled(package_copy: Path) -> None:
+    path = package_copy / "data" / "causes.csv"
+    rows = read_rows(path)
+    body = [[f"{row[0]}-{i}", *row[1:]] for i in range(100_000 // len(rows[1:]) + 1) for row in rows[1:]]
+    write_rows(path, [rows[0], *body[:100_000]])
+    report = nme_data.validate(package_copy)
+    assert report.valid, report.to_text()[:2000]
+
+
+def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_directory_without_descriptor(tmp_path: Path) -> None:
+    report = nme_data.validate(tmp_path)
+    assert locations(report) == [(None, None, None, "descriptor-not-found")]

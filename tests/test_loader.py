@@ -1,0 +1,119 @@
+"""The loader: typed frames whose dtypes follow the Table Schema, from the bundled copy or another."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import nme_data
+from conftest import ROOT, read_rows, write_rows
+from nme_data.dtypes import ConversionError
+
+TABLES = nme_data.table_names()
+FIELDS = [(r["name"], f) for r in nme_data.descriptor()["resources"] for f in r["schema"]["fields"]]
+
+
+def test_tables_match_the_descriptor() -> None:
+    names = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
+    assert names == TABLES
+    assert set(nme_data.load_all()) == set(names)
+
+
+@pytest.mark.parametrize(("table", "field"), FIELDS, ids=lambda v: v if isinstance(v, str) else v["name"])
+def test_dtype_follows_the_field(table: str, field: dict) -> None:
+    column = nme_data.load(table)[field["name"]]
+    enum = (field.get("constraints") or {}).get("enum")
+    if enum is not None:
+        assert isinstance(column.dtype, pd.CategoricalDtype)
+        assert list(column.cat.categories) == enum
+        assert column.cat.ordered is bool(field.get("categoriesOrdered"))
+    else:
+        expected = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}[field["type"]]
+        assert str(column.dtype) == expected
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_row_counts_agree_with_metadata(table: str) -> None:
+    info = {t.name: t for t in nme_data.tables()}[table]
+    assert len(nme_data.load(table)) == info.rows == len(read_rows(info.path)) - 1
+    assert info.path == nme_data.table_path(table)
+    assert info.description
+
+
+def test_unknown_table_lists_the_valid_ones() -> None:
+    with pytest.raises(nme_data.UnknownTableError) as caught:
+        nme_data.load("nope")
+    assert "nope" in str(caught.value)
+    for name in TABLES:
+        assert name in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["NA", "None", "null", "NaN", "n/a", "#N/A"])
+def test_na_like_text_stays_text(package_copy: Path, text: str) -> None:
+    path = package_copy / "data" / "conditions.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("organ")] = text
+    write_rows(path, rows)
+    frame = nme_data.load("conditions", source=package_copy)
+    assert frame.loc[0, "organ"] == text
+    assert frame.loc[1, "organ"] == "pancreas"
+    assert frame.loc[2, "organ"] is pd.NA
+
+
+def test_source_accepts_directory_and_descriptor(package_copy: Path) -> None:
+    path = package_copy / "data" / "history.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("person")] = "Edited Person"
+    write_rows(path, rows)
+    by_dir = nme_data.load("history", source=package_copy)
+    by_file = nme_data.load("history", source=package_copy / "datapackage.json")
+    assert by_dir.loc[0, "person"] == by_file.loc[0, "person"] == "Edited Person"
+    assert nme_data.load("history").loc[0, "person"] == "William Becker"
+
+
+def test_ordinal_enum_compares() -> None:
+    sites = nme_data.load("sites")
+    assert sites["prominence"].cat.ordered
+    assert (sites["prominence"] >= "common").sum() == (sites["prominence"].isin(["common", "characteristic"])).sum()
+
+
+def test_nullable_integer_and_boolean() -> None:
+    assert nme_data.load("history")["year"].tolist() == [1942]
+    characteristic = nme_data.load("clinical_features")["characteristic"]
+    assert characteristic.isna().any()
+    assert characteristic.fillna(False).any()
+
+
+def test_unreadable_cell_raises_with_location(package_copy: Path) -> None:
+    path = package_copy / "data" / "history.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("year")] = "nineteen"
+    write_rows(path, rows)
+    with pytest.raises(ConversionError, match=r"history: row 2, field 'year'"):
+        nme_data.load("history", source=package_copy)
+
+
+def test_missing_package_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(nme_data.PackageError, match="no such data package descriptor"):
+        nme_data.load("sites", source=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("code", "forbidden"),
+    [
+        ("import nme_data", ("pandas", "pandera", "frictionless")),
+        ("import nme_data; nme_data.tables(); nme_data.descriptor()", ("pandas", "pandera", "frictionless")),
+        ("import nme_data; nme_data.load('sites')", ("pandera", "frictionless")),
+        ("from nme_data.cli import main", ("pandas", "pandera", "frictionless")),
+    ],
+)
+def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
+    """A behavioural guard for the start-up targets (timings live in scripts/bench.py)."""
+    probe = f"{code}; import sys; print(sorted(m for m in {forbidden!r} if m in sys.modules))"
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"
