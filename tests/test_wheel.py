@@ -1,0 +1,123 @@
+"""Build the wheel, install it into a fresh venv and use it from outside the repository."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import nme_data
+from conftest import ROOT, copy_package
+
+pytestmark = pytest.mark.slow
+
+USE_EVERYTHING = """
+import json, sys
+import nme_data
+frames = nme_data.load_all()
+report = nme_data.validate()
+copy = nme_data.validate(sys.argv[1])
+print(json.dumps({
+    "module": nme_data.__file__,
+    "version": nme_data.__version__,
+    "rows": {name: len(frame) for name, frame in frames.items()},
+    "dtypes": {name: {c: str(t) for c, t in frame.dtypes.items()} for name, frame in frames.items()},
+    "valid": report.valid,
+    "copy_valid": copy.valid,
+    "descriptor": str(nme_data.table_path("sites")),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    [built] = out.glob("nme_data-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv with only the wheel installed; its dependencies come from this interpreter's site-packages."""
+    env_dir = tmp_path_factory.mktemp("venv")
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return env_dir
+
+
+def test_wheel_carries_the_package_data(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {"nme_data/_package/datapackage.json", "nme_data/_package/source/necrolytic-migratory-erythema.txt"}
+    expected |= {f"nme_data/_package/{r['path']}" for r in nme_data.descriptor()["resources"]}
+    expected |= {"nme_data/py.typed", "nme_data/reference/ontology_terms.csv"}
+    assert expected <= names
+    assert not any(name.startswith(("data/", "tests/", "scripts/")) for name in names)
+
+
+def test_installed_wheel_works_outside_the_repo(installed: Path, tmp_path: Path) -> None:
+    copy = copy_package(tmp_path / "copy")
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    result = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", USE_EVERYTHING, str(copy)],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    facts = json.loads(result.stdout)
+    assert facts["module"].startswith(str(installed))
+    assert facts["descriptor"].startswith(str(installed))
+    assert facts["version"] == nme_data.descriptor()["version"]
+    assert facts["rows"] == {info.name: info.rows for info in nme_data.tables()}
+    assert facts["dtypes"] == {
+        name: {c: str(t) for c, t in frame.dtypes.items()} for name, frame in nme_data.load_all().items()
+    }
+    assert facts["valid"] is True
+    assert facts["copy_valid"] is True
+
+
+def test_installed_console_script_validates(installed: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(installed / "bin" / "nme-data"), "validate", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["valid"] is True
