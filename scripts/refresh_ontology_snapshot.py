@@ -13,7 +13,7 @@ Releases used (all offline; nothing is downloaded):
   ``shared`` folder beside the repository). An ORPHA or MESH id is accepted only where the SSSOM set
   maps it exactly to the MONDO term that ``data/mappings.csv`` maps for the same subject. Orphanet
   labels are the ``object_label`` that the SSSOM set gives; MeSH has no label there, so the label is
-  the MONDO ``subject_label``. ``source_version`` is the set's ``mapping_set_version``.
+  left empty. ``source_version`` is the set's ``mapping_set_version``.
 
 The script fails (exit status 1, one line per problem on stderr) when an id is not in its release,
 when a term is obsolete, or when ``data/mappings.csv`` disagrees with the release on a label or on
@@ -246,7 +246,8 @@ class SssomRelease:
                 f"{term_id}: {name} maps it to {subjects}, not to the MONDO term mapped for this subject "
                 f"({', '.join(sorted(mondo_ids)) or 'none'})"
             )
-        labels = {r.get("object_label") or r["subject_label"] for r in matching}
+        # MeSH rows of the set carry no label; an empty label says so rather than borrowing MONDO's.
+        labels = {r.get("object_label") or "" for r in matching}
         if len(labels) != 1:
             raise SnapshotError(f"{term_id}: {name} gives several labels {sorted(labels)}")
         return Term(term_id, labels.pop(), False, source, sssom.mapping_set_version)

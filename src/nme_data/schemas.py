@@ -165,8 +165,12 @@ def mapping_checks(context: Context) -> list[pa.Check]:
         return ~both | (prefixes == frame["object_source"].astype("string")).fillna(False)
 
     def label_matches(frame: pd.DataFrame) -> pd.Series:
-        expected = frame["object_id"].astype("string").map({curie: term.label for curie, term in context.terms.items()})
-        return expected.isna() | (expected == frame["object_label"].astype("string")).fillna(False)
+        curies = frame["object_id"].astype("string")
+        labels = frame["object_label"].astype("string")
+        expected = curies.map({curie: term.label for curie, term in context.terms.items() if term.label})
+        unlabelled = [curie for curie, term in context.terms.items() if not term.label]
+        agrees = expected.isna() | (expected == labels).fillna(False)
+        return agrees & ~(curies.isin(unlabelled).fillna(False) & _present(labels))
 
     def subject_exists(frame: pd.DataFrame) -> pd.Series:
         pairs = frame["subject_table"].astype("string") + "\x00" + frame["subject_id"].astype("string")
