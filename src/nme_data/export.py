@@ -239,11 +239,14 @@ def table_rows(table: Table, frame: pd.DataFrame) -> list[tuple[Any, ...]]:
 def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path) -> Path:
     """Write every table to `<out_dir>/nme-data.sqlite` with keys and checks, replacing an existing file."""
     package = _as_package(package)
-    target = _out_dir(out_dir) / SQLITE_NAME
     frames = {name: _read_frame(package.tables[name]) for name in dependency_order(package)}
+    target = _out_dir(out_dir) / SQLITE_NAME
     with _atomic_target(target) as temporary:
         temporary.unlink()
-        connection = sqlite3.connect(temporary)
+        try:
+            connection = sqlite3.connect(temporary)
+        except sqlite3.Error as exc:
+            raise ExportError(f"cannot write {target}: {exc}") from None
         try:
             for name, frame in frames.items():
                 table = package.tables[name]
@@ -256,14 +259,20 @@ def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path)
                 )
             connection.commit()
             violations = connection.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.IntegrityError as exc:
+            raise ExportError(
+                f"the package breaks its own schema ({exc}); run 'nme-data validate' for every error"
+            ) from None
         except sqlite3.Error as exc:
-            raise ExportError(f"the package does not fit its own schema in SQLite: {exc}") from None
+            raise ExportError(f"cannot write {target}: {exc}") from None
         finally:
             connection.close()
         if violations:
             table, rowid, parent, _ = violations[0]
+            # Rows go in in file order, so rowid 1 is the first record: row 2 as the validator counts rows.
             raise ExportError(
-                f"{len(violations)} foreign key violation(s), e.g. {table} row {rowid} refers to a missing {parent} row"
+                f"{len(violations)} foreign key violation(s), e.g. {table} row {rowid + 1} refers to a missing "
+                f"{parent} row; run 'nme-data validate' for every error"
             )
     return target
 
@@ -274,10 +283,10 @@ def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path)
 def export_parquet(package: DataPackage | str | Path | None, out_dir: str | Path) -> list[Path]:
     """Write one `<table>.parquet` per table with the loader's dtypes (categoricals, nullable types)."""
     package = _as_package(package)
+    frames = {name: _read_frame(table) for name, table in package.tables.items()}  # all readable before any write
     directory = _out_dir(out_dir)
     written = []
-    for name, table in package.tables.items():
-        frame = _read_frame(table)
+    for name, frame in frames.items():
         target = directory / f"{name}.parquet"
         with _atomic_target(target) as temporary:
             frame.to_parquet(temporary, engine="pyarrow", index=False)
@@ -316,8 +325,8 @@ def zip_members(package: DataPackage) -> dict[str, Path]:
 def export_zip(package: DataPackage | str | Path | None, out_dir: str | Path) -> Path:
     """Write `nme-data-<version>.zip`: the package byte for byte, reproducible (fixed order, times and modes)."""
     package = _as_package(package)
-    target = _out_dir(out_dir) / f"nme-data-{package.version}.zip"
     members = zip_members(package)
+    target = _out_dir(out_dir) / f"nme-data-{package.version}.zip"
     with _atomic_target(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
         for name, path in members.items():
             try:

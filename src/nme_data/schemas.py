@@ -32,6 +32,8 @@ from nme_data.validation.preflight import unsafe_reason
 
 EVIDENCE_SEPARATOR = " [...] "
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+#: Field placeholder for checks whose failures name their own column (DataFrame-valued checks).
+ANY_FIELD = "*"
 
 
 @dataclass
@@ -90,30 +92,41 @@ def _per_unique(series: pd.Series, predicate: Callable[[Any], bool]) -> pd.Serie
 # ---- checks on one column ------------------------------------------------------------------------
 
 
-def formula_check(field_name: str) -> pa.Check:
-    def no_formula(series: pd.Series) -> pd.Series:
-        text = series.astype("string")
-        return ~text.str.contains(FORMULA_START, na=False)
+def formula_check(columns: list[str]) -> pa.Check:
+    """One check over every text column: a cell a spreadsheet would run as a formula fails."""
 
-    return pa.Check(no_formula, name=check_name("formula-injection", field_name))
+    def no_formula(frame: pd.DataFrame) -> pd.DataFrame:
+        verdict = pd.DataFrame(True, index=frame.index, columns=frame.columns)
+        cells = frame[columns].stack()
+        if len(cells):
+            formula = cells.astype("string").str.contains(FORMULA_START, na=False)
+            flagged = formula[formula]
+            for (row, column), _ in flagged.items():
+                verdict.at[row, column] = False
+        return verdict
+
+    return pa.Check(no_formula, name=check_name("formula-injection", ANY_FIELD))
 
 
 def identifier_checks(context: Context) -> list[pa.Check]:
-    def well_formed(series: pd.Series) -> pd.Series:
-        return ~_present(series) | _per_unique(series, ontology.is_well_formed)
+    """Form, existence and currency of object_id, judged once per distinct identifier."""
 
-    def known(series: pd.Series) -> pd.Series:
-        ok = lambda curie: not ontology.is_well_formed(curie) or curie in context.terms  # noqa: E731
-        return ~_present(series) | _per_unique(series, ok)
+    def rule(predicate: Callable[[str], bool]) -> Callable[[pd.DataFrame], pd.Series]:
+        def check(frame: pd.DataFrame) -> pd.Series:
+            return ~_present(frame["object_id"]) | _per_unique(frame["object_id"], predicate)
 
-    def current(series: pd.Series) -> pd.Series:
-        ok = lambda curie: curie not in context.terms or not context.terms[curie].obsolete  # noqa: E731
-        return ~_present(series) | _per_unique(series, ok)
+        return check
+
+    def known(curie: str) -> bool:
+        return not ontology.is_well_formed(curie) or curie in context.terms
+
+    def current(curie: str) -> bool:
+        return curie not in context.terms or not context.terms[curie].obsolete
 
     return [
-        pa.Check(well_formed, name=check_name("identifier-malformed", "object_id")),
-        pa.Check(known, name=check_name("identifier-unknown", "object_id")),
-        pa.Check(current, name=check_name("identifier-obsolete", "object_id")),
+        pa.Check(rule(ontology.is_well_formed), name=check_name("identifier-malformed", "object_id")),
+        pa.Check(rule(known), name=check_name("identifier-unknown", "object_id")),
+        pa.Check(rule(current), name=check_name("identifier-obsolete", "object_id")),
     ]
 
 
@@ -275,30 +288,25 @@ def build_schema(table: Table, context: Context, typed: bool, present: set[str] 
     """The pandera schema of one table; with typed=False, the semantic rules only, on raw text."""
     columns: dict[str, pa.Column] = {}
     names = set(table.field_names) if present is None else set(table.field_names) & present
-    for spec in table.fields:
+    text_fields = [
+        spec["name"]
+        for spec in table.fields
+        if spec["name"] in names and spec.get("type", "string") == "string" and enum_values(spec) is None
+    ]
+    for spec in table.fields if typed else ():
         name = spec["name"]
-        if name not in names:
-            continue
-        checks: list[pa.Check] = []
-        is_text = spec.get("type", "string") == "string" and enum_values(spec) is None
-        if is_text:
-            checks.append(formula_check(name))
-        if name == "object_id" and "object_source" in names:
-            checks.extend(identifier_checks(context))
-        if typed:
-            checks.extend(constraint_checks(spec))
-            constraints = spec.get("constraints") or {}
-            columns[name] = pa.Column(
-                pandas_dtype(spec),
-                checks=checks,
-                nullable=not constraints.get("required", False),
-                unique=bool(constraints.get("unique", False)),
-                required=True,
-                name=name,
-            )
-        else:
-            columns[name] = pa.Column(None, checks=checks, nullable=True, required=False, name=name)
-    frame_checks: list[pa.Check] = []
+        constraints = spec.get("constraints") or {}
+        columns[name] = pa.Column(
+            pandas_dtype(spec),
+            checks=constraint_checks(spec),
+            nullable=not constraints.get("required", False),
+            unique=bool(constraints.get("unique", False)),
+            required=True,
+            name=name,
+        )
+    frame_checks: list[pa.Check] = [formula_check(text_fields)] if text_fields else []
+    if {"object_id", "object_source"} <= names:
+        frame_checks.extend(identifier_checks(context))
     if {"evidence", "source_id"} <= names:
         frame_checks.append(evidence_check(context))
     if {"object_id", "object_label", "object_source", "subject_table", "subject_id"} <= names:

@@ -28,12 +28,16 @@ def _to_errors(table: str, frame: Any, failure_cases: Any) -> list[ValidationErr
         if code not in CODES:
             code, field = "check-error", case.column if isinstance(case.column, str) else ""
         row = None if pd.isna(case.index) else int(case.index)
-        value = case.failure_case
-        if row is not None and field in frame.columns:
-            value = frame.at[row, field]
-        detail = "" if value is None or (isinstance(value, float) and pd.isna(value)) else f": {_shown(value)}"
         message = specific or (CODES[code].meaning if code != "check-error" else f"{case.check} failed")
-        errors.add(ValidationError(table, row, field or None, code, f"{message}{detail}"))
+        if isinstance(case.failure_case, dict):  # a DataFrame-valued check: one error per failing cell
+            cells = list(case.failure_case.items())
+        elif row is not None and field in frame.columns:
+            cells = [(field, frame.at[row, field])]
+        else:
+            cells = [(field, case.failure_case)]
+        for cell_field, value in cells:
+            detail = "" if value is None or (isinstance(value, float) and pd.isna(value)) else f": {_shown(value)}"
+            errors.add(ValidationError(table, row, cell_field or None, code, f"{message}{detail}"))
     return sorted(errors, key=lambda e: (e.row or 0, e.field or "", e.code))
 
 
