@@ -31,9 +31,13 @@ def validate(source: str | Path | None = None) -> Report:
     report = Report(package=str(path), errors=list(pre.errors), tables_checked=pre.table_names)
     if pre.descriptor is None:
         return report
-    from nme_data.validation.semantic import validate_semantics
-    from nme_data.validation.spec import validate_spec
+    from nme_data.validation.spec import start_spec
 
-    report.errors.extend(validate_spec(pre.descriptor, pre.root))
-    report.errors.extend(validate_semantics(pre.root, pre.descriptor))
+    pending = start_spec(pre.descriptor, pre.root)
+    try:
+        from nme_data.validation.semantic import validate_semantics
+
+        report.errors.extend(validate_semantics(pre.root, pre.descriptor))
+    finally:
+        report.errors.extend(pending.result())
     return report

@@ -71,4 +71,6 @@ def validate_semantics(root: Path, descriptor: dict[str, Any]) -> list[Validatio
             schema.validate(frame, lazy=True)
         except pandera.errors.SchemaErrors as exc:
             errors.extend(_to_errors(table.name, frame, exc.failure_cases))
+        except Exception as exc:
+            errors.append(ValidationError(table.name, None, None, "check-error", f"semantic checks failed: {exc!r}"))
     return errors
