@@ -49,28 +49,43 @@ class Context:
     def from_frames(cls, root: Path, frames: dict[str, pd.DataFrame]) -> Context:
         context = cls()
         for name, frame in frames.items():
-            if "id" in frame.columns:
-                context.ids[name] = set(frame["id"].dropna().astype(str))
-        sources = frames.get("sources")
-        if sources is not None and {"id", "path"} <= set(sources.columns):
-            for source_id, path, digest in zip(
-                sources["id"], sources["path"], sources.get("sha256", [""] * len(sources)), strict=True
-            ):
-                context._read_source(root, str(source_id), str(path), str(digest))
+            context.add(root, name, frame)
         return context
+
+    def add(self, root: Path, name: str, frame: pd.DataFrame) -> None:
+        """Remember what other tables need of this one: its ids and, for sources, the cited texts."""
+        if "id" in frame.columns:
+            self.ids[name] = set(frame["id"].dropna().astype(str))
+        if name == "sources" and {"id", "path"} <= set(frame.columns):
+            digests = frame["sha256"] if "sha256" in frame.columns else [""] * len(frame)
+            for source_id, path, digest in zip(frame["id"], frame["path"], digests, strict=True):
+                self._read_source(root, str(source_id), str(path), str(digest))
 
     def _read_source(self, root: Path, source_id: str, path: str, digest: str) -> None:
         reason = unsafe_reason(path, root) if path else "has no path"
         if reason or not (root / path).is_file():
             self.source_problems[source_id] = ("source-missing", f"snapshot {path!r} {reason or 'does not exist'}")
             return
-        data = (root / path).read_bytes()
-        if hashlib.sha256(data).hexdigest() != digest:
+        text, actual = _read_snapshot(root / path)
+        if actual != digest:
             self.source_problems[source_id] = (
                 "source-hash-mismatch",
                 f"snapshot {path!r} does not have SHA-256 {digest}",
             )
-        self.source_texts[source_id] = data.decode("utf-8", errors="replace")
+        self.source_texts[source_id] = text
+
+
+def _read_snapshot(path: Path) -> tuple[str, str]:
+    """A snapshot's text and SHA-256, read once however many rows cite it."""
+    key = (str(path.resolve()), path.stat().st_mtime_ns, path.stat().st_size)
+    if key not in _SNAPSHOTS:
+        data = path.read_bytes()
+        _SNAPSHOTS.clear()
+        _SNAPSHOTS[key] = (data.decode("utf-8", errors="replace"), hashlib.sha256(data).hexdigest())
+    return _SNAPSHOTS[key]
+
+
+_SNAPSHOTS: dict[tuple[str, int, int], tuple[str, str]] = {}
 
 
 def check_name(code: str, field_name: str, detail: str = "") -> str:
@@ -78,13 +93,19 @@ def check_name(code: str, field_name: str, detail: str = "") -> str:
     return f"{code}|{field_name}|{detail}" if detail else f"{code}|{field_name}"
 
 
+def _text(series: pd.Series) -> pd.Series:
+    """The column as nullable strings, converting only when it is not text already."""
+    return series if isinstance(series.dtype, pd.StringDtype) else series.astype("string")
+
+
 def _present(series: pd.Series) -> pd.Series:
-    return series.notna() & (series.astype("string") != "")
+    text = _text(series)
+    return text.notna() & (text != "")
 
 
 def _per_unique(series: pd.Series, predicate: Callable[[Any], bool]) -> pd.Series:
     """Run a Python predicate once per distinct value, not once per row."""
-    values = series.astype("string")
+    values = _text(series)
     verdicts = {value: predicate(value) for value in values.dropna().unique()}
     return values.map(verdicts).fillna(True).astype(bool)
 
@@ -186,10 +207,11 @@ def mapping_checks(context: Context) -> list[pa.Check]:
         return agrees & ~(curies.isin(unlabelled).fillna(False) & _present(labels))
 
     def subject_exists(frame: pd.DataFrame) -> pd.Series:
-        pairs = frame["subject_table"].astype("string") + "\x00" + frame["subject_id"].astype("string")
-        known = {f"{table}\x00{row_id}" for table, ids in context.ids.items() for row_id in ids}
-        tables_known = frame["subject_table"].astype("string").isin(list(context.ids))
-        return ~tables_known | pairs.isin(known).fillna(False)
+        ok = pd.Series(True, index=frame.index)
+        for table, rows in frame.groupby(_text(frame["subject_table"]), sort=False):
+            if table in context.ids:  # an unknown subject_table is the enum's error, not this one's
+                ok[rows.index] = _text(rows["subject_id"]).isin(list(context.ids[table])).fillna(False)
+        return ok
 
     return [
         pa.Check(system_matches, name=check_name("identifier-system-mismatch", "object_source")),

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nme_data._package import Table
 from nme_data.validation.errors import CODES, ValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from nme_data.schemas import Context
 
 MAX_VALUE_SHOWN = 200
 
@@ -43,34 +48,50 @@ def _to_errors(table: str, frame: Any, failure_cases: Any) -> list[ValidationErr
 
 def validate_semantics(root: Path, descriptor: dict[str, Any]) -> list[ValidationError]:
     """Run every table's semantic schema; tables that cannot be read as CSV are left to the spec layer."""
-    import pandera.errors
-
     from nme_data.raw import read_text_frame
-    from nme_data.schemas import Context, build_schema
+    from nme_data.schemas import Context
 
     tables = [
         Table(r["name"], root / r["path"], r)
         for r in descriptor.get("resources", [])
         if isinstance(r.get("path"), str) and isinstance(r.get("name"), str)
     ]
-    frames = {}
+    # Sources first (evidence needs their texts), tables that refer to rows of any table last (they need
+    # every id); each frame is dropped once checked, so memory holds one table and the id sets.
+    needs_every_id = {t.name for t in tables if {"subject_table", "subject_id"} <= set(t.field_names)}
+    tables.sort(key=lambda t: (t.name != "sources", t.name in needs_every_id))
+    deferred: dict[str, pd.DataFrame] = {}
+    context = Context()
+    errors: list[ValidationError] = []
     for table in tables:
         try:
             frame = read_text_frame(table.path)
         except (OSError, csv.Error, UnicodeDecodeError):
             continue  # the spec layer reports why the file cannot be parsed
-        frames[table.name] = frame.loc[:, ~frame.columns.duplicated()]
-    context = Context.from_frames(root, frames)
-    errors: list[ValidationError] = []
+        frame = frame.loc[:, ~frame.columns.duplicated()]
+        context.add(root, table.name, frame)
+        if table.name in needs_every_id:
+            deferred[table.name] = frame
+        else:
+            errors.extend(_check_table(table, frame, context))
     for table in tables:
-        frame = frames.get(table.name)
-        if frame is None or frame.empty:
-            continue
-        schema = build_schema(table, context, typed=False, present=set(frame.columns))
-        try:
-            schema.validate(frame, lazy=True)
-        except pandera.errors.SchemaErrors as exc:
-            errors.extend(_to_errors(table.name, frame, exc.failure_cases))
-        except Exception as exc:
-            errors.append(ValidationError(table.name, None, None, "check-error", f"semantic checks failed: {exc!r}"))
+        if table.name in deferred:
+            errors.extend(_check_table(table, deferred.pop(table.name), context))
     return errors
+
+
+def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[ValidationError]:
+    import pandera.errors
+
+    from nme_data.schemas import build_schema
+
+    if frame.empty:
+        return []
+    schema = build_schema(table, context, typed=False, present=set(frame.columns))
+    try:
+        schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        return _to_errors(table.name, frame, exc.failure_cases)
+    except Exception as exc:  # a check that cannot run is reported, never a traceback
+        return [ValidationError(table.name, None, None, "check-error", f"semantic checks failed: {exc!r}")]
+    return []

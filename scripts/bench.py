@@ -1,0 +1,534 @@
+"""Benchmark nme-data against the libraries it stands on, as ratios, in one run.
+
+Why ratios and not absolute times: this benchmark runs on shared, noisy machines (CI runners,
+laptops, containers with two vCPUs) whose speed changes from run to run and from minute to minute.
+A budget like "validate in 1.2 s" would pass on one machine and fail on the next for reasons that
+have nothing to do with our code. Instead every target compares a *candidate* (our command or
+function) with a *baseline* that does the unavoidable part of the work (importing pandas, importing
+click, running frictionless, reading the CSVs with pandas), measured on the same machine, in the
+same run, interleaved: each repetition runs every member of a group once, in an order that rotates
+from repetition to repetition, so that drift (thermal throttling, a neighbour's job, a warming page
+cache) hits baseline and candidate alike. We compare medians, which ignore the odd outlier.
+
+Targets (candidate <= limit x baseline):
+
+1. ``python -c "import nme_data"`` <= 1.10 x ``python -c "import pandas"``
+2. ``nme-data --help`` and ``nme-data --version`` <= 2 x ``python -c "import click"``
+3. ``nme-data validate`` (bundled package) <= 1.25 x ``python -c "import pandera.pandas, frictionless"``
+   and <= 1.5 x ``frictionless validate datapackage.json``
+4. ``nme_data.load_all()`` <= 1.5 x ``pandas.read_csv`` of the same files (in-process)
+5. growth: ``nme-data validate`` on a synthetic copy with every table grown to 100,000 rows takes
+   <= 12 x the time on a 10,000-row copy (linear growth, plus fixed overhead), and its peak RSS
+   stays below 1 GiB; the grown copy must validate as valid.
+
+Usage::
+
+    .venv/bin/python scripts/bench.py            # full run (repeat 15, 100k growth), writes docs/benchmarks.md
+    .venv/bin/python scripts/bench.py --quick    # smoke run (repeat 5, 20k growth)
+    .venv/bin/python scripts/bench.py --repeat 31 --no-write
+
+This is a benchmark, not a test: it exits 0 even when a target is missed (use --strict for exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The venv's bin directory; not resolved, so that the venv's own console scripts are found.
+BIN_DIR = Path(sys.executable).parent
+DEFAULT_OUT = REPO_ROOT / "docs" / "benchmarks.md"
+VERSIONED = ("pandas", "pandera", "frictionless", "click", "numpy", "pyarrow", "nme-data")
+GIB = 1024**3
+
+#: Fallback for peak memory when /usr/bin/time is missing: validate in a child that reports its own ru_maxrss.
+RSS_WRAPPER = """\
+import json, resource, sys
+from nme_data.validation import validate
+report = validate(sys.argv[1])
+print(report.to_json())
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+#: Non-zero (but allowed) exits of timed commands, e.g. a validator finding the package invalid.
+EXIT_COUNTS: dict[str, int] = {}
+
+
+class BenchError(RuntimeError):
+    """A command the benchmark runs failed; timing it would be meaningless."""
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    target: str
+    candidate: str
+    baseline: str
+    ratio: str
+    limit: str
+    passed: bool
+
+    @property
+    def verdict(self) -> str:
+        return "PASS" if self.passed else "MISS"
+
+
+# ---- the machine ---------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    try:
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() in ("model name", "Hardware", "Processor") and value.strip():
+                return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine() -> dict[str, str]:
+    info = {
+        "platform": platform.platform(),
+        "python": f"{platform.python_implementation()} {platform.python_version()} ({sys.executable})",
+        "cpus": str(os.cpu_count() or "unknown"),
+        "cpu model": cpu_model(),
+    }
+    for name in VERSIONED:
+        try:
+            info[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            info[name] = "not installed"
+    return info
+
+
+# ---- commands ------------------------------------------------------------------------------------
+
+
+def nme_data_command() -> list[str]:
+    script = BIN_DIR / "nme-data"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from nme_data.cli import main; main()"]
+
+
+def frictionless_command() -> list[str]:
+    script = BIN_DIR / "frictionless"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "frictionless"]
+
+
+def python_c(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def run_timed(argv: Sequence[str], cwd: Path = REPO_ROOT, allowed: frozenset[int] = frozenset({0})) -> float:
+    """Wall time of one child process, from fork to exit; an unexpected exit code stops the benchmark.
+
+    Validators exit 1 for an invalid package after doing all their work, so their timings stay
+    meaningful; such exits are counted in EXIT_COUNTS and reported under the table.
+    """
+    start = time.perf_counter()
+    proc = subprocess.run(list(argv), cwd=cwd, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in allowed:
+        tail = (proc.stdout + proc.stderr).decode("utf-8", errors="replace")[-2000:]
+        raise BenchError(f"{' '.join(argv)} exited with {proc.returncode}:\n{tail}")
+    if proc.returncode:
+        key = " ".join(Path(argv[0]).name if i == 0 else a for i, a in enumerate(argv))
+        EXIT_COUNTS[key] = EXIT_COUNTS.get(key, 0) + 1
+    return elapsed
+
+
+def rotated(names: list[str], i: int) -> list[str]:
+    k = i % len(names)
+    return names[k:] + names[:k]
+
+
+def interleave(actions: dict[str, Callable[[], float]], repeat: int, label: str) -> dict[str, list[float]]:
+    """Run every action once per repetition, rotating the order; one untimed warm-up round first."""
+    names = list(actions)
+    for name in names:
+        actions[name]()
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(repeat):
+        for name in rotated(names, i):
+            samples[name].append(actions[name]())
+        progress(f"{label}: {i + 1}/{repeat}")
+    return samples
+
+
+def measure_commands(
+    commands: dict[str, list[str]], repeat: int, label: str, validators: frozenset[str] = frozenset()
+) -> dict[str, float]:
+    """Median wall time of each command; commands named in `validators` may exit 1 (package invalid)."""
+
+    def action(argv: list[str], allowed: frozenset[int]) -> Callable[[], float]:
+        return lambda: run_timed(argv, allowed=allowed)
+
+    actions = {
+        name: action(argv, frozenset({0, 1}) if name in validators else frozenset({0}))
+        for name, argv in commands.items()
+    }
+    samples = interleave(actions, repeat, label)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def progress(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ---- ratio rows ----------------------------------------------------------------------------------
+
+
+def seconds(value: float) -> str:
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def ratio_row(target: str, candidate: str, baseline: str, medians: dict[str, float], limit: float) -> Row:
+    ratio = medians[candidate] / medians[baseline]
+    return Row(
+        target=target,
+        candidate=f"{candidate}: {seconds(medians[candidate])}",
+        baseline=f"{baseline}: {seconds(medians[baseline])}",
+        ratio=f"{ratio:.2f}",
+        limit=f"<= {limit:g}",
+        passed=ratio <= limit,
+    )
+
+
+def startup_rows(repeat: int) -> list[Row]:
+    nme = nme_data_command()
+    imports = measure_commands(
+        {"import pandas": python_c("import pandas"), "import nme_data": python_c("import nme_data")},
+        repeat,
+        "import",
+    )
+    cli = measure_commands(
+        {
+            "import click": python_c("import click"),
+            "nme-data --help": [*nme, "--help"],
+            "nme-data --version": [*nme, "--version"],
+        },
+        repeat,
+        "cli start-up",
+    )
+    return [
+        ratio_row("1. import nme_data", "import nme_data", "import pandas", imports, 1.10),
+        ratio_row("2a. nme-data --help", "nme-data --help", "import click", cli, 2.0),
+        ratio_row("2b. nme-data --version", "nme-data --version", "import click", cli, 2.0),
+    ]
+
+
+def validate_rows(repeat: int) -> list[Row]:
+    medians = measure_commands(
+        {
+            "import pandera.pandas, frictionless": python_c("import pandera.pandas, frictionless"),
+            "frictionless validate": [*frictionless_command(), "validate", "datapackage.json"],
+            "nme-data validate": [*nme_data_command(), "validate"],
+        },
+        repeat,
+        "validate",
+        validators=frozenset({"frictionless validate", "nme-data validate"}),
+    )
+    return [
+        ratio_row(
+            "3a. nme-data validate vs imports",
+            "nme-data validate",
+            "import pandera.pandas, frictionless",
+            medians,
+            1.25,
+        ),
+        ratio_row("3b. nme-data validate vs frictionless", "nme-data validate", "frictionless validate", medians, 1.5),
+    ]
+
+
+def load_rows(repeat: int, inner: int) -> list[Row]:
+    """load_all() against plain pandas.read_csv of the same files, in this process, after warm-up."""
+    import pandas as pd
+
+    import nme_data
+
+    paths = {info.name: info.path for info in nme_data.tables()}
+    load_all = nme_data.load_all
+
+    def timed(function: Callable[[], object]) -> Callable[[], float]:
+        def run() -> float:
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(inner):
+                function()
+            return (time.perf_counter() - start) / inner
+
+        return run
+
+    samples = interleave(
+        {
+            "pandas.read_csv": timed(lambda: {name: pd.read_csv(path) for name, path in paths.items()}),
+            "load_all()": timed(load_all),
+        },
+        repeat,
+        "load_all",
+    )
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    return [ratio_row("4. load_all()", "load_all()", "pandas.read_csv", medians, 1.5)]
+
+
+# ---- growth --------------------------------------------------------------------------------------
+
+
+def grow_table(path: Path, rows: int) -> None:
+    """Keep the original rows; append copies whose id is suffixed -1, -2, ... until `rows` data rows.
+
+    A suffix that would repeat an existing id (red-rash-hp + -2 = red-rash-hp-2) is skipped.
+
+    Every other column (foreign keys included) is left as is, so references keep pointing at the
+    original rows and evidence stays verbatim.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.reader(handle))
+    header, body = records[0], [r for r in records[1:] if r]
+    if not body:
+        return
+    key = header.index("id") if "id" in header else None
+    seen = {r[key] for r in body} if key is not None else set()
+    next_number: dict[str, int] = {}
+    grown = list(body)
+    copy_number = 0
+    while len(grown) < rows:
+        copy_number += 1
+        for record in body:
+            if len(grown) >= rows:
+                break
+            if key is None:
+                grown.append(list(record))
+                continue
+            number = max(copy_number, next_number.get(record[key], 0))
+            while f"{record[key]}-{number}" in seen:  # e.g. red-rash-hp-2 already exists
+                number += 1
+            next_number[record[key]] = number + 1
+            new_id = f"{record[key]}-{number}"
+            seen.add(new_id)
+            grown.append([*record[:key], new_id, *record[key + 1 :]])
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(grown[:rows])
+
+
+def grown_copy(parent: Path, rows: int) -> Path:
+    root = parent / f"grown-{rows}"
+    root.mkdir()
+    shutil.copy2(REPO_ROOT / "datapackage.json", root / "datapackage.json")
+    shutil.copytree(REPO_ROOT / "data", root / "data")
+    shutil.copytree(REPO_ROOT / "source", root / "source")
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8-sig"))
+    for resource in descriptor["resources"]:
+        if isinstance(resource.get("path"), str) and resource["path"].endswith(".csv"):
+            grow_table(root / resource["path"], rows)
+    return root
+
+
+@dataclass
+class GrowthRun:
+    rows: int
+    seconds: float
+    peak_rss_bytes: int
+    report: dict[str, Any]
+
+
+def validate_with_memory(copy: Path, rows: int) -> GrowthRun:
+    """`nme-data validate --format json COPY` in a child: wall time, peak RSS and the parsed report."""
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    with tempfile.NamedTemporaryFile("r", suffix=".rss", encoding="utf-8") as rss_file:
+        if gnu_time:
+            argv = [gnu_time, "-o", rss_file.name, "-f", "%M", *nme_data_command(), "validate", "--format", "json"]
+        else:
+            argv = [sys.executable, "-c", RSS_WRAPPER]
+        start = time.perf_counter()
+        proc = subprocess.run([*argv, str(copy)], cwd=REPO_ROOT, capture_output=True, check=False)
+        elapsed = time.perf_counter() - start
+        rss_text = rss_file.read() if gnu_time else proc.stderr.decode("utf-8", errors="replace")
+    try:
+        report = json.loads(proc.stdout)
+        # GNU time may prepend "Command exited with non-zero status 1" (exit 1 means invalid).
+        peak_kib = int(rss_text.strip().splitlines()[-1])
+    except (ValueError, IndexError) as exc:
+        tail = proc.stderr.decode("utf-8", errors="replace")[-2000:]
+        raise BenchError(f"validate of the {rows}-row copy failed (exit {proc.returncode}):\n{tail}") from exc
+    return GrowthRun(rows, elapsed, peak_kib * 1024, report)
+
+
+def growth_rows(small: int, large: int, repeat: int) -> tuple[list[Row], list[str]]:
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="nme-bench-") as tmp:
+        progress(f"growth: building {small:,}- and {large:,}-row copies")
+        copies = {small: grown_copy(Path(tmp), small), large: grown_copy(Path(tmp), large)}
+        runs: dict[int, list[GrowthRun]] = {small: [], large: []}
+        for i in range(repeat):
+            for rows in rotated([small, large], i):
+                progress(f"growth: validating the {rows:,}-row copy ({i + 1}/{repeat})")
+                runs[rows].append(validate_with_memory(copies[rows], rows))
+    n_tables = len(runs[large][-1].report.get("tables", [])) or 1
+    t_small = statistics.median(r.seconds for r in runs[small])
+    t_large = statistics.median(r.seconds for r in runs[large])
+    peak = max(r.peak_rss_bytes for r in runs[large])
+    ratio = t_large / t_small
+    limit = 12 * (large / small) / 10
+    slope = (t_large - t_small) / ((large - small) * n_tables)
+    fixed = t_small - slope * small * n_tables
+    rows = [
+        Row(
+            target=f"5a. validate growth {large // 1000}k / {small // 1000}k rows per table",
+            candidate=f"{large:,} rows: {seconds(t_large)}",
+            baseline=f"{small:,} rows: {seconds(t_small)}",
+            ratio=f"{ratio:.2f}",
+            limit=f"<= {limit:g}",
+            passed=ratio <= limit,
+        ),
+        Row(
+            target=f"5b. validate peak RSS at {large // 1000}k rows per table",
+            candidate=f"{peak / 2**20:.0f} MiB",
+            baseline="1 GiB",
+            ratio=f"{peak / GIB:.2f}",
+            limit="< 1",
+            passed=peak < GIB,
+        ),
+    ]
+    notes.append(
+        f"Growth slope: {slope * 1e6:.1f} µs per added row ({n_tables} tables, {n_tables * large:,} rows in all "
+        f"at {large:,} per table), i.e. {slope * 1e5:.1f} s per 100,000 rows; fixed overhead about {fixed:.2f} s. "
+        f"Peak RSS at {small:,} rows per table: {max(r.peak_rss_bytes for r in runs[small]) / 2**20:.0f} MiB."
+    )
+    for rows_per_table in (small, large):
+        report = runs[rows_per_table][-1].report
+        if report.get("valid"):
+            notes.append(f"The {rows_per_table:,}-row copy validated as valid: {report.get('summary')}.")
+        else:
+            first = "; ".join(
+                f"{e.get('table')} row {e.get('row')} {e.get('field')}: [{e.get('code')}] {e.get('message')}"
+                for e in report.get("errors", [])[:5]
+            )
+            notes.append(f"The {rows_per_table:,}-row copy did NOT validate: {report.get('summary')}. First: {first}")
+    return rows, notes
+
+
+# ---- output --------------------------------------------------------------------------------------
+
+HEADERS = ("Target", "Candidate (median)", "Baseline (median)", "Ratio", "Limit", "Result")
+
+
+def cells(row: Row) -> tuple[str, ...]:
+    return (row.target, row.candidate, row.baseline, row.ratio, row.limit, row.verdict)
+
+
+def text_table(rows: list[Row]) -> str:
+    table = [HEADERS, *(cells(r) for r in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADERS))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def markdown(rows: list[Row], notes: list[str], info: dict[str, str], args: argparse.Namespace, when: str) -> str:
+    def md_row(values: Sequence[str]) -> str:
+        return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
+
+    command = "python scripts/bench.py" + (" --quick" if args.quick else "") + f" --repeat {args.repeat}"
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `scripts/bench.py`; do not edit by hand. Ratios, not absolute times, are the targets:",
+        "the machines this runs on are shared and noisy, so each candidate is compared with a baseline",
+        "measured in the same run, interleaved with it (rotating order), using medians.",
+        "",
+        f"- Date: {when}",
+        f"- Command: `{command}` ({args.repeat} interleaved repetitions per group)",
+        *(f"- {key}: {value}" for key, value in info.items()),
+        "",
+        md_row(HEADERS),
+        md_row(["---"] * 3 + ["---:", "---", "---"]),
+        *(md_row(cells(r)) for r in rows),
+        "",
+        f"{sum(r.passed for r in rows)} of {len(rows)} targets met.",
+        "",
+        *(f"- {note}" for note in notes),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=None, help="interleaved repetitions per group (default 15)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: repeat 5, growth to 20k rows, not 100k")
+    parser.add_argument("--inner", type=int, default=5, help="load_all/read_csv calls per in-process sample")
+    parser.add_argument("--growth-repeat", type=int, default=1, help="validations of each grown copy (default 1)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown output (default docs/benchmarks.md)")
+    parser.add_argument("--no-write", action="store_true", help="print only; do not write the Markdown file")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if any target is missed")
+    args = parser.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 5 if args.quick else 15
+    if args.repeat < 1 or args.inner < 1 or args.growth_repeat < 1:
+        parser.error("--repeat, --inner and --growth-repeat must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    info = machine()
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    small, large = (10_000, 20_000) if args.quick else (10_000, 100_000)
+    progress(f"benchmarking with {args.repeat} repetitions per group ({'quick' if args.quick else 'full'} run)")
+    try:
+        rows = startup_rows(args.repeat) + validate_rows(args.repeat) + load_rows(args.repeat, args.inner)
+        more, notes = growth_rows(small, large, args.growth_repeat)
+    except BenchError as exc:
+        print(f"benchmark aborted: {exc}", file=sys.stderr)
+        return 2
+    rows += more
+    for command, count in EXIT_COUNTS.items():
+        notes.insert(
+            0,
+            f"WARNING: `{command}` exited 1 (package invalid) in {count} timed runs; the bundled package "
+            "was invalid while measured (someone editing data?), timings still cover a full validation.",
+        )
+    print()
+    print(f"nme-data benchmarks, {when}")
+    for key, value in info.items():
+        print(f"  {key + ':':<14}{value}")
+    print()
+    print(text_table(rows))
+    print()
+    print(f"{sum(r.passed for r in rows)} of {len(rows)} targets met.")
+    for note in notes:
+        print(f"- {note}")
+    if not args.no_write:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(markdown(rows, notes, info, args, when), encoding="utf-8")
+        print(f"\nwrote {args.out}")
+    return 1 if args.strict and not all(r.passed for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
