@@ -117,3 +117,33 @@ def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
     probe = f"{code}; import sys; print(sorted(m for m in {forbidden!r} if m in sys.modules))"
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_fast_and_exact_paths_agree(table: str) -> None:
+    """pyarrow's fast path and the exact text path give identical frames, dtypes included."""
+    from nme_data._package import DataPackage
+    from nme_data.loader import _read_arrow_path, _read_text_path
+
+    resource = DataPackage.open().table(table)
+    fast = _read_arrow_path(resource)
+    assert fast is not None
+    pd.testing.assert_frame_equal(fast, _read_text_path(resource))
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "field", "value"),
+    [
+        ("sites", 4, "prominence", "often"),
+        ("history", 2, "year", "1942.5"),
+        ("associations", 3, "frequency_max_percent", "seventy"),
+        ("clinical_features", 5, "characteristic", "yes"),
+    ],
+)
+def test_bad_cells_name_their_location(package_copy: Path, table: str, row: int, field: str, value: str) -> None:
+    path = package_copy / "data" / f"{table}.csv"
+    rows = read_rows(path)
+    rows[row - 1][rows[0].index(field)] = value
+    write_rows(path, rows)
+    with pytest.raises(ConversionError, match=rf"{table}: row {row}, field '{field}'"):
+        nme_data.load(table, source=package_copy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,6 +23,28 @@ SCALAR_DTYPES: dict[str, str] = {
 }
 
 
+@functools.cache
+def arrow_types() -> dict[str, Any]:
+    """Table Schema type -> pyarrow type for the loader's fast path; other types (dates) take the exact path."""
+    import pyarrow as pa
+
+    return {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "year": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+    }
+
+
+@functools.cache
+def categorical_dtype(values: tuple[Any, ...], ordered: bool) -> Any:
+    """One CategoricalDtype per enum: building them is most of the cost of typing small tables."""
+    import pandas as pd
+
+    return pd.CategoricalDtype(list(values), ordered=ordered)
+
+
 def enum_values(field: dict[str, Any]) -> list[Any] | None:
     """The allowed values of an enum field, or None."""
     constraints = field.get("constraints") or {}
@@ -40,7 +63,7 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
 
     values = enum_values(field)
     if values is not None:
-        return pd.CategoricalDtype(values, ordered=is_ordered(field))
+        return categorical_dtype(tuple(values), is_ordered(field))
     return pd.api.types.pandas_dtype(SCALAR_DTYPES.get(field.get("type", "string"), "string"))
 
 
@@ -59,6 +82,10 @@ def convert_column(values: pd.Series, field: dict[str, Any], table: str) -> pd.S
     kind = field.get("type", "string")
     dtype = pandas_dtype(field)
     if isinstance(dtype, pd.CategoricalDtype) and kind == "string":
+        outside = values.notna() & ~values.isin(list(dtype.categories))
+        if outside.any():
+            index = outside.idxmax()
+            raise ConversionError(table, int(index), field["name"], str(values[index]), "one of the enum values")
         converted = values.astype(dtype)
     elif kind in ("integer", "year"):
         converted = pd.to_numeric(values, errors="coerce").astype("Float64")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nme_data._package import DataPackage, Table
 from nme_data.raw import FIRST_DATA_ROW
@@ -12,27 +12,82 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def read_table(table: Table) -> pd.DataFrame:
-    """Read one table: only the schema's missing values are missing, so 'NA' or 'null' stays text."""
+def _read_text_path(table: Table) -> pd.DataFrame:
+    """The slow, exact path: every cell as text, then converted field by field, naming the first bad cell."""
     import pandas as pd
 
     from nme_data.dtypes import convert_column
 
     frame = pd.read_csv(
         table.path,
-        dtype=str,
+        dtype="string",
         keep_default_na=False,
         na_values=table.missing_values,
         encoding="utf-8-sig",
         skip_blank_lines=False,
+        index_col=False,
     )
     missing = [name for name in table.field_names if name not in frame.columns]
     if missing:
         raise ValueError(f"{table.name}: columns {missing} of the schema are not in {table.path.name}")
-    frame = frame[table.field_names]
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
-    typed = {f["name"]: convert_column(frame[f["name"]], f, table.name) for f in table.fields}
-    return pd.DataFrame(typed).reset_index(drop=True)
+    columns = {f["name"]: convert_column(frame[f["name"]], f, table.name) for f in table.fields}
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def _read_arrow_path(table: Table) -> pd.DataFrame | None:
+    """The fast path: pyarrow parses and types every column in C; None when any cell needs the exact path."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pv
+
+    from nme_data import dtypes
+
+    fields = table.fields
+    arrow = dtypes.arrow_types()
+    if len(set(table.field_names)) != len(fields) or any(f.get("type", "string") not in arrow for f in fields):
+        return None
+    booleans = [f for f in fields if f.get("type") == "boolean"]
+    true_values = {v for f in booleans for v in f.get("trueValues", dtypes.DEFAULT_TRUE)}
+    false_values = {v for f in booleans for v in f.get("falseValues", dtypes.DEFAULT_FALSE)}
+    if true_values & false_values:
+        return None
+    try:
+        parsed = pv.read_csv(
+            table.path,
+            parse_options=pv.ParseOptions(ignore_empty_lines=False),
+            convert_options=pv.ConvertOptions(
+                column_types={f["name"]: arrow[f.get("type", "string")] for f in fields},
+                include_columns=table.field_names,
+                null_values=table.missing_values,
+                strings_can_be_null=True,
+                true_values=sorted(true_values) or list(dtypes.DEFAULT_TRUE),
+                false_values=sorted(false_values) or list(dtypes.DEFAULT_FALSE),
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowKeyError, KeyError):
+        return None
+    columns: dict[str, Any] = {}
+    for field in fields:
+        name = field["name"]
+        values = parsed.column(name)
+        enum = dtypes.enum_values(field)
+        if enum is not None and field.get("type", "string") == "string":
+            codes = pc.index_in(values, value_set=pa.array(enum, pa.string()))
+            if pc.any(pc.and_(pc.is_valid(values), pc.is_null(codes))).as_py():
+                return None  # a value outside the enum: the exact path names it
+            category = dtypes.categorical_dtype(tuple(enum), dtypes.is_ordered(field))
+            columns[name] = pd.Categorical.from_codes(pc.fill_null(codes, -1).to_numpy(), dtype=category)
+        else:
+            columns[name] = pd.array(values.combine_chunks(), dtype=dtypes.pandas_dtype(field))
+    return pd.DataFrame(columns, copy=False)
+
+
+def read_table(table: Table) -> pd.DataFrame:
+    """Read one table: only the schema's missing values are missing, so 'NA' or 'null' stays text."""
+    frame = _read_arrow_path(table)
+    return frame if frame is not None else _read_text_path(table)
 
 
 def load(name: str, source: str | Path | None = None) -> pd.DataFrame:
