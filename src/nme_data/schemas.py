@@ -114,19 +114,31 @@ def _per_unique(series: pd.Series, predicate: Callable[[Any], bool]) -> pd.Serie
 
 
 def formula_check(columns: list[str]) -> pa.Check:
-    """One check over every text column: a cell a spreadsheet would run as a formula fails."""
+    """One check per table over its text columns; the validator names the offending cells afterwards."""
 
-    def no_formula(frame: pd.DataFrame) -> pd.DataFrame:
-        verdict = pd.DataFrame(True, index=frame.index, columns=frame.columns)
-        cells = frame[columns].stack()
-        if len(cells):
-            formula = cells.astype("string").str.contains(FORMULA_START, na=False)
-            flagged = formula[formula]
-            for (row, column), _ in flagged.items():
-                verdict.at[row, column] = False
-        return verdict
+    def no_formula(frame: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=frame.index)
+        for column in columns:
+            ok &= ~_text(frame[column]).str.match(FORMULA_START).fillna(False).astype(bool)
+        return ok
 
     return pa.Check(no_formula, name=check_name("formula-injection", ANY_FIELD))
+
+
+def formula_cells(row: pd.Series, columns: list[str]) -> list[str]:
+    """The text columns of a failing row that begin like a formula."""
+    return [column for column in columns if isinstance(row[column], str) and FORMULA_START.match(row[column])]
+
+
+def text_fields(table: Table, present: set[str] | None = None) -> list[str]:
+    """Free-text fields: strings without an enum, where formula injection can hide."""
+    return [
+        spec["name"]
+        for spec in table.fields
+        if (present is None or spec["name"] in present)
+        and spec.get("type", "string") == "string"
+        and enum_values(spec) is None
+    ]
 
 
 def identifier_checks(context: Context) -> list[pa.Check]:
@@ -180,13 +192,14 @@ def constraint_checks(spec: dict[str, Any]) -> list[pa.Check]:
 def evidence_check(context: Context) -> pa.Check:
     def verbatim(frame: pd.DataFrame) -> pd.Series:
         ok = pd.Series(True, index=frame.index)
-        present = _present(frame["evidence"]) & _present(frame["source_id"])
-        for source_id, rows in frame[present].groupby(frame.loc[present, "source_id"].astype(str)):
+        source_ids = _text(frame["source_id"])
+        for source_id in source_ids.dropna().unique():
             text = context.source_texts.get(source_id)
             if text is None:
                 continue  # an unknown source is a foreign-key error, reported by the spec layer
+            rows = source_ids == source_id
             quoted = lambda q, text=text: all(part in text for part in q.split(EVIDENCE_SEPARATOR))  # noqa: E731
-            ok[rows.index] = _per_unique(rows["evidence"], quoted)
+            ok[rows.fillna(False)] = _per_unique(frame.loc[rows.fillna(False), "evidence"], quoted)
         return ok
 
     return pa.Check(verbatim, name=check_name("evidence-not-verbatim", "evidence"))
@@ -310,11 +323,7 @@ def build_schema(table: Table, context: Context, typed: bool, present: set[str] 
     """The pandera schema of one table; with typed=False, the semantic rules only, on raw text."""
     columns: dict[str, pa.Column] = {}
     names = set(table.field_names) if present is None else set(table.field_names) & present
-    text_fields = [
-        spec["name"]
-        for spec in table.fields
-        if spec["name"] in names and spec.get("type", "string") == "string" and enum_values(spec) is None
-    ]
+    texts = text_fields(table, names)
     for spec in table.fields if typed else ():
         name = spec["name"]
         constraints = spec.get("constraints") or {}
@@ -326,7 +335,7 @@ def build_schema(table: Table, context: Context, typed: bool, present: set[str] 
             required=True,
             name=name,
         )
-    frame_checks: list[pa.Check] = [formula_check(text_fields)] if text_fields else []
+    frame_checks: list[pa.Check] = [formula_check(texts)] if texts else []
     if {"object_id", "object_source"} <= names:
         frame_checks.extend(identifier_checks(context))
     if {"evidence", "source_id"} <= names:

@@ -22,9 +22,11 @@ def _shown(value: Any) -> str:
     return text if len(text) <= MAX_VALUE_SHOWN else text[: MAX_VALUE_SHOWN - 4] + "...'"
 
 
-def _to_errors(table: str, frame: Any, failure_cases: Any) -> list[ValidationError]:
+def _to_errors(table: Table, frame: Any, failure_cases: Any) -> list[ValidationError]:
     """One error per (row, field, code): whole-row checks name their field in the check name."""
     import pandas as pd
+
+    from nme_data.schemas import ANY_FIELD, formula_cells, text_fields
 
     errors = set()
     for case in failure_cases.itertuples(index=False):
@@ -34,15 +36,16 @@ def _to_errors(table: str, frame: Any, failure_cases: Any) -> list[ValidationErr
             code, field = "check-error", case.column if isinstance(case.column, str) else ""
         row = None if pd.isna(case.index) else int(case.index)
         message = specific or (CODES[code].meaning if code != "check-error" else f"{case.check} failed")
-        if isinstance(case.failure_case, dict):  # a DataFrame-valued check: one error per failing cell
-            cells = list(case.failure_case.items())
+        if field == ANY_FIELD and row is not None:  # a row check over several columns: name each cell
+            columns = formula_cells(frame.loc[row], text_fields(table, set(frame.columns)))
+            cells = [(column, frame.at[row, column]) for column in columns]
         elif row is not None and field in frame.columns:
             cells = [(field, frame.at[row, field])]
         else:
             cells = [(field, case.failure_case)]
         for cell_field, value in cells:
             detail = "" if value is None or (isinstance(value, float) and pd.isna(value)) else f": {_shown(value)}"
-            errors.add(ValidationError(table, row, cell_field or None, code, f"{message}{detail}"))
+            errors.add(ValidationError(table.name, row, cell_field or None, code, f"{message}{detail}"))
     return sorted(errors, key=lambda e: (e.row or 0, e.field or "", e.code))
 
 
@@ -91,7 +94,7 @@ def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[Va
     try:
         schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        return _to_errors(table.name, frame, exc.failure_cases)
+        return _to_errors(table, frame, exc.failure_cases)
     except Exception as exc:  # a check that cannot run is reported, never a traceback
         return [ValidationError(table.name, None, None, "check-error", f"semantic checks failed: {exc!r}")]
     return []
