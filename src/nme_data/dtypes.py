@@ -59,12 +59,17 @@ def is_ordered(field: dict[str, Any]) -> bool:
 
 def pandas_dtype(field: dict[str, Any]) -> Any:
     """The dtype the loader gives a field: category for enums, nullable types otherwise."""
-    import pandas as pd
-
     values = enum_values(field)
     if values is not None:
         return categorical_dtype(tuple(values), is_ordered(field))
-    return pd.api.types.pandas_dtype(SCALAR_DTYPES.get(field.get("type", "string"), "string"))
+    return scalar_dtype(SCALAR_DTYPES.get(field.get("type", "string"), "string"))
+
+
+@functools.cache
+def scalar_dtype(name: str) -> Any:
+    import pandas as pd
+
+    return pd.api.types.pandas_dtype(name)
 
 
 class ConversionError(ValueError):

@@ -80,7 +80,7 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
             category = dtypes.categorical_dtype(tuple(enum), dtypes.is_ordered(field))
             columns[name] = pd.Categorical.from_codes(pc.fill_null(codes, -1).to_numpy(), dtype=category)
         else:
-            columns[name] = pd.array(values.combine_chunks(), dtype=dtypes.pandas_dtype(field))
+            columns[name] = dtypes.pandas_dtype(field).__from_arrow__(values)  # pandas' own arrow hand-over
     return pd.DataFrame(columns, copy=False)
 
 
