@@ -41,6 +41,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 MAPPINGS_CSV = REPO_ROOT / "data" / "mappings.csv"
 OUTPUT_CSV = REPO_ROOT / "src" / "nme_data" / "reference" / "ontology_terms.csv"
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
+
+# The snapshot's row type is the library's own, so script and validator cannot drift apart; the
+# curation venv need not have nme_data installed.
+sys.path.insert(0, str(REPO_ROOT / "src"))
+from nme_data.ontology import Term  # noqa: E402
+
 SSSOM_SUBDIR = Path("ontology") / "mondo-mappings"
 
 CXG_SCHEMA_VERSION = "7.1.0"
@@ -65,17 +71,6 @@ CURIE_PREFIX = {
 
 class SnapshotError(Exception):
     """A mapping that its release does not confirm."""
-
-
-@dataclass(frozen=True)
-class Term:
-    """One ontology term as its release states it."""
-
-    id: str
-    label: str
-    obsolete: bool
-    source: str
-    source_version: str
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class PendingSpec:
         try:
             self._errors = [ValidationError(**item) for item in json.loads(payload)]
         except (ValueError, TypeError):
-            message = f"frictionless validation ended without a result (exit status {status})"
+            message = f"frictionless validation ended without a result (exit code {os.waitstatus_to_exitcode(status)})"
             self._errors = [ValidationError(None, None, None, "check-error", message)]
         return self._errors
 
