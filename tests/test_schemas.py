@@ -112,3 +112,27 @@ def test_semantic_rules_on_frames() -> None:
 
 def test_schemas_cover_every_table() -> None:
     assert list(schemas.schemas()) == TABLES
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_agrees_with_pandera_frictionless_reader_and_adds_what_it_drops(table: str) -> None:
+    """pandera's own Table Schema reader (pandera.io) is the reference for columns, nullability and
+    uniqueness; ours must agree there and add what it drops: the enum's categories and their order,
+    and the foreign keys."""
+    from pandera.io.pandas_io import from_frictionless_schema
+
+    resource = next(r for r in nme_data.descriptor()["resources"] if r["name"] == table)
+    reference = from_frictionless_schema(resource["schema"])
+    ours = schemas.schema(table)
+    assert list(ours.columns) == list(reference.columns)
+    for name, column in reference.columns.items():
+        assert ours.columns[name].nullable == column.nullable, name
+        assert ours.columns[name].unique == column.unique, name
+    for field in resource["schema"]["fields"]:
+        enum = (field.get("constraints") or {}).get("enum")
+        if enum:
+            dtype = ours.columns[field["name"]].dtype.type
+            assert list(dtype.categories) == enum
+            assert dtype.ordered is bool(field.get("categoriesOrdered"))
+    fk_checks = {c.name for c in ours.checks if c.name.startswith("foreign-key|")}
+    assert fk_checks == {f"foreign-key|{fk['fields'][0]}" for fk in resource["schema"]["foreignKeys"]}
