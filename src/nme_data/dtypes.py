@@ -29,12 +29,21 @@ def arrow_types() -> dict[str, Any]:
     import pyarrow as pa
 
     return {
-        "string": pa.string(),
+        "string": pa.large_string(),  # what pandas' arrow-backed strings hold: no cast on hand-over
         "integer": pa.int64(),
         "year": pa.int64(),
         "number": pa.float64(),
         "boolean": pa.bool_(),
     }
+
+
+@functools.cache
+def enum_lookup(values: tuple[str, ...]) -> Any:
+    """pyarrow's options for finding a column's values in an enum, built once per enum."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.SetLookupOptions(value_set=pa.array(values, pa.large_string()))
 
 
 @functools.cache

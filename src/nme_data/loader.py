@@ -74,7 +74,7 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
         values = parsed.column(name)
         enum = dtypes.enum_values(field)
         if enum is not None and field.get("type", "string") == "string":
-            codes = pc.index_in(values, value_set=pa.array(enum, pa.string()))
+            codes = pc.index_in(values, options=dtypes.enum_lookup(tuple(enum)))
             if pc.any(pc.and_(pc.is_valid(values), pc.is_null(codes))).as_py():
                 return None  # a value outside the enum: the exact path names it
             category = dtypes.categorical_dtype(tuple(enum), dtypes.is_ordered(field))
