@@ -9,7 +9,10 @@ Two views of each table come from one builder:
   with the semantic rules only; the validator runs it after frictionless has checked the spec,
   so it works even on tables whose types are broken.
 
-Check names are `code|field`, so that a failure maps to a stable error code and a field.
+Check names are `code|field` or `code|field|message`, so that a failure maps to a stable error
+code, a field and, where the code's general meaning is not enough, a specific message. A row
+check over several columns (the formula guard) uses the field `*`; the validator then names the
+offending cells.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from nme_data.validation.preflight import unsafe_reason
 
 EVIDENCE_SEPARATOR = " [...] "
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-#: Field placeholder for checks whose failures name their own column (DataFrame-valued checks).
+#: Field placeholder for row checks over several columns; the validator names the offending cells.
 ANY_FIELD = "*"
 
 
