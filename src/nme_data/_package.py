@@ -45,14 +45,17 @@ def bundled_root() -> Path:
     raise PackageError("the bundled data package is missing from this installation")
 
 
-def resolve_descriptor(source: str | Path | None = None) -> Path:
-    """Map a directory, a descriptor path or None (the bundled copy) to the descriptor file."""
+def resolve_descriptor(source: str | Path | None = None, must_exist: bool = True) -> Path:
+    """Map a directory, a descriptor path or None (the bundled copy) to the descriptor file.
+
+    The validator passes must_exist=False: a missing descriptor is an error it reports, not raises.
+    """
     if source is None:
         return bundled_root() / DESCRIPTOR_NAME
     path = Path(source)
     if path.is_dir():
         path = path / DESCRIPTOR_NAME
-    if not path.is_file():
+    if must_exist and not path.is_file():
         raise PackageError(f"{path}: no such data package descriptor")
     return path
 
@@ -142,7 +145,11 @@ class DataPackage:
     def tables(self) -> dict[str, Table]:
         tables = {}
         for resource in self.descriptor.get("resources", []):
-            if isinstance(resource, dict) and isinstance(resource.get("path"), str):
+            if (
+                isinstance(resource, dict)
+                and isinstance(resource.get("path"), str)
+                and isinstance(resource.get("name"), str)
+            ):
                 tables[resource["name"]] = Table(resource["name"], self.root / resource["path"], resource)
         return tables
 

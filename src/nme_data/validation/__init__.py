@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nme_data._package import DESCRIPTOR_NAME, bundled_root
+from nme_data._package import resolve_descriptor
 from nme_data.validation.errors import CODES, Code, ValidationError
 from nme_data.validation.report import Report
 
 __all__ = ["CODES", "Code", "Report", "ValidationError", "validate"]
-
-
-def _descriptor_path(source: str | Path | None) -> Path:
-    if source is None:
-        return bundled_root() / DESCRIPTOR_NAME
-    path = Path(source)
-    return path / DESCRIPTOR_NAME if path.is_dir() else path
 
 
 def validate(source: str | Path | None = None) -> Report:
@@ -26,7 +19,7 @@ def validate(source: str | Path | None = None) -> Report:
     """
     from nme_data.validation.preflight import run_preflight
 
-    path = _descriptor_path(source).absolute()
+    path = resolve_descriptor(source, must_exist=False).absolute()
     pre = run_preflight(path)
     report = Report(package=str(path), errors=list(pre.errors), tables_checked=pre.table_names)
     if pre.descriptor is None:

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import Table
+from nme_data._package import DESCRIPTOR_NAME, DataPackage, Table
 from nme_data.validation.errors import CODES, ValidationError
 
 if TYPE_CHECKING:
@@ -54,11 +54,7 @@ def validate_semantics(root: Path, descriptor: dict[str, Any]) -> list[Validatio
     from nme_data.raw import read_text_frame
     from nme_data.schemas import Context
 
-    tables = [
-        Table(r["name"], root / r["path"], r)
-        for r in descriptor.get("resources", [])
-        if isinstance(r.get("path"), str) and isinstance(r.get("name"), str)
-    ]
+    tables = list(DataPackage(root / DESCRIPTOR_NAME, descriptor).tables.values())
     # Sources first (evidence needs their texts), tables that refer to rows of any table last (they need
     # every id); each frame is dropped once checked, so memory holds one table and the id sets.
     needs_every_id = {t.name for t in tables if {"subject_table", "subject_id"} <= set(t.field_names)}
