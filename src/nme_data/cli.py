@@ -180,3 +180,28 @@ def export_command(fmt: str, out: Path, source: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(str(path))
+
+
+@main.command("site")
+@click.argument("path", required=False, type=PATH_ARGUMENT)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the site into: new, empty, or a site written before (it is replaced whole).",
+)
+def site_command(path: Path | None, out: Path) -> None:
+    """Write a static website of PATH (default: the bundled package): fact sheet, article, one page per table.
+
+    The copy is validated first; an invalid copy prints the validator's report, writes nothing and exits 1.
+    """
+    from nme_data.site import InvalidPackageError, SiteError, build_site
+
+    try:
+        written = build_site(path, out)
+    except InvalidPackageError as exc:
+        click.echo(exc.report.to_text(), err=True)
+        raise click.ClickException(f"no site written: {exc}") from None
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {written / 'index.html'}")

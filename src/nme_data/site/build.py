@@ -1,0 +1,345 @@
+"""Build the static site of a package copy: validate, render, then move the finished directory into place.
+
+Nothing is written unless the copy is valid, and nothing half-built is ever visible: pages go into a
+temporary directory beside the target, which replaces the target in one rename. Output is a function of
+the package alone (no clock, no host names), so two builds of one copy are byte for byte equal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError
+from nme_data.site import factsheet, links
+from nme_data.site.article import article_html
+from nme_data.site.model import SiteData, load_site_data
+from nme_data.site.quotes import Highlight, RowRef, highlights, quoted_characters
+from nme_data.site.tables import cell, columns, facets, quote_cell
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from nme_data.validation import Report
+
+#: A file only this builder writes; its presence lets a rebuild replace a directory it made before.
+MARKER = ".nme-data-site"
+MARKER_TEXT = "A static site written by 'nme-data site'; the next build replaces this whole directory.\n"
+#: Files beside datapackage.json that the fact sheet offers when the copy has them.
+EXTRA_FILES = {
+    "CITATION.cff": "how to cite the dataset (Citation File Format)",
+    "LICENSE-DATA": "licence of the data",
+    "LICENSE": "licence of the code",
+}
+STATIC_FILES = ("site.css", "site.js")
+
+
+class SiteError(Exception):
+    """The site cannot be built or written; the message says why."""
+
+
+class InvalidPackageError(SiteError):
+    """The copy fails validation; the report says where."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"the package copy is invalid ({report.summary()})")
+        self.report = report
+
+
+@dataclass
+class Article:
+    source_id: str
+    href: str
+    text: str
+    marks: list[Highlight]
+    first: dict[RowRef, int]
+
+
+def _environment() -> Environment:
+    from jinja2 import DictLoader, Environment, StrictUndefined
+
+    folder = resources.files("nme_data.site") / "templates"
+    templates = {item.name: item.read_text(encoding="utf-8") for item in folder.iterdir() if item.name.endswith(".html")}
+    return Environment(loader=DictLoader(templates), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def _cited_rows(site: SiteData, source_id: str) -> list[tuple[RowRef, str]]:
+    quotes = []
+    for data in site.tables.values():
+        if not {"evidence", "source_id"} <= set(data.table.field_names):
+            continue
+        for row in data.rows:
+            if row.get("source_id") == source_id and row.get("evidence"):
+                quotes.append((RowRef(data.name, data.key(row)), str(row["evidence"])))
+    return quotes
+
+
+def _articles(site: SiteData) -> list[Article]:
+    out = []
+    for source_id, text in sorted(site.texts.items()):
+        marks, first = highlights(text, _cited_rows(site, source_id))
+        out.append(Article(source_id, links.article_page(source_id), text, marks, first))
+    return out
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
+
+
+def _json_ld(package: DataPackage) -> Markup | None:
+    """Croissant JSON-LD when the interop module provides it; '<' is escaped so no text can end the script."""
+    try:
+        from nme_data import croissant  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    document = croissant.croissant_metadata(package)
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _citation(package: DataPackage) -> str:
+    descriptor = package.descriptor
+    creators = [
+        str(c.get("title"))
+        for c in descriptor.get("contributors", [])
+        if isinstance(c, dict) and "creator" in (c.get("roles") or []) and c.get("title")
+    ]
+    parts = [
+        ", ".join(creators) or "nme-data contributors",
+        str(descriptor.get("title", descriptor.get("name", ""))),
+        f"Version {package.version}",
+    ]
+    if descriptor.get("homepage"):
+        parts.append(f"Derived from {descriptor['homepage']}")
+    return ". ".join(parts) + "."
+
+
+def _licences(package: DataPackage) -> list[dict[str, str]]:
+    out = []
+    for licence in package.descriptor.get("licenses", []):
+        if isinstance(licence, dict):
+            url = str(licence.get("path", ""))
+            out.append(
+                {
+                    "name": str(licence.get("name", url)),
+                    "title": str(licence.get("title", licence.get("name", ""))),
+                    "url": url if url.startswith(("https://", "http://")) else "",
+                }
+            )
+    return out
+
+
+def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
+    """The descriptor, tables, snapshots and any citation or licence files, at their package paths."""
+    package = site.package
+    copied: list[tuple[str, str]] = [(DESCRIPTOR_NAME, "the Data Package descriptor: every table, field and rule")]
+    shutil.copyfile(package.descriptor_path, target / DESCRIPTOR_NAME)
+    for data in site.tables.values():
+        relative = data.table.path.relative_to(package.root).as_posix()
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(data.table.path, destination)
+        copied.append((relative, f"table {data.name} (CSV)"))
+    for source_id, relative in sorted(site.text_paths.items()):
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(site.texts[source_id], encoding="utf-8", newline="")
+        copied.append((relative, f"snapshot of source {source_id}"))
+    for name, what in EXTRA_FILES.items():
+        if (package.root / name).is_file():
+            shutil.copyfile(package.root / name, target / name)
+            copied.append((name, what))
+    return copied
+
+
+def _exports(package: DataPackage, target: Path) -> list[tuple[str, str]]:
+    from nme_data.export import ExportError, export_parquet, export_sqlite, export_zip
+
+    folder = target / links.EXPORTS_DIR
+    try:
+        zipped = export_zip(package, folder)
+        database = export_sqlite(package, folder)
+        parquet = export_parquet(package, folder / "parquet")
+    except ExportError as exc:
+        raise SiteError(str(exc)) from None
+    written = [
+        (zipped, "the package as one reproducible zip"),
+        (database, "every table in one SQLite database with keys"),
+        *((path, f"table {path.stem} as Parquet") for path in parquet),
+    ]
+    return [(path.relative_to(target).as_posix(), what) for path, what in written]
+
+
+def _table_page(site: SiteData, name: str, articles: list[Article]) -> dict[str, Any]:
+    data = site.tables[name]
+    first = {ref: (article.source_id, index) for article in articles for ref, index in article.first.items()}
+    cols = columns(data)
+    has_quotes = {"evidence", "source_id"} <= set(data.table.field_names)
+    rows = []
+    for row in data.rows:
+        key = data.key(row)
+        cells = [cell(site, data, column, row) for column in cols]
+        if has_quotes:
+            source_id, index = first.get(RowRef(name, key), (row.get("source_id"), None))
+            cells.append(quote_cell(source_id, index))
+        rows.append({"anchor": links.row_anchor(key), "key": key, "cells": cells})
+    return {
+        "table": data.table,
+        "columns": cols,
+        "facets": facets(data),
+        "rows": rows,
+        "has_quotes": has_quotes,
+        "csv_href": data.table.path.relative_to(site.package.root).as_posix(),
+    }
+
+
+def render(site: SiteData, target: Path) -> None:
+    """Write every page, the static files, the package files and the exports into target."""
+    env = _environment()
+    package = site.package
+    articles = _articles(site)
+    common = {
+        "package_title": str(package.descriptor.get("title", package.descriptor.get("name", "nme-data"))),
+        "version": package.version,
+        "articles": [{"href": a.href, "percent": _percent(a)} for a in articles],
+        "footer": _citation(package),
+        "body_class": "",
+    }
+
+    def write(name: str, template: str, **context: Any) -> None:
+        html = env.get_template(template).render(**common, **context)
+        (target / name).write_text(html, encoding="utf-8", newline="\n")
+
+    for article in articles:
+        source = site.tables["sources"].by_key.get(article.source_id, {}) if "sources" in site.tables else {}
+        cited = {ref for mark in article.marks for ref in mark.rows}
+        write(
+            article.href,
+            "article.html",
+            page_title=str(source.get("title") or article.source_id) + " (article)",
+            page_description="The article text with every passage the dataset quotes highlighted.",
+            current=article.href,
+            source={**source, "path": site.text_paths[article.source_id], "title": source.get("title") or article.source_id},
+            body=article_html(site, article.text, article.marks),
+            highlights=article.marks,
+            coverage={
+                "quoted": quoted_characters(article.marks),
+                "total": len(article.text),
+                "percent": _percent(article),
+                "rows": len(cited),
+            },
+        )
+    for name in site.tables:
+        page = _table_page(site, name, articles)
+        write(
+            links.table_page(name),
+            "table.html",
+            page_title=page["table"].title,
+            page_description=page["table"].description,
+            current=links.table_page(name),
+            **page,
+        )
+    downloads = _copy_package(site, target) + _exports(package, target)
+    quotes = {
+        (ref.table, ref.key): f"{article.href}#q-{index}" for article in articles for ref, index in article.first.items()
+    }
+    created = str(package.descriptor.get("created", ""))[:10]
+    licences = _licences(package)
+    write(
+        links.INDEX,
+        "index.html",
+        page_title="Fact sheet",
+        page_description=str(package.descriptor.get("description", "")),
+        package_description=str(package.descriptor.get("description", "")),
+        current="index",
+        created=created,
+        licence_line="Licence: " + ", ".join(licence["name"] for licence in licences) if licences else "",
+        tables=[
+            {
+                "name": data.name,
+                "title": data.table.title,
+                "description": data.table.description,
+                "rows": len(data.rows),
+                "href": links.table_page(data.name),
+            }
+            for data in site.tables.values()
+        ],
+        sections=factsheet.sections(site, quotes),
+        downloads=[{"href": href, "what": what, "size": _size(target / href)} for href, what in downloads],
+        citation=_citation(package),
+        licences=licences,
+        jsonld=_json_ld(package),
+    )
+    static = target / links.STATIC_DIR
+    static.mkdir()
+    folder = resources.files("nme_data.site") / "static"
+    for name in STATIC_FILES:
+        (static / name).write_bytes((folder / name).read_bytes())
+    (target / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def _percent(article: Article) -> str:
+    return f"{100 * quoted_characters(article.marks) / max(len(article.text), 1):.0f}%"
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"cannot write the site to {out}: it exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SiteError(f"{out} is not empty and was not written by 'nme-data site'; choose an empty or new directory")
+
+
+def _swap(built: Path, out: Path) -> None:
+    """Put the finished directory in place: one rename, then the old build (if any) is removed."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+    built.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(source: str | Path | None, out: str | Path) -> Path:
+    """Validate a package copy and write its site to `out`; an invalid copy raises and writes nothing."""
+    out = Path(out)
+    try:
+        package = DataPackage.open(source)
+    except PackageError as exc:
+        raise SiteError(str(exc)) from None
+    _check_target(out)
+    from nme_data.validation import validate
+
+    report = validate(package.descriptor_path)
+    if not report.valid:
+        raise InvalidPackageError(report)
+    try:
+        site = load_site_data(package)
+    except (OSError, UnicodeDecodeError, PackageError) as exc:
+        raise SiteError(f"cannot read the package: {exc}") from None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        built = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise SiteError(f"cannot write to {out.parent}: {exc.strerror or exc}") from None
+    try:
+        render(site, built)
+        for path in [built, *built.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)  # mkdtemp is private; a site is for sharing
+        _swap(built, out)
+    except OSError as exc:
+        raise SiteError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    finally:
+        if built.exists():
+            shutil.rmtree(built, ignore_errors=True)
+    return out
