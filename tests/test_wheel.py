@@ -121,3 +121,20 @@ def test_installed_console_script_validates(installed: Path, tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["valid"] is True
+
+
+def test_installed_console_script_writes_the_site(installed: Path, tmp_path: Path) -> None:
+    """The site's templates and static files are package data: the wheel alone can build the site."""
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [str(installed / "bin" / "nme-data"), "site", "--out", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    static = ROOT / "src" / "nme_data" / "site" / "static"
+    for name in ("site.css", "site.js"):
+        assert (out / "static" / name).read_bytes() == (static / name).read_bytes()
+    assert "<mark" in (out / "article-wikipedia-nme.html").read_text(encoding="utf-8")

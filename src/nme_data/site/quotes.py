@@ -2,8 +2,8 @@
 
 A row's evidence is one or more verbatim parts joined by " [...] ". Each part is looked for after the
 previous part of the same quote (an ellipsis skips forward), falling back to its first occurrence.
-Spans that overlap are merged into one highlight that knows every row citing any part of it, so a
-reader sees each passage once, with all its rows.
+Spans that overlap or touch are merged into one highlight that knows every row citing any part of it,
+so a reader sees each continuous quoted passage once, with all its rows.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def highlights(text: str, quotes: Iterable[tuple[RowRef, str]]) -> tuple[list[Hi
     located.sort(key=lambda item: (item[0], item[1], item[2]))
     merged: list[Highlight] = []
     for start, end, row in located:
-        if merged and start < merged[-1].end:
+        if merged and start <= merged[-1].end:
             current = merged[-1]
             current.end = max(current.end, end)
         else:

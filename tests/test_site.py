@@ -1,0 +1,194 @@
+"""The static site without a browser: what it writes, byte for byte, and what it refuses."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from site_support import broken_links, evidence_rows, quoted_runs, rows_of
+
+from conftest import ROOT, copy_package, read_rows, tree_hashes, write_rows
+from nme_data.cli import main
+from nme_data.site import InvalidPackageError, SiteError, build_site
+from nme_data.site.quotes import RowRef, highlights, locate
+
+SIZE_LIMIT = 1_000_000
+MARKUP = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(None, tmp_path_factory.mktemp("site") / "out")
+
+
+def _set_cell(root: Path, table: str, key: str, column: str, value: str) -> None:
+    path = root / "data" / f"{table}.csv"
+    rows = read_rows(path)
+    header = rows[0]
+    [row] = [r for r in rows[1:] if r[header.index("id")] == key]
+    row[header.index(column)] = value
+    write_rows(path, rows)
+
+
+# --- quotes -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "spans"),
+    [
+        ("a b a c", "a", [(0, 1)]),
+        ("a b a c", "b [...] a", [(2, 3), (4, 5)]),  # the part after an ellipsis is searched after the first
+        ("x y z", "z [...] x", [(4, 5), (0, 1)]),  # out of order: first occurrence
+        ("x y z", " [...] y", [(2, 3)]),  # blank parts locate nothing
+        ("x y z", "q", []),
+    ],
+)
+def test_locate(text: str, evidence: str, spans: list[tuple[int, int]]) -> None:
+    assert locate(text, evidence) == spans
+
+
+def test_overlapping_and_touching_spans_merge_into_one_highlight_with_every_row() -> None:
+    text = "one two three. four"
+    a, b, c, d = (RowRef("t", key) for key in "abcd")
+    marks, first = highlights(text, [(a, "one two"), (b, "two three"), (c, "."), (d, "four")])
+    assert [(m.start, m.end, m.rows) for m in marks] == [(0, 14, [a, b, c]), (15, 19, [d])]
+    assert first == {a: 1, b: 1, c: 1, d: 2}
+
+
+# --- the build ----------------------------------------------------------------------------------------
+
+
+def test_pages_for_every_table_and_the_package_files(site: Path) -> None:
+    import nme_data
+
+    for name in nme_data.table_names():
+        assert (site / f"table-{name}.html").is_file()
+        info = next(t for t in nme_data.tables() if t.name == name)
+        assert (site / "data" / f"{name}.csv").read_bytes() == info.path.read_bytes()
+    assert (site / "datapackage.json").read_bytes() == (ROOT / "datapackage.json").read_bytes()
+    for name in ("index.html", "article-wikipedia-nme.html", "static/site.css", "static/site.js"):
+        assert (site / name).is_file()
+    assert sorted(p.name for p in (site / "exports").iterdir() if p.is_file()) == [
+        f"nme-data-{nme_data.descriptor()['version']}.zip",
+        "nme-data.sqlite",
+    ]
+    assert len(list((site / "exports" / "parquet").glob("*.parquet"))) == len(nme_data.table_names())
+
+
+def test_the_site_is_itself_a_valid_package_copy(site: Path) -> None:
+    from nme_data import validate
+
+    assert validate(site).valid
+
+
+def test_every_local_link_and_anchor_resolves(site: Path) -> None:
+    assert broken_links(site) == []
+
+
+def test_every_download_on_the_fact_sheet_exists(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for name in ("datapackage.json", "data/sites.csv", "CITATION.cff", "LICENSE-DATA", "exports/nme-data.sqlite"):
+        assert f'href="{name}" download' in index
+
+
+def test_size_is_under_one_megabyte(site: Path) -> None:
+    total = sum(path.stat().st_size for path in site.rglob("*") if path.is_file())
+    assert total < SIZE_LIMIT, f"{total} bytes"
+
+
+def test_same_input_same_bytes(site: Path, tmp_path: Path) -> None:
+    again = build_site(None, tmp_path / "again")
+    assert tree_hashes(again) == tree_hashes(site)
+
+
+def test_highlights_in_the_html_match_the_quoted_runs(site: Path) -> None:
+    text = (ROOT / "source" / "necrolytic-migratory-erythema.txt").read_text(encoding="utf-8")
+    runs = quoted_runs(text, evidence_rows(ROOT))
+    page = (site / "article-wikipedia-nme.html").read_text(encoding="utf-8")
+    assert page.count('<mark class="quote" id="q-') == len(runs)
+    assert f'id="q-{len(runs)}"' in page and f'id="q-{len(runs) + 1}"' not in page
+
+
+def test_each_fact_row_links_to_its_quote(site: Path) -> None:
+    page = (site / "table-sites.html").read_text(encoding="utf-8")
+    assert page.count('class="to-quote" href="article-wikipedia-nme.html#q-') == len(rows_of(ROOT, "sites"))
+
+
+def test_foreign_keys_and_identifiers_are_links(site: Path) -> None:
+    sites = (site / "table-sites.html").read_text(encoding="utf-8")
+    assert '<a href="table-conditions.html#row-nme">nme</a>' in sites
+    mappings = (site / "table-mappings.html").read_text(encoding="utf-8")
+    assert 'href="https://hpo.jax.org/browse/term/HP:0008066"' in mappings
+    assert 'href="table-clinical_features.html#row-blistering"' in mappings
+
+
+# --- bad input -----------------------------------------------------------------------------------------
+
+
+def test_markup_in_a_cell_is_escaped(package_copy: Path, tmp_path: Path) -> None:
+    _set_cell(package_copy, "conditions", "glucagonoma", "name", MARKUP)
+    from nme_data import validate
+
+    assert validate(package_copy).valid, "the test needs a copy the validator accepts"
+    out = build_site(package_copy, tmp_path / "site")
+    escaped = "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    for page in ("table-conditions.html", "index.html"):
+        text = (out / page).read_text(encoding="utf-8")
+        assert escaped in text
+        assert "<script>alert" not in text and "<img" not in text
+
+
+@pytest.mark.parametrize("how", ["library", "cli"])
+def test_an_invalid_copy_is_refused_with_the_report_and_nothing_is_written(
+    package_copy: Path, tmp_path: Path, how: str
+) -> None:
+    _set_cell(package_copy, "sites", "intro-distal-extremities", "evidence", "an invented quote")
+    out = tmp_path / "out" / "site"
+    if how == "library":
+        with pytest.raises(InvalidPackageError) as caught:
+            build_site(package_copy, out)
+        assert any(e.code == "evidence-not-verbatim" for e in caught.value.report.errors)
+    else:
+        result = CliRunner().invoke(main, ["site", str(package_copy), "--out", str(out)])
+        assert result.exit_code == 1, result.output
+        assert "evidence-not-verbatim" in result.stderr
+        assert "sites" in result.stderr and "no site written" in result.stderr
+    assert not out.exists() and not out.parent.exists()
+
+
+def test_a_foreign_directory_is_not_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(main, ["site", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "not empty" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_a_failed_rebuild_leaves_the_previous_site_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = build_site(None, tmp_path / "site")
+    before = tree_hashes(out)
+    from nme_data.site import build
+
+    real_render = build.render
+
+    def render_then_fail(data: object, target: Path) -> None:
+        real_render(data, target)  # type: ignore[arg-type]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build, "render", render_then_fail)
+    with pytest.raises(SiteError, match="No space left"):
+        build_site(None, out)
+    assert tree_hashes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary directory left behind
+
+
+def test_cli_writes_the_site_and_says_where(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["site", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"wrote {tmp_path / 's' / 'index.html'}"
+    digest = hashlib.sha256((tmp_path / "s" / "index.html").read_bytes()).hexdigest()
+    assert digest == hashlib.sha256(build_site(None, tmp_path / "t").joinpath("index.html").read_bytes()).hexdigest()

@@ -1,0 +1,267 @@
+"""The static site in a real browser (Debian's chromium through Playwright), opened from file://.
+
+These tests never skip: without /usr/bin/chromium they fail and say how to install it
+(`bash .ci/run` does so in CI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from site_support import evidence_rows, quoted_runs, rows_of
+
+import nme_data
+from conftest import ROOT, copy_package, read_rows, write_rows
+from nme_data.site import build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTICLE = "article-wikipedia-nme.html"
+MARKUP = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: the site's browser tests need Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(None, tmp_path_factory.mktemp("site") / "out")
+
+
+class Watched:
+    """A page whose console errors, uncaught exceptions, dialogs and non-file requests are recorded."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("dialog", self._dialog)
+        page.on("request", self._request)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(str(getattr(dialog, "message", dialog)))
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    def _request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def open(self, site: Path, name: str) -> Page:
+        self.page.goto((site / name).as_uri())
+        return self.page
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(5000)
+    yield Watched(context.new_page())
+    context.close()
+
+
+def _runs() -> list[tuple[int, int, set[str]]]:
+    text = (ROOT / "source" / "necrolytic-migratory-erythema.txt").read_text(encoding="utf-8")
+    return quoted_runs(text, evidence_rows(ROOT))
+
+
+def _visible_rows(page: Page) -> list[str]:
+    return page.eval_on_selector_all("table.data tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
+
+
+# --- article ---------------------------------------------------------------------------------------------
+
+
+def test_one_highlight_per_quoted_passage(site: Path, watched: Watched) -> None:
+    page = watched.open(site, ARTICLE)
+    assert page.locator("mark.quote").count() == len(_runs())
+
+
+def test_focusing_a_highlight_shows_exactly_its_citing_rows(site: Path, watched: Watched) -> None:
+    page = watched.open(site, ARTICLE)
+    for index, (_, _, rows) in enumerate(_runs(), start=1):
+        page.focus(f"#q-{index} .quote-text")
+        tip = page.locator(f"#q-{index}-tip")
+        assert tip.is_visible()
+        shown = set(tip.locator("[data-row]").evaluate_all("nodes => nodes.map(n => n.dataset.row)"))
+        assert shown == rows, f"highlight {index}"
+        assert page.locator(".tip:visible").count() == 1
+        assert page.get_attribute(f"#q-{index} .quote-text", "aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert page.locator(".tip:visible").count() == 0
+    assert watched.errors == []
+
+
+def test_highlights_are_reachable_with_the_tab_key(site: Path, watched: Watched) -> None:
+    page = watched.open(site, ARTICLE)
+    reached = set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.closest('mark.quote')?.id || ''")
+        if focused:
+            reached.add(focused)
+    assert reached == {f"q-{i}" for i in range(1, len(_runs()) + 1)}
+
+
+def test_a_quote_link_from_a_table_row_lands_on_a_highlight_holding_that_row(site: Path, watched: Watched) -> None:
+    key = rows_of(ROOT, "sites")[-1]["id"]
+    page = watched.open(site, "table-sites.html")
+    page.locator(f"tr#row-{key} a.to-quote").click()
+    assert page.url.split("#")[0].endswith(ARTICLE)
+    target = page.url.split("#")[1]
+    assert page.locator(f"#{target} [data-row='sites/{key}']").count() == 1
+
+
+# --- tables ----------------------------------------------------------------------------------------------
+
+
+def _enum_columns(table: str) -> list[tuple[str, list[str]]]:
+    info = next(r for r in nme_data.descriptor()["resources"] if r["name"] == table)
+    return [(f["name"], f["constraints"]["enum"]) for f in info["schema"]["fields"] if "enum" in f.get("constraints", {})]
+
+
+@pytest.mark.parametrize("table", nme_data.table_names())
+def test_filtering_by_an_enum_value_shows_the_rows_pandas_finds(site: Path, watched: Watched, table: str) -> None:
+    frame = nme_data.load(table)
+    page = watched.open(site, f"table-{table}.html")
+    assert sorted(_visible_rows(page)) == sorted(frame["id"])
+    checked = 0
+    for column, values in _enum_columns(table):
+        for value in values:
+            box = page.locator(f"fieldset[data-facet='{column}'] input[value='{value}']")
+            expected = sorted(frame.loc[frame[column] == value, "id"])
+            if not expected:
+                assert box.count() == 0  # no facet for a value no row holds
+                continue
+            box.check()
+            assert sorted(_visible_rows(page)) == expected, f"{column} = {value}"
+            assert page.locator("[data-status]").inner_text() == f"{len(expected)} of {len(frame)} rows shown"
+            box.uncheck()
+            checked += 1
+    assert sorted(_visible_rows(page)) == sorted(frame["id"])
+    assert checked or not _enum_columns(table)
+    assert watched.errors == []
+
+
+def test_facets_combine_and_the_text_filter_narrows(site: Path, watched: Watched) -> None:
+    frame = nme_data.load("sites")
+    page = watched.open(site, "table-sites.html")
+    page.check("fieldset[data-facet='prominence'] input[value='less_common']")
+    page.check("fieldset[data-facet='section'] input[value='introduction']")
+    both = frame[(frame["prominence"] == "less_common") & (frame["section"] == "introduction")]
+    assert sorted(_visible_rows(page)) == sorted(both["id"])
+    page.uncheck("fieldset[data-facet='section'] input[value='introduction']")
+    less = frame[frame["prominence"] == "less_common"]
+    assert sorted(_visible_rows(page)) == sorted(less["id"])
+    page.fill("[data-filter-text]", "Thighs")  # any cell, any case
+    cells = less.astype("string").fillna("")
+    holding = cells.apply(lambda column: column.str.lower().str.contains("thighs")).any(axis=1)
+    assert 0 < holding.sum() < len(less)
+    assert sorted(_visible_rows(page)) == sorted(less.loc[holding, "id"])
+    page.click("button[type=reset]")
+    page.wait_for_function(f"document.querySelector('[data-status]').textContent.startsWith('{len(frame)} of')")
+    assert len(_visible_rows(page)) == len(frame)
+
+
+def test_sorting_an_ordered_column_follows_the_schema_order(site: Path, watched: Watched) -> None:
+    frame = nme_data.load("sites")
+    page = watched.open(site, "table-sites.html")
+    page.click("th button:text-is('prominence')")
+    assert _visible_rows(page) == list(frame.sort_values("prominence", kind="stable")["id"])
+    assert page.get_attribute("th:has(button:text-is('prominence'))", "aria-sort") == "ascending"
+    page.click("th button:text-is('prominence')")
+    assert _visible_rows(page)[0] in set(frame.loc[frame["prominence"] == frame["prominence"].max(), "id"])
+
+
+# --- the whole site --------------------------------------------------------------------------------------
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(path.name for path in site.glob("*.html"))
+
+
+def test_no_console_errors_and_no_network_on_any_page(site: Path, watched: Watched) -> None:
+    for name in _pages(site):
+        watched.open(site, name)
+    assert watched.errors == []
+    assert [url for url in watched.requests if not url.startswith("file://")] == []
+
+
+def test_readable_with_javascript_disabled(site: Path, browser: Browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / ARTICLE).as_uri())
+    assert page.locator("mark.quote").count() == len(_runs())
+    assert "It is strongly associated with glucagonoma" in page.inner_text("article")
+    page.focus("#q-1 .quote-text")  # the pop-up is CSS: it works without scripts
+    assert page.locator("#q-1-tip").is_visible()
+    for table in nme_data.table_names():
+        page.goto((site / f"table-{table}.html").as_uri())
+        assert page.locator("table.data tbody tr:visible").count() == len(rows_of(ROOT, table))
+        assert not page.locator("form.controls").is_visible()  # filters need scripts, so they stay hidden
+    page.goto((site / "index.html").as_uri())
+    for heading in ("Where it occurs", "What it is associated with", "Histology", "Downloads"):
+        assert page.get_by_role("heading", name=heading).is_visible()
+    assert page.locator("figure svg").count() >= 1
+    context.close()
+
+
+def test_screenshots_of_the_fact_sheet_and_the_article(
+    site: Path, watched: Watched, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("screenshots")
+    page = watched.open(site, "index.html")
+    page.screenshot(path=str(folder / "fact-sheet.png"), full_page=True)
+    page = watched.open(site, ARTICLE)
+    page.focus("#q-3 .quote-text")
+    page.screenshot(path=str(folder / "article.png"))
+    for name in ("fact-sheet.png", "article.png"):
+        assert (folder / name).stat().st_size > 10_000
+    print(f"screenshots in {folder}")
+
+
+def test_markup_in_a_cell_is_shown_as_text_and_never_runs(browser: Browser, tmp_path: Path) -> None:
+    copy = copy_package(tmp_path / "package")
+    path = copy / "data" / "conditions.csv"
+    rows = read_rows(path)
+    header = rows[0]
+    [row] = [r for r in rows[1:] if r[0] == "glucagonoma"]
+    row[header.index("name")] = MARKUP
+    write_rows(path, rows)
+    assert nme_data.validate(copy).valid, "the test needs a copy the validator accepts"
+    out = build_site(copy, tmp_path / "site")
+    context = browser.new_context()
+    watched = Watched(context.new_page())
+    for name in ("table-conditions.html", "index.html", ARTICLE, "table-associations.html"):
+        watched.open(out, name)
+    page = watched.open(out, "table-conditions.html")
+    assert page.locator("tr#row-glucagonoma td[data-value]").nth(1).inner_text() == MARKUP
+    assert page.locator("tr#row-glucagonoma img, tr#row-glucagonoma script").count() == 0
+    page = watched.open(out, "index.html")
+    assert MARKUP in page.inner_text("#associations")
+    assert watched.dialogs == []
+    assert watched.errors == []
+    assert [url for url in watched.requests if url.endswith("/x")] == []
+    context.close()
