@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
-from site_support import evidence_rows, quoted_runs, rows_of
 
 import nme_data
 from conftest import ROOT, copy_package, read_rows, write_rows
 from nme_data.site import build_site
+from site_support import evidence_rows, quoted_runs, rows_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,7 +33,9 @@ MARKUP = '<img src=x onerror=alert(1)><script>alert("x")</script>'
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: the site's browser tests need Debian's chromium (apt-get install chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: the site's browser tests need Debian's chromium (apt-get install chromium)"
+        )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
@@ -88,7 +90,9 @@ def _runs() -> list[tuple[int, int, set[str]]]:
 
 
 def _visible_rows(page: Page) -> list[str]:
-    return page.eval_on_selector_all("table.data tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)")
+    return page.eval_on_selector_all(
+        "table.data tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.key)"
+    )
 
 
 # --- article ---------------------------------------------------------------------------------------------
@@ -139,7 +143,9 @@ def test_a_quote_link_from_a_table_row_lands_on_a_highlight_holding_that_row(sit
 
 def _enum_columns(table: str) -> list[tuple[str, list[str]]]:
     info = next(r for r in nme_data.descriptor()["resources"] if r["name"] == table)
-    return [(f["name"], f["constraints"]["enum"]) for f in info["schema"]["fields"] if "enum" in f.get("constraints", {})]
+    return [
+        (f["name"], f["constraints"]["enum"]) for f in info["schema"]["fields"] if "enum" in f.get("constraints", {})
+    ]
 
 
 @pytest.mark.parametrize("table", nme_data.table_names())

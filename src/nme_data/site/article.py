@@ -18,6 +18,7 @@ from nme_data.site.words import row_words
 
 HEADING_MAX = 50
 CLOSING = ".:;,!?\"')]"
+BLOCK_TEMPLATES = {"h": Markup("<h2>{}</h2>"), "p": Markup("<p>{}</p>"), "li": Markup("<li>{}</li>")}
 
 
 @dataclass
@@ -104,8 +105,7 @@ def article_html(site: SiteData, text: str, marks: list[Highlight]) -> Markup:
         elif block.kind != "li" and in_list:
             out.append(Markup("</ul>"))
             in_list = False
-        tag = {"h": "h2", "p": "p", "li": "li"}[block.kind]
-        out.append(Markup("<{0}>{1}</{0}>").format(Markup(tag), body))
+        out.append(BLOCK_TEMPLATES[block.kind].format(body))
     if in_list:
         out.append(Markup("</ul>"))
     return Markup("\n").join(out)

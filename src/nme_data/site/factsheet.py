@@ -117,7 +117,8 @@ def _sites_figure(site: SiteData) -> Markup | None:
         + ", ".join(code(level) for level in levels)
         + ". "
         + "; ".join(
-            f"{code(r)}: " + ", ".join(f"{counts.get((r, level), 0)} {code(level)}" for level in levels) for r in regions
+            f"{code(r)}: " + ", ".join(f"{counts.get((r, level), 0)} {code(level)}" for level in levels)
+            for r in regions
         ),
         regions,
         levels,

@@ -102,7 +102,10 @@ def read_rows(table: Table) -> list[Row]:
     with table.path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         return [
-            {name: (None if row.get(name) in missing or row.get(name) is None else row[name]) for name in table.field_names}
+            {
+                name: (None if row.get(name) in missing or row.get(name) is None else row[name])
+                for name in table.field_names
+            }
             for row in reader
         ]
 

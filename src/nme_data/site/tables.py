@@ -28,7 +28,9 @@ def columns(data: TableData) -> list[Column]:
     out = []
     for name in data.table.field_names:
         enum = data.enum(name)
-        kind = "enum" if enum is not None else ("number" if data.kind(name) in ("number", "integer", "year") else "text")
+        kind = (
+            "enum" if enum is not None else ("number" if data.kind(name) in ("number", "integer", "year") else "text")
+        )
         out.append(Column(name, kind, str(data.field(name).get("description", "")), enum))
     return out
 
