@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from nme_data.site import links, svg
 from nme_data.site.model import Row, SiteData, TableData
-from nme_data.site.words import code, frequency, label_column, row_words
+from nme_data.site.words import code, column_words, frequency, label_column
 
 
 @dataclass
@@ -61,10 +61,7 @@ def _title(site: SiteData, data: TableData, row: Row, column: str | None) -> str
 
 
 def _words_without(site: SiteData, data: TableData, row: Row, *skip: str) -> str:
-    trimmed = {k: (None if k in skip else v) for k, v in row.items()}
-    words = row_words(site, data, trimmed)
-    head, _, rest = words.partition(", ")
-    return rest if ":" in head else words
+    return ", ".join(column_words(site, data, row, skip))
 
 
 def _grouped(

@@ -31,11 +31,18 @@ def label_column(data: TableData) -> str | None:
 def row_words(site: SiteData, data: TableData, row: Row) -> str:
     """The typed columns of a row in words, led by its label column."""
     label = label_column(data)
+    head = f"{code(label)}: {row[label]}" if label and row.get(label) else data.name
+    return ", ".join([head, *column_words(site, data, row)])
+
+
+def column_words(site: SiteData, data: TableData, row: Row, skip: tuple[str, ...] = ()) -> list[str]:
+    """Each typed column of a row (not its key, label or provenance) as a word or two."""
+    label = label_column(data)
     words: list[str] = []
     fks = data.foreign_keys
     for name in data.table.field_names:
         value = row.get(name)
-        if value is None or name in data.key_fields or name in PROVENANCE or name == label:
+        if value is None or name in data.key_fields or name in PROVENANCE or name == label or name in skip:
             continue
         kind = data.kind(name)
         if name in fks:
@@ -51,8 +58,7 @@ def row_words(site: SiteData, data: TableData, row: Row) -> str:
             words.append(code(value))
         else:
             words.append(value)
-    head = f"{code(label)}: {row[label]}" if label and row.get(label) else data.name
-    return ", ".join([head, *words]) if words else head
+    return words
 
 
 def frequency(row: Row) -> str:
