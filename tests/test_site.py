@@ -195,3 +195,40 @@ def test_cli_writes_the_site_and_says_where(tmp_path: Path) -> None:
     assert result.output.strip() == f"wrote {tmp_path / 's' / 'index.html'}"
     digest = hashlib.sha256((tmp_path / "s" / "index.html").read_bytes()).hexdigest()
     assert digest == hashlib.sha256(build_site(None, tmp_path / "t").joinpath("index.html").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("value", "url"),
+    [
+        ("HP:0008066", "https://hpo.jax.org/browse/term/HP:0008066"),
+        ("MONDO:0007452", "https://monarchinitiative.org/MONDO:0007452"),
+        ("ICD10WHO:L53.8", "https://icd.who.int/browse10/2019/en#/L53.8"),
+        ("MESH:D005934", "https://meshb.nlm.nih.gov/record/ui?ui=D005934"),
+        ("HP:8066", None),  # not a well-formed identifier of its system
+        ("XX:123", None),  # a system without a browser
+        ("https://en.wikipedia.org/wiki/Necrolytic_migratory_erythema", None),
+    ],
+)
+def test_identifiers_link_to_their_browsers(value: str, url: str | None) -> None:
+    from nme_data.site.links import browser_url
+
+    assert browser_url(value) == url
+
+
+@pytest.mark.parametrize(
+    ("value", "linked"),
+    [("https://example.org/a", True), ("javascript:alert(1)", False), ("https://a b", False), ("http://x/'", False)],
+)
+def test_only_plain_web_addresses_become_links(value: str, linked: bool) -> None:
+    from nme_data.site.links import web_url
+
+    assert (web_url(value) is not None) is linked
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"), [("nme", "nme"), ("a_b", "a_b"), ("a b", "a~20b"), ("~", "~7e"), ("é", "~c3~a9")]
+)
+def test_anchors_are_safe_and_distinct(text: str, slug: str) -> None:
+    from nme_data.site.links import slug as make_slug
+
+    assert make_slug(text) == slug

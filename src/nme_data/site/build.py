@@ -99,13 +99,12 @@ def _size(path: Path) -> str:
 
 
 def _json_ld(package: DataPackage) -> Markup | None:
-    """Croissant JSON-LD when the interop module provides it; '<' is escaped so no text can end the script."""
+    """Croissant JSON-LD when the export package provides it; '<' is escaped so no text can end the script."""
     try:
-        from nme_data import croissant  # type: ignore[attr-defined]
+        from nme_data.export import croissant_metadata  # type: ignore[attr-defined]
     except ImportError:
         return None
-    document = croissant.croissant_metadata(package)
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)
+    text = json.dumps(croissant_metadata(package), ensure_ascii=False, sort_keys=True, indent=1)
     safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(safe)  # noqa: S704 - JSON with every character that could end the <script> escaped
 

@@ -57,3 +57,8 @@ def browser_url(value: str) -> str | None:
     if not local or not re.fullmatch(r"[A-Za-z0-9._]+", local):
         return None
     return template.format(curie=value, local=local)
+
+
+def web_url(value: str) -> str | None:
+    """A cell that is one http(s) address (and nothing else, no 'javascript:') becomes a link."""
+    return value if re.fullmatch(r"https?://[^\s<>\"']+", value) else None

@@ -68,7 +68,7 @@ def cell(site: SiteData, data: TableData, column: Column, row: Row) -> Markup:
     content: Markup
     fk = data.foreign_keys.get(column.name)
     target = fk.table if fk else _polymorphic_target(site, data, column.name, row)
-    url = links.browser_url(value)
+    url = links.browser_url(value) or links.web_url(value)
     if target is not None and value in site.tables[target].by_key:
         content = Markup('<a href="{}">{}</a>').format(links.row_link(target, value), value)
     elif url is not None:

@@ -106,12 +106,22 @@
     Array.prototype.forEach.call(marks, function (mark) {
       var trigger = mark.querySelector(".quote-text");
       if (!trigger) return;
+      var tip = mark.querySelector(".tip");
       function expanded(open) {
         trigger.setAttribute("aria-expanded", open ? "true" : "false");
       }
+      function keepInView() {
+        /* a pop-up near the right edge moves left rather than off the screen */
+        if (!tip) return;
+        tip.style.left = "";
+        var overflow = tip.getBoundingClientRect().right - (document.documentElement.clientWidth - 8);
+        if (overflow > 0) tip.style.left = -overflow + "px";
+      }
+      mark.addEventListener("mouseenter", keepInView);
       mark.addEventListener("focusin", function () {
         mark.classList.remove("closed");
         expanded(true);
+        keepInView();
       });
       mark.addEventListener("focusout", function (event) {
         if (!mark.contains(event.relatedTarget)) {
