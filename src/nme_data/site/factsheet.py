@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from nme_data.site import links, svg
+from nme_data.site import anatomy, links, svg
 from nme_data.site.model import Row, SiteData, TableData
-from nme_data.site.words import code, column_words, frequency, label_column
+from nme_data.site.words import code, column_words, frequency, row_title
 
 
 @dataclass
@@ -42,13 +42,17 @@ class Section:
 
 
 QuoteLinks = dict[tuple[str, str], str]
+OPEN_LIST_TAG = "from a non-exhaustive list"
 
 
 def _item(site: SiteData, data: TableData, row: Row, quotes: QuoteLinks, title: str, words: str) -> Item:
     key = data.key(row)
-    tags = [code(row[name]) for name in ("certainty",) if row.get(name)]
+    levels = data.enum("certainty") or []
+    plain = levels[0] if levels else None
+    tags = [code(row["certainty"])] if row.get("certainty") and row["certainty"] != plain else []
     if (row.get("open_list") or "").lower() == "true":
-        tags.append("one of a non-exhaustive list")
+        tags.append(OPEN_LIST_TAG)
+    words = ", ".join(word for word in words.split(", ") if word not in tags) if tags else words
     return Item(title, words, links.row_link(data.name, key), f"{data.name} {key}", quotes.get((data.name, key)), tags)
 
 
@@ -56,12 +60,12 @@ def _title(site: SiteData, data: TableData, row: Row, column: str | None) -> str
     if column and row.get(column):
         fk = data.foreign_keys.get(column)
         return site.label(fk.table, row[column]) if fk else str(row[column])
-    label = label_column(data)
-    return str(row[label]) if label and row.get(label) else data.key(row)
+    return row_title(site, data, row)
 
 
-def _words_without(site: SiteData, data: TableData, row: Row, *skip: str) -> str:
-    return ", ".join(column_words(site, data, row, skip))
+def _words_without(site: SiteData, data: TableData, row: Row, *skip: str, title: str = "") -> str:
+    """The row's other columns in words, each said once and none repeating the title."""
+    return ", ".join(word for word in dict.fromkeys(column_words(site, data, row, skip)) if word != title)
 
 
 def _grouped(
@@ -88,7 +92,11 @@ def _grouped(
                 row,
                 quotes,
                 _title(site, data, row, title_column),
-                words(site, data, row) if words else _words_without(site, data, row, by, "certainty", "open_list"),
+                words(site, data, row)
+                if words
+                else _words_without(
+                    site, data, row, by, "certainty", "open_list", title=_title(site, data, row, title_column)
+                ),
             )
             for row in rows
         ]
@@ -97,30 +105,55 @@ def _grouped(
 
 
 def _sites_figure(site: SiteData) -> Markup | None:
-    data = site.tables.get("sites")
-    if data is None or not {"body_region", "prominence"} <= set(data.table.field_names):
+    found, regions, levels = anatomy.places(site)
+    if not found:
         return None
-    regions = data.enum("body_region") or sorted({r.get("body_region") or "" for r in data.rows})
-    levels = data.enum("prominence") or sorted({r.get("prominence") or "" for r in data.rows})
-    counts: dict[tuple[str, str], int] = {}
-    for row in data.rows:
-        pair = (row.get("body_region") or "", row.get("prominence") or "")
-        counts[pair] = counts.get(pair, 0) + 1
+    counts = anatomy.region_counts(found)
     regions = [r for r in regions if any(counts.get((r, level)) for level in levels)]
+    summary = "; ".join(
+        f"{code(r)}: " + ", ".join(f"{counts.get((r, level), 0)} {code(level)}" for level in levels) for r in regions
+    )
     return svg.stacked_bars(
         "fig-sites",
-        "Site statements by body region and prominence",
-        "For each body region, how many of the article's site statements call it "
-        + ", ".join(code(level) for level in levels)
-        + ". "
-        + "; ".join(
-            f"{code(r)}: " + ", ".join(f"{counts.get((r, level), 0)} {code(level)}" for level in levels)
-            for r in regions
-        ),
+        "Body sites by region and strongest prominence",
+        f"How many distinct body sites of each region the article calls, at most, {' / '.join(map(code, levels))}. "
+        + summary,
         regions,
         levels,
         counts,
     )
+
+
+def _site_groups(site: SiteData, quotes: QuoteLinks) -> list[Group]:
+    found, regions, _ = anatomy.places(site)
+    sites = site.tables["sites"] if found else None
+    groups = []
+    for region in [*regions, ""]:
+        items = []
+        for place in (p for p in found if p.region == region):
+            worded = "; ".join(
+                f"“{row.get('site')}” " + f"({', '.join(column_words(site, sites, row, ('anatomical_site_id',)))})"
+                for row in place.statements
+                if sites is not None
+            )
+            strongest = [row for row in place.statements if row.get("prominence") == place.strongest]
+            tags = sorted({code(row["certainty"]) for row in strongest if row.get("certainty")})
+            quote = quotes.get((place.table, place.key)) or quotes.get(
+                ("sites", sites.key(strongest[0])) if sites else ("", "")
+            )
+            items.append(
+                Item(
+                    place.name,
+                    f"at most {code(place.strongest)}; worded as {worded}",
+                    links.row_link(place.table, place.key),
+                    f"{place.table} {place.key}",
+                    quote,
+                    tags,
+                )
+            )
+        if items:
+            groups.append(Group(code(region) if region else "unspecified", items))
+    return groups
 
 
 def _histology_figure(site: SiteData) -> Markup | None:
@@ -173,14 +206,70 @@ def _history_words(site: SiteData, data: TableData, row: Row) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _certainty_tables(site: SiteData) -> list[TableData]:
+    return [data for data in site.tables.values() if data.enum("certainty")]
+
+
+def _certainty_figure(site: SiteData) -> Markup | None:
+    tables = _certainty_tables(site)
+    if len(tables) < 2:
+        return None  # one table's certainty is shown with its facts
+    levels = list(dict.fromkeys(level for data in tables for level in data.enum("certainty") or []))
+    counts: dict[tuple[str, str], int] = {}
+    for data in tables:
+        for row in data.rows:
+            pair = (data.name, row.get("certainty") or "")
+            counts[pair] = counts.get(pair, 0) + 1
+    return svg.stacked_bars(
+        "fig-certainty",
+        "Facts by table and by how the article words them",
+        "; ".join(
+            f"{data.name}: " + ", ".join(f"{counts.get((data.name, level), 0)} {code(level)}" for level in levels)
+            for data in tables
+        ),
+        [data.name for data in tables],
+        levels,
+        counts,
+    )
+
+
+def _certainty_groups(site: SiteData, quotes: QuoteLinks) -> list[Group]:
+    tables = _certainty_tables(site)
+    if len(tables) < 2:
+        return []
+    levels = list(dict.fromkeys(level for data in tables for level in data.enum("certainty") or []))
+    groups = []
+    for level in levels[1:]:  # the first level is the plain statement; the others qualify it
+        items = [
+            _item(
+                site,
+                data,
+                row,
+                quotes,
+                row_title(site, data, row),
+                f"{code(data.name)}: "
+                + _words_without(site, data, row, "certainty", "open_list", title=row_title(site, data, row)),
+            )
+            for data in tables
+            for row in data.rows
+            if row.get("certainty") == level
+        ]
+        for item in items:
+            item.tags = [tag for tag in item.tags if tag != code(level)]
+        if items:
+            groups.append(Group(code(level), items))
+    return groups
+
+
 def sections(site: SiteData, quotes: QuoteLinks) -> list[Section]:
     """The fact sheet's sections in reading order; empty ones are dropped."""
     out = [
         Section(
             "where",
             "Where it occurs",
-            "Body sites named by the article, grouped by body region; the prominence is the article's own word.",
-            _grouped(site, "sites", "body_region", quotes),
+            "Each body site the article names, by body region, with the strongest prominence it gives the site "
+            "and every statement in the article's own words.",
+            _site_groups(site, quotes),
             _sites_figure(site),
         ),
         Section(
@@ -213,6 +302,14 @@ def sections(site: SiteData, quotes: QuoteLinks) -> list[Section]:
             "Management and outcome",
             "Interventions and the outcome the article expects.",
             _grouped(site, "management", "strategy", quotes, None, _management_words),
+        ),
+        Section(
+            "certainty",
+            "How sure the article is",
+            'Every fact keeps the article\'s own hedging: stated plainly, hedged ("may"), attributed '
+            '("is considered") or proposed ("suggested"). The qualified ones are listed here.',
+            _certainty_groups(site, quotes),
+            _certainty_figure(site),
         ),
         Section(
             "history",

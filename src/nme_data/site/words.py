@@ -31,8 +31,23 @@ def label_column(data: TableData) -> str | None:
 def row_words(site: SiteData, data: TableData, row: Row) -> str:
     """The typed columns of a row in words, led by its label column."""
     label = label_column(data)
-    head = f"{code(label)}: {row[label]}" if label and row.get(label) else data.name
-    return ", ".join([head, *column_words(site, data, row)])
+    words = column_words(site, data, row)
+    if label and row.get(label):
+        words.insert(0, f"{code(label)}: {row[label]}")
+        words = [words[0], *(word for word in words[1:] if word != row[label])]  # a key naming the same thing
+    return ", ".join(dict.fromkeys(words))  # a code and a key that say the same word say it once
+
+
+def row_title(site: SiteData, data: TableData, row: Row) -> str:
+    """What a row is about in a few words: its label, else the row it points at, else its codes."""
+    label = label_column(data)
+    if label and row.get(label):
+        return str(row[label])
+    for name, fk in data.foreign_keys.items():
+        if name not in ("condition_id", "source_id", "subject_id") and row.get(name):
+            return site.label(fk.table, row[name])
+    codes = [code(row[name]) for name in data.table.field_names if data.enum(name) and row.get(name)]
+    return " ".join(codes[:2]) or data.key(row)
 
 
 def column_words(site: SiteData, data: TableData, row: Row, skip: tuple[str, ...] = ()) -> list[str]:
