@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -232,3 +234,38 @@ def test_anchors_are_safe_and_distinct(text: str, slug: str) -> None:
     from nme_data.site.links import slug as make_slug
 
     assert make_slug(text) == slug
+
+
+# --- the fact sheet ---------------------------------------------------------------------------------------
+
+
+def _expected_site_counts() -> Counter[tuple[str, str]]:
+    """Distinct sites per (body region, strongest prominence), computed with pandas from the loaded tables."""
+    import nme_data
+
+    sites = nme_data.load("sites")
+    if "anatomical_site_id" in sites.columns:
+        anatomy = nme_data.load("anatomical_sites")[["id", "body_region"]].rename(columns={"id": "place"})
+        sites = sites.merge(anatomy, left_on="anatomical_site_id", right_on="place")
+    else:
+        sites = sites.assign(place=sites["site"])
+    strongest = sites.groupby("place", observed=True).agg(region=("body_region", "first"), level=("prominence", "max"))
+    return Counter(zip(strongest["region"].astype(str), strongest["level"].astype(str), strict=True))
+
+
+def test_the_sites_figure_counts_each_site_once_at_its_strongest(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    figure = index[index.index('<svg xmlns="http://www.w3.org/2000/svg" class="figure"') :]
+    figure = figure[: figure.index("</svg>")]
+    drawn = Counter()
+    for region, count, level in re.findall(r"<rect [^>]*><title>([^:<]+): (\d+) ([^<]+)</title></rect>", figure):
+        drawn[(region.replace(" ", "_"), level.replace(" ", "_"))] = int(count)
+    assert drawn == _expected_site_counts()
+
+
+@pytest.mark.parametrize("table", ["associations", "causes", "histology", "management", "history"])
+def test_the_fact_sheet_states_every_row_with_links_to_it_and_its_quote(site: Path, table: str) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for row in rows_of(ROOT, table):
+        assert f'href="table-{table}.html#row-{row["id"]}"' in index, row["id"]
+    assert index.count(f'aria-label="quote of {table} ') == len(rows_of(ROOT, table))
