@@ -20,7 +20,7 @@ from markupsafe import Markup
 from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError
 from nme_data.site import factsheet, links
 from nme_data.site.article import article_html
-from nme_data.site.model import SiteData, load_site_data
+from nme_data.site.model import SiteData, load_site_data, resolve
 from nme_data.site.quotes import Highlight, RowRef, highlights, quoted_characters
 from nme_data.site.tables import cell, columns, facets, quote_cell
 
@@ -155,7 +155,7 @@ def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
     for source_id, relative in sorted(site.text_paths.items()):
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(site.texts[source_id], encoding="utf-8", newline="")
+        shutil.copyfile(resolve(package, relative), destination)
         copied.append((relative, f"snapshot of source {source_id}"))
     for name, what in EXTRA_FILES.items():
         if (package.root / name).is_file():

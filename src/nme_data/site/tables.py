@@ -75,7 +75,11 @@ def cell(site: SiteData, data: TableData, column: Column, row: Row) -> Markup:
         content = Markup('<a class="external" href="{}" rel="external noopener">{}</a>').format(url, value)
     else:
         content = Markup("{}").format(value)
-    return Markup('<td data-value="{}" data-sort="{}">{}</td>').format(value, sort, content)
+    if column.enum is not None:  # facets filter on the exact code
+        return Markup('<td data-value="{}" data-sort="{}">{}</td>').format(value, sort, content)
+    if sort:
+        return Markup('<td data-sort="{}">{}</td>').format(sort, content)
+    return Markup("<td>{}</td>").format(content)
 
 
 def quote_cell(source_id: str | None, highlight: int | None) -> Markup:
