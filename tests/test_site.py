@@ -240,17 +240,11 @@ def test_anchors_are_safe_and_distinct(text: str, slug: str) -> None:
 
 
 def _expected_site_counts() -> Counter[tuple[str, str]]:
-    """Distinct sites per (body region, strongest prominence), computed with pandas from the loaded tables."""
-    import nme_data
+    """Distinct sites per (body region, strongest prominence), from the library's own view."""
+    from nme_data.views import distinct_sites
 
-    sites = nme_data.load("sites")
-    if "anatomical_site_id" in sites.columns:
-        anatomy = nme_data.load("anatomical_sites")[["id", "body_region"]].rename(columns={"id": "place"})
-        sites = sites.merge(anatomy, left_on="anatomical_site_id", right_on="place")
-    else:
-        sites = sites.assign(place=sites["site"])
-    strongest = sites.groupby("place", observed=True).agg(region=("body_region", "first"), level=("prominence", "max"))
-    return Counter(zip(strongest["region"].astype(str), strongest["level"].astype(str), strict=True))
+    view = distinct_sites()
+    return Counter(zip(view["body_region"].astype(str), view["prominence"].astype(str), strict=True))
 
 
 def test_the_sites_figure_counts_each_site_once_at_its_strongest(site: Path) -> None:
