@@ -185,7 +185,8 @@ def _association_words(site: SiteData, data: TableData, row: Row) -> str:
 
 
 def _management_words(site: SiteData, data: TableData, row: Row) -> str:
-    parts = [code(row.get("intervention_type"))]
+    kind = code(row.get("intervention_type"))
+    parts = [kind] if kind != row.get("intervention") else []
     if row.get("strategy"):
         target = site.label("conditions", row.get("target_condition_id")) if row.get("target_condition_id") else ""
         parts.append(code(row["strategy"]) + (f" ({target})" if target else ""))
