@@ -118,6 +118,20 @@ def test_focusing_a_highlight_shows_exactly_its_citing_rows(site: Path, watched:
     assert watched.errors == []
 
 
+def test_hovering_shows_the_rows_and_enter_toggles_them_like_a_button(site: Path, watched: Watched) -> None:
+    page = watched.open(site, ARTICLE)
+    page.hover("#q-2 .quote-text")
+    assert page.locator("#q-2-tip").is_visible()
+    page.mouse.move(0, 0)
+    page.focus("#q-2 .quote-text")
+    page.keyboard.press("Enter")
+    assert not page.locator("#q-2-tip").is_visible()
+    assert page.get_attribute("#q-2 .quote-text", "aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    assert page.locator("#q-2-tip").is_visible()
+    assert page.get_attribute("#q-2 .quote-text", "aria-expanded") == "true"
+
+
 def test_highlights_are_reachable_with_the_tab_key(site: Path, watched: Watched) -> None:
     page = watched.open(site, ARTICLE)
     reached = set()
