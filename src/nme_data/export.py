@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError, Table
@@ -297,15 +297,12 @@ def export_parquet(package: DataPackage | str | Path | None, out_dir: str | Path
 # --- Zip ------------------------------------------------------------------------------------------
 
 
-def _member(root: Path, relative: str) -> Path:
-    """A package file named by a descriptor path, refusing paths that leave the package."""
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts:
-        raise ExportError(f"{relative}: resource paths must stay inside the package")
-    path = root.joinpath(*pure.parts)
-    if not path.is_file():
-        raise ExportError(f"{relative}: file named by the descriptor is missing from {root}")
-    return path
+def _member(package: DataPackage, relative: str) -> Path:
+    """A package file named by a descriptor path, through the package model's path gate."""
+    try:
+        return package.resolve(relative)
+    except PackageError as exc:
+        raise ExportError(f"{relative}: file named by the descriptor is missing or unsafe: {exc}") from None
 
 
 def zip_members(package: DataPackage) -> dict[str, Path]:
@@ -314,7 +311,7 @@ def zip_members(package: DataPackage) -> dict[str, Path]:
     members = {DESCRIPTOR_NAME: package.descriptor_path}
     for resource in package.descriptor.get("resources", []):
         for relative in _as_list(resource.get("path") if isinstance(resource, dict) else None):
-            members[relative] = _member(root, relative)
+            members[relative] = _member(package, relative)
     for directory in ZIP_EXTRA_DIRS:
         for path in (root / directory).rglob("*"):
             if path.is_file():

@@ -1,0 +1,117 @@
+"""The one gate every path-like value of a copy goes through before anything opens it.
+
+Resource paths, schema and dialect files, profiles and the snapshot paths in sources.csv are
+all judged here: first by their text (after Unicode and whitespace normalisation, so that a URL
+spelled with a leading tab or full-width letters is still a URL), then by the file system with
+`os.stat`-family calls only, which never open a file (opening a FIFO would block forever).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+import unicodedata
+from pathlib import Path, PurePosixPath
+
+from nme_data.package.errors import MissingFileError, UnsafePathError
+from nme_data.package.limits import MAX_NAME_BYTES, MAX_PATH_BYTES
+
+#: A URI scheme ("https:", "file:", "data:") or a drive letter ("C:"): any colon is refused below.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _text_reason(text: str) -> str | None:
+    """Why this spelling of a path may not be used, judged on the text alone."""
+    if not text:
+        return "is empty"
+    if text != text.strip() or any(ch.isspace() and ch != " " for ch in text):
+        return "has surrounding or non-space whitespace; paths are compared exactly"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text):
+        return "contains a control, format or unassigned character"
+    if _SCHEME.match(text) or text.startswith("//") or "://" in text:
+        return "is a URL; nothing is fetched from the network"
+    if ":" in text:
+        return "contains ':' (a URL, drive letter or stream name); only plain relative paths are read"
+    if "\\" in text:
+        return "contains a backslash; use '/' between directories"
+    if text.startswith("/") or text.startswith("~"):
+        return "is absolute; only paths inside the package are read"
+    if ".." in PurePosixPath(text).parts:
+        return "climbs out of the package with '..'"
+    encoded = text.encode("utf-8", errors="surrogatepass")
+    if len(encoded) > MAX_PATH_BYTES:
+        return f"is longer than {MAX_PATH_BYTES} bytes"
+    if any(len(part.encode("utf-8", errors="surrogatepass")) > MAX_NAME_BYTES for part in text.split("/")):
+        return f"has a file or directory name longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def unsafe_reason(reference: object) -> str | None:
+    """Why a path-like value may not be read, judged without touching the file system; None if it may."""
+    if not isinstance(reference, str):
+        return f"is a {type(reference).__name__}, not a path"
+    for spelling in (reference, unicodedata.normalize("NFC", reference), unicodedata.normalize("NFKC", reference)):
+        reason = _text_reason(spelling)
+        if reason:
+            return reason
+    return None
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def resolve_reference(root: Path, reference: object) -> Path:
+    """The regular file inside root that reference names, or UnsafePathError / MissingFileError.
+
+    Symbolic links are followed only to check where they lead (realpath uses lstat and readlink);
+    the file itself is examined with os.stat, never opened.
+    """
+    shown = repr(reference)[:120]
+    reason = unsafe_reason(reference)
+    if reason:
+        raise UnsafePathError(f"{shown} {reason}")
+    assert isinstance(reference, str)
+    real_root = os.path.realpath(root)
+    candidate = str(Path(root) / reference)
+    try:
+        real = os.path.realpath(candidate, strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafePathError(f"{shown} is a loop of symbolic links") from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            if not _inside(os.path.realpath(candidate), real_root):
+                raise UnsafePathError(f"{shown} leaves the package through a symbolic link") from None
+            raise MissingFileError(f"{reference} does not exist") from None
+        raise UnsafePathError(f"{shown} cannot be examined: {exc.strerror or exc}") from None
+    if not _inside(real, real_root):
+        raise UnsafePathError(f"{shown} leaves the package through a symbolic link")
+    try:
+        mode = Path(real).stat().st_mode
+    except OSError as exc:
+        raise UnsafePathError(f"{shown} cannot be examined: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+        raise UnsafePathError(f"{shown} is {kind}; only regular files are read")
+    return Path(candidate)
+
+
+def regular_file_size(path: Path) -> int:
+    """The size of a file that must be regular, checked without opening it (a FIFO would block)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise MissingFileError(f"{path.name}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "not a regular file")
+        raise UnsafePathError(f"{path.name} is {kind}; only regular files are read")
+    return info.st_size
