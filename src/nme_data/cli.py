@@ -93,6 +93,8 @@ def show(table: str, fmt: str, source: Path | None) -> None:
         package.table(table)
     except UnknownTableError as exc:
         raise click.BadParameter(str(exc), param_hint="TABLE") from None
+    except PackageError as exc:  # a table the package model refuses: the validator's message
+        raise click.ClickException(str(exc)) from None
     from nme_data.loader import read_table
 
     with _readable():

@@ -70,7 +70,7 @@ class Context:
         try:
             text, actual = _read_snapshot(package, path)
         except UnsafePathError as exc:
-            self.source_problems[source_id] = ("source-missing", f"snapshot {exc.message}")
+            self.source_problems[source_id] = ("unsafe-path", f"snapshot {exc.message}")
             return
         except PackageError as exc:
             code = "file-too-large" if exc.code == "file-too-large" else "source-missing"
@@ -259,6 +259,7 @@ def source_checks(context: Context) -> list[pa.Check]:
         pa.Check(problem("source-missing"), name=check_name("source-missing", "path")),
         pa.Check(problem("source-hash-mismatch"), name=check_name("source-hash-mismatch", "sha256")),
         pa.Check(problem("file-too-large"), name=check_name("file-too-large", "path")),
+        pa.Check(problem("unsafe-path"), name=check_name("unsafe-path", "path")),
     ]
 
 

@@ -203,6 +203,9 @@ def _scan_records(path: Path, table: str) -> list[Problem]:
         if "field larger than field limit" not in str(exc):
             return []  # other damage: frictionless locates it
         row = records + 1
+        if row == 1:
+            message = f"{path.name}: the header row is longer than the budget of {MAX_HEADER_BYTES} bytes"
+            return [Problem(table, None, None, "header-too-wide", message)]
         return [
             Problem(
                 table,
