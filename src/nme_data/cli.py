@@ -75,7 +75,8 @@ def validate(path: Path | None, fmt: str) -> None:
 def tables(source: Path | None) -> None:
     """List the tables with their row counts and descriptions."""
     package = _open(source)
-    width = max((len(name) for name in package.tables), default=0)
+    with _readable():
+        width = max((len(name) for name in package.tables), default=0)
     for table in package.tables.values():
         with _readable():
             rows = table.count_rows()

@@ -193,19 +193,27 @@ class DataPackage:
         return list(self._normalised.names)
 
     @cached_property
-    def tables(self) -> dict[str, Table]:
+    def sound_tables(self) -> dict[str, Table]:
+        """The tables the model accepted, in descriptor order; the validator reads these and reports the rest."""
         paths = self._normalised.paths
         return {r["name"]: Table(r["name"], paths[r["name"]], r) for r in self.normalised["resources"]}
+
+    @property
+    def tables(self) -> dict[str, Table]:
+        """Every table, for readers that want them all: a refused resource raises its error, never vanishes."""
+        if self._normalised.problems:
+            raise error_for(self._normalised.problems[0])
+        return self.sound_tables
 
     def table(self, name: str) -> Table:
         """A table by name; UnknownTableError for a name the descriptor lacks, PackageError for a refused one."""
         try:
-            return self.tables[name]
+            return self.sound_tables[name]
         except KeyError:
             refused = self._normalised.refused.get(name)
             if refused:
                 raise error_for(refused[0]) from None
-            raise UnknownTableError(name, list(self.tables)) from None
+            raise UnknownTableError(name, self.resource_names) from None
 
     def resolve(self, reference: str) -> Path:
         """A path named by the copy (a snapshot in sources.csv, say) as a regular file inside the package.

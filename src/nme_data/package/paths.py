@@ -91,7 +91,7 @@ def resolve_reference(root: Path, reference: object) -> Path:
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             if not _inside(os.path.realpath(candidate), real_root):
                 raise UnsafePathError(f"{shown} leaves the package through a symbolic link") from None
-            raise MissingFileError(f"{reference} does not exist") from None
+            raise MissingFileError(f"{reference} is missing: no such file in the package") from None
         raise UnsafePathError(f"{shown} cannot be examined: {exc.strerror or exc}") from None
     if not _inside(real, real_root):
         raise UnsafePathError(f"{shown} leaves the package through a symbolic link")

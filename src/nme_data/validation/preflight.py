@@ -67,7 +67,7 @@ def run_preflight(package: DataPackage) -> Preflight:
         pre.add(problem)
     pre.damaged = {p.table for p in package.problems if p.table is not None}
     bom: set[str] = set()
-    for table in package.tables.values():
+    for table in package.sound_tables.values():
         problems, has_bom = _table_problems(table)
         for problem in problems:
             pre.add(problem)

@@ -58,7 +58,7 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
     from nme_data.raw import read_text_frame
     from nme_data.schemas import Context
 
-    tables = list(package.tables.values()) if tables is None else list(tables)
+    tables = list(package.sound_tables.values()) if tables is None else list(tables)
     # Sources first (evidence needs their texts), tables that refer to rows of any table last (they need
     # every id); each frame is dropped once checked, so memory holds one table and the id sets.
     needs_every_id = {t.name for t in tables if {"subject_table", "subject_id"} <= set(t.field_names)}
