@@ -11,7 +11,6 @@ so frictionless, the semantic rules, the loader and the exports read the same de
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,8 +190,9 @@ def _normalise_resource(root: Path, resource: dict[str, Any]) -> tuple[dict[str,
         raise _Refused("descriptor-invalid", "the resource has no schema")
     if "dialect" in resource:
         _check_dialect(root, resource["dialect"])
-    normal = {key: copy.deepcopy(value) for key, value in resource.items() if key not in ("dialect", "schema")}
-    normal["schema"] = copy.deepcopy(_schema(root, resource["schema"]))
+    # Shallow: readers never mutate a descriptor, and a deep copy of every schema would cost each `load`.
+    normal = {key: value for key, value in resource.items() if key not in ("dialect", "schema")}
+    normal["schema"] = _schema(root, resource["schema"])
     normal["format"] = "csv"
     return normal, path
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +39,20 @@ def _number(text: str) -> float:
     return value
 
 
-def _depth(value: Any) -> int:
-    """Nesting depth of a parsed JSON value, without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        deepest = max(deepest, level)
-        if deepest > MAX_JSON_DEPTH:
-            return deepest
-        stack.extend((child, level + 1) for child in children)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _depth(text: str) -> int:
+    """Deepest nesting of arrays and objects in JSON text, brackets inside strings ignored.
+
+    Measured on the text, before parsing, so that a deeply nested file never reaches the parser's
+    recursion; a malformed text is then the parser's to report.
+    """
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
     return deepest
 
 
@@ -68,6 +68,10 @@ def parse_json(data: bytes, name: str) -> Any:
         raise DescriptorError(
             f"{name} is not UTF-8: {exc.reason} at offset {exc.start}", code="descriptor-invalid-json"
         ) from None
+    if _depth(text) > MAX_JSON_DEPTH:
+        raise DescriptorError(
+            f"{name} is nested deeper than the budget of {MAX_JSON_DEPTH} levels", code="descriptor-too-large"
+        )
     try:
         value = json.loads(text, parse_constant=_constant, parse_int=_integer, parse_float=_number)
     except json.JSONDecodeError as exc:
@@ -77,14 +81,10 @@ def parse_json(data: bytes, name: str) -> Any:
     except _OverBudget as exc:
         code = "descriptor-invalid-json" if "is not JSON" in str(exc) else "descriptor-too-large"
         raise DescriptorError(f"{name}: {exc}", code=code) from None
-    except RecursionError:
-        value = None
+    except RecursionError:  # not reachable past the depth check; kept so that no parser error escapes
+        raise DescriptorError(f"{name} is nested too deeply", code="descriptor-too-large") from None
     except ValueError as exc:
         raise DescriptorError(f"{name}: {exc}", code="descriptor-invalid-json") from None
-    if (value is None and text.strip() != "null") or _depth(value) > MAX_JSON_DEPTH:
-        raise DescriptorError(
-            f"{name} is nested deeper than the budget of {MAX_JSON_DEPTH} levels", code="descriptor-too-large"
-        )
     return value
 
 

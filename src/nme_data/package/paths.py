@@ -35,7 +35,7 @@ def _text_reason(text: str) -> str | None:
         return "is empty"
     if text != text.strip() or any(ch.isspace() and ch != " " for ch in text):
         return "has surrounding or non-space whitespace; paths are compared exactly"
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text):
+    if not text.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text):
         return "contains a control, format or unassigned character"
     if _SCHEME.match(text) or text.startswith("//") or "://" in text:
         return "is a URL; nothing is fetched from the network"
@@ -59,6 +59,8 @@ def unsafe_reason(reference: object) -> str | None:
     """Why a path-like value may not be read, judged without touching the file system; None if it may."""
     if not isinstance(reference, str):
         return f"is a {type(reference).__name__}, not a path"
+    if reference.isascii():  # Unicode normalisation cannot change ASCII: one spelling to judge
+        return _text_reason(reference)
     for spelling in (reference, unicodedata.normalize("NFC", reference), unicodedata.normalize("NFKC", reference)):
         reason = _text_reason(spelling)
         if reason:

@@ -8,7 +8,6 @@ are dropped from the others, so one damaged table gives its own errors and no kn
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,8 +45,11 @@ def _table_problems(table: Table) -> tuple[list[Problem], bool]:
 
 
 def _without_keys_to(resource: dict[str, Any], damaged: set[str]) -> dict[str, Any]:
+    """A copy of the resource whose foreign keys skip damaged tables (the model's descriptor is not changed)."""
+    resource = dict(resource)
     schema = resource.get("schema")
     if isinstance(schema, dict) and isinstance(schema.get("foreignKeys"), list):
+        schema = resource["schema"] = dict(schema)
         schema["foreignKeys"] = [
             key
             for key in schema["foreignKeys"]
@@ -82,7 +84,7 @@ def run_preflight(package: DataPackage) -> Preflight:
     for resource in package.normalised["resources"]:
         if resource["name"] in pre.damaged:
             continue
-        resource = _without_keys_to(copy.deepcopy(resource), pre.damaged)
+        resource = _without_keys_to(resource, pre.damaged)
         if resource["name"] in bom:
             resource["encoding"] = "utf-8-sig"
         kept.append(resource)
