@@ -373,6 +373,10 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
         rewrite_rows("history", lambda r: r + ["x"] * limits.MAX_COLUMNS),
         [("history", None, None, "header-too-wide")],
     ),
+    "header-of-100k-columns": (
+        rewrite_bytes("history", lambda b: b",".join(b"c%d" % i for i in range(100_000)) + b"\n" + b),
+        [("history", None, None, "header-too-wide")],
+    ),
     "header-line-too-long": (
         rewrite_bytes("history", lambda b: b"x" * (limits.MAX_HEADER_BYTES + 10) + b),
         [("history", None, None, "header-too-wide")],
@@ -640,3 +644,21 @@ def test_budgets_are_the_documented_values() -> None:
         512 * 2**20,
         50 * 2**20,
     )
+
+
+def test_descriptor_linked_from_outside_is_not_read(package_copy: Path) -> None:
+    outside = package_copy.parent / "elsewhere.json"
+    (package_copy / "datapackage.json").replace(outside)
+    (package_copy / "datapackage.json").symlink_to(outside)
+    assert locations(nme_data.validate(package_copy)) == [(None, None, None, "unsafe-path")]
+    with pytest.raises(UnsafePathError):
+        DataPackage.open(package_copy)
+
+
+def test_zip_export_refuses_a_link_out_of_the_package(package_copy: Path, tmp_path: Path) -> None:
+    from nme_data.export import ExportError, export_zip
+
+    (package_copy / "source" / "extra.txt").symlink_to(outside_secret(package_copy))
+    with pytest.raises(ExportError, match="leaves the package"):
+        export_zip(package_copy, tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.zip"))

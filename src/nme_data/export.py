@@ -314,8 +314,9 @@ def zip_members(package: DataPackage) -> dict[str, Path]:
             members[relative] = _member(package, relative)
     for directory in ZIP_EXTRA_DIRS:
         for path in (root / directory).rglob("*"):
-            if path.is_file():
-                members[path.relative_to(root).as_posix()] = path
+            if not (path.is_dir() and not path.is_symlink()):  # files, links and specials meet the path gate
+                relative = path.relative_to(root).as_posix()
+                members[relative] = _member(package, relative)
     return dict(sorted(members.items()))
 
 

@@ -156,6 +156,10 @@ class DataPackage:
     def open(cls, source: str | Path | None = None) -> DataPackage:
         """Read a copy's descriptor (within the budgets); PackageError if it is missing or not a package."""
         path = resolve_descriptor(source)
+        try:  # a copy's descriptor may be a link, but not one that leaves its directory
+            resolve_reference(path.parent, path.name)
+        except MissingFileError:
+            raise DescriptorError(f"{path} does not exist", code="descriptor-not-found") from None
         descriptor = read_json(path)
         if not isinstance(descriptor, dict):
             raise DescriptorError(f"{path.name}: the descriptor must be a JSON object")
