@@ -27,6 +27,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from nme_data import ontology
+from nme_data.curation_checks import curation_checks
 from nme_data.dtypes import enum_values, pandas_dtype
 from nme_data.package import DataPackage, PackageError, Table, UnsafePathError
 from nme_data.raw import read_text_frame
@@ -360,6 +361,7 @@ def build_schema(table: Table, context: Context, typed: bool, present: set[str] 
     if table.name == "sources" and {"id", "path", "sha256"} <= names:
         frame_checks.extend(source_checks(context))
     frame_checks.extend(row_rules(names))
+    frame_checks.extend(curation_checks(names, context.terms))  # certainty, open lists, predicates
     if typed:
         frame_checks.extend(foreign_key_checks(table, context))
     return pa.DataFrameSchema(
