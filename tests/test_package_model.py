@@ -662,3 +662,23 @@ def test_zip_export_refuses_a_link_out_of_the_package(package_copy: Path, tmp_pa
     with pytest.raises(ExportError, match="leaves the package"):
         export_zip(package_copy, tmp_path / "out")
     assert not list((tmp_path / "out").glob("*.zip"))
+
+
+def test_resolve_refuses_a_device_without_opening_it() -> None:
+    from nme_data.package.paths import resolve_reference
+
+    with pytest.raises(UnsafePathError, match="character device"):
+        resolve_reference(Path("/dev"), "null")
+
+
+def test_lower_layers_do_not_import_the_validator() -> None:
+    """schemas, the loader and the package model sit below validation: no import reaches up."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nme_data.schemas, nme_data.loader, nme_data.raw, nme_data.package; "
+        "print(sorted(m for m in sys.modules if m.startswith('nme_data.validation')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
