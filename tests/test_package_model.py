@@ -682,3 +682,21 @@ def test_lower_layers_do_not_import_the_validator() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_standard_profile_urls_never_reach_frictionless(package_copy: Path) -> None:
+    """Frictionless downloads any `profile` that is not a bare name; the model drops what means the same."""
+    url = "https://datapackage.org/profiles/1.0/{}.json"
+
+    def change(descriptor: dict) -> None:
+        descriptor["profile"] = url.format("datapackage")
+        resource(descriptor, "sites").update(profile=url.format("dataresource"))
+        resource(descriptor, "sites")["schema"]["$schema"] = url.format("tableschema")
+
+    edit_descriptor(change)(package_copy)
+    package = DataPackage.open(package_copy)
+    assert package.problems == []
+    normalised = json.dumps(package.normalised)
+    assert "profiles/1.0" not in normalised
+    assert package.normalised["$schema"] == descriptor_of(package_copy)["$schema"]
+    assert nme_data.validate(package_copy).valid

@@ -96,6 +96,19 @@ class _Refused(Exception):
         self.code, self.message = code, message
 
 
+def _without_profile_urls(node: dict[str, Any], root: bool = False) -> dict[str, Any]:
+    """A copy without what frictionless could fetch: a `profile` URL (even a standard one), a child `$schema`.
+
+    Frictionless downloads any `profile` that is not a bare standard name; a standard URL means the
+    same as the name, so dropping it changes nothing but the network traffic. Only the root may keep
+    its (standard) `$schema`, which frictionless reads to pick the Data Package version.
+    """
+    drop = {"$schema"} if not root else set()
+    if isinstance(node.get("profile"), str) and "/" in node["profile"]:
+        drop.add("profile")
+    return {key: value for key, value in node.items() if key not in drop} if drop & set(node) else node
+
+
 def _profile_problem(node: dict[str, Any], where: str) -> _Refused | None:
     for key in ("$schema", "profile"):
         value = node.get(key)
@@ -192,7 +205,8 @@ def _normalise_resource(root: Path, resource: dict[str, Any]) -> tuple[dict[str,
         _check_dialect(root, resource["dialect"])
     # Shallow: readers never mutate a descriptor, and a deep copy of every schema would cost each `load`.
     normal = {key: value for key, value in resource.items() if key not in ("dialect", "schema")}
-    normal["schema"] = _schema(root, resource["schema"])
+    normal = _without_profile_urls(normal)
+    normal["schema"] = _without_profile_urls(_schema(root, resource["schema"]))
     normal["format"] = "csv"
     return normal, path
 
@@ -201,6 +215,7 @@ def normalise(root: Path, descriptor: dict[str, Any]) -> Normalised:
     """Check every resource against the canonical form; keep the sound ones, record why others were refused."""
     resources = descriptor.get("resources")
     normal: dict[str, Any] = {key: value for key, value in descriptor.items() if key != "resources"}
+    normal = _without_profile_urls(normal, root=True)
     result = Normalised(normal)
     problem = _profile_problem(descriptor, "")
     if problem:
