@@ -700,3 +700,38 @@ def test_standard_profile_urls_never_reach_frictionless(package_copy: Path) -> N
     assert "profiles/1.0" not in normalised
     assert package.normalised["$schema"] == descriptor_of(package_copy)["$schema"]
     assert nme_data.validate(package_copy).valid
+
+
+WEIRD_VALUES = [None, 1, 1.5, True, [], {}, [1], {"a": 1}, "x", ["x"], [{"a": 1}], [None], ""]
+RESOURCE_KEYS = ["name", "path", "schema", "dialect", "data", "format", "encoding", "profile", "$schema", "type"]
+SCHEMA_KEYS = ["fields", "primaryKey", "foreignKeys", "missingValues", "fieldsMatch", "$schema", "profile"]
+
+
+@pytest.mark.parametrize(
+    ("place", "key"),
+    [("resource", k) for k in RESOURCE_KEYS]
+    + [("schema", k) for k in SCHEMA_KEYS]
+    + [("package", k) for k in ("resources", "profile", "$schema")]
+    + [("field", k) for k in ("name", "type", "constraints", "trueValues")],
+)
+def test_no_descriptor_value_crashes_a_reader(package_copy: Path, place: str, key: str, deadline: None) -> None:
+    """Any JSON value in any property ends as a located problem or a PackageError, never another exception."""
+    from nme_data.dtypes import ConversionError
+    from nme_data.loader import read_table
+    from nme_data.validation.preflight import run_preflight
+
+    original = descriptor_of(package_copy)
+    for value in WEIRD_VALUES:
+        descriptor = json.loads(json.dumps(original))
+        sites = resource(descriptor, "sites")
+        target = {"resource": sites, "schema": sites["schema"], "package": descriptor}.get(place)
+        target = sites["schema"]["fields"][1] if place == "field" else target
+        target[key] = value
+        (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        try:
+            package = DataPackage.open(package_copy)
+            pre = run_preflight(package)
+            if "sites" in package.sound_tables and "sites" not in pre.damaged:
+                read_table(package.sound_tables["sites"])
+        except (PackageError, ConversionError):
+            continue

@@ -112,7 +112,7 @@ def _without_profile_urls(node: dict[str, Any], root: bool = False) -> dict[str,
 def _profile_problem(node: dict[str, Any], where: str) -> _Refused | None:
     for key in ("$schema", "profile"):
         value = node.get(key)
-        if value is None or value in KNOWN_PROFILES:
+        if value is None or (isinstance(value, str) and value in KNOWN_PROFILES):
             continue
         if isinstance(value, str) and unsafe_reason(value) is not None:
             return _Refused(
@@ -164,15 +164,75 @@ def _schema(root: Path, schema: Any) -> dict[str, Any]:
     if problem:
         raise problem
     for key, allowed in SCHEMA_FIXED.items():
-        if key in schema and schema[key] not in allowed:
+        if key in schema and not (isinstance(schema[key], str) and schema[key] in allowed):
             raise _Refused("unsupported-feature", f"schema {key} {schema[key]!r} is not supported; use 'exact'")
+    reason = _schema_shape_problem(schema)
+    if reason:
+        raise _Refused("schema-error", reason)
+    return schema
+
+
+def _names(value: Any) -> bool:
+    """A field reference as Table Schema writes it: one name, or a list of names."""
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _field_problem(number: int, spec: Any) -> str | None:
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+        return f"field #{number} of the schema has no name"
+    name = spec["name"]
+    if not isinstance(spec.get("type", "string"), str):
+        return f"field {name!r}: type must be a string"
+    for key in ("trueValues", "falseValues"):
+        if key in spec and not _strings(spec[key]):
+            return f"field {name!r}: {key} must be a list of strings"
+    constraints = spec.get("constraints", {})
+    if not isinstance(constraints, dict):
+        return f"field {name!r}: constraints must be an object"
+    if "enum" in constraints and not isinstance(constraints["enum"], list):
+        return f"field {name!r}: the enum constraint must be a list"
+    if "pattern" in constraints and not isinstance(constraints["pattern"], str):
+        return f"field {name!r}: the pattern constraint must be a string"
+    return None
+
+
+def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
+    """What every reader relies on in a schema (names, keys, missing values), so none of them can crash.
+
+    Everything else (types, constraint values, key targets) is the spec layer's to judge.
+    """
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
-        raise _Refused("schema-error", "the schema's fields must be a non-empty list")
+        return "the schema's fields must be a non-empty list"
     for number, spec in enumerate(fields, start=1):
-        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
-            raise _Refused("schema-error", f"field #{number} of the schema has no name")
-    return schema
+        reason = _field_problem(number, spec)
+        if reason:
+            return reason
+    if "primaryKey" in schema and not _names(schema["primaryKey"]):
+        return "primaryKey must be a field name or a list of field names"
+    missing = schema.get("missingValues", [])
+    if not isinstance(missing, list) or not all(
+        isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("value"), str)) for v in missing
+    ):
+        return "missingValues must be a list of strings"
+    keys = schema.get("foreignKeys", [])
+    if not isinstance(keys, list):
+        return "foreignKeys must be a list"
+    for number, key in enumerate(keys, start=1):
+        reference = key.get("reference") if isinstance(key, dict) else None
+        if not (
+            isinstance(key, dict)
+            and _names(key.get("fields"))
+            and isinstance(reference, dict)
+            and _names(reference.get("fields"))
+            and isinstance(reference.get("resource", ""), str)
+        ):
+            return f"foreign key #{number} must have fields and a reference with a resource and fields"
+    return None
 
 
 def _normalise_resource(root: Path, resource: dict[str, Any]) -> tuple[dict[str, Any], Path]:

@@ -102,7 +102,9 @@ class Table:
 
     @property
     def missing_values(self) -> list[str]:
-        return list(self.schema.get("missingValues", [""]))
+        """The strings that mean "missing" (Table Schema v2 also allows {"value": ..., "label": ...})."""
+        values = self.schema.get("missingValues", [""])
+        return [v["value"] if isinstance(v, dict) else v for v in values]
 
     @property
     def primary_key(self) -> list[str]:
