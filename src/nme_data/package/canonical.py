@@ -18,7 +18,10 @@ from typing import Any
 
 from nme_data.package.errors import PackageError, Problem
 from nme_data.package.jsonfile import read_json_file
-from nme_data.package.paths import resolve_reference, unsafe_reason
+from nme_data.package.paths import unsafe_reason
+
+#: The package's path gate (`DataPackage.resolve`): a reference to a safe regular file, or a PackageError.
+Resolver = Callable[[object], Path]
 
 #: Profiles frictionless knows without fetching anything; any other value is refused, never fetched.
 KNOWN_PROFILES = frozenset(
@@ -127,14 +130,14 @@ def _profile_problem(node: dict[str, Any], where: str) -> _Refused | None:
     return None
 
 
-def _json_file(root: Path, reference: str, what: str) -> Any:
-    path = resolve_reference(root, reference)
+def _json_file(resolve: Resolver, reference: str, what: str) -> Any:
+    path = resolve(reference)
     return read_json_file(path, f"{what} file {reference}")
 
 
-def _check_dialect(root: Path, dialect: Any) -> None:
+def _check_dialect(resolve: Resolver, dialect: Any) -> None:
     if isinstance(dialect, str):
-        dialect = _json_file(root, dialect, "dialect")
+        dialect = _json_file(resolve, dialect, "dialect")
     if not isinstance(dialect, dict):
         raise _Refused("unsupported-feature", f"dialect {str(dialect)[:80]!r} is not an object")
     problem = _profile_problem(dialect, "dialect ")
@@ -155,9 +158,9 @@ def _check_dialect(root: Path, dialect: Any) -> None:
             )
 
 
-def _schema(root: Path, schema: Any) -> dict[str, Any]:
+def _schema(resolve: Resolver, schema: Any) -> dict[str, Any]:
     if isinstance(schema, str):
-        schema = _json_file(root, schema, "schema")
+        schema = _json_file(resolve, schema, "schema")
     if not isinstance(schema, dict):
         raise _Refused("schema-error", f"schema {str(schema)[:80]!r} is not an object")
     problem = _profile_problem(schema, "schema ")
@@ -235,7 +238,7 @@ def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
     return None
 
 
-def _normalise_resource(root: Path, resource: dict[str, Any]) -> tuple[dict[str, Any], Path]:
+def _normalise_resource(resolve: Resolver, resource: dict[str, Any]) -> tuple[dict[str, Any], Path]:
     """The resource as every reader will see it, or _Refused / PackageError naming the property."""
     problem = _profile_problem(resource, "")
     if problem:
@@ -252,26 +255,26 @@ def _normalise_resource(root: Path, resource: dict[str, Any]) -> tuple[dict[str,
     reference = resource.get("path")
     if isinstance(reference, list):
         for part in reference:
-            resolve_reference(root, part)  # an unsafe part is reported as unsafe, never opened
+            resolve(part)  # an unsafe part is reported as unsafe, never opened
         raise _Refused("unsupported-feature", "a list of paths (a multipart resource) is not supported")
     if reference is None:
         raise _Refused("descriptor-invalid", "the resource has no path")
-    path = resolve_reference(root, reference)
+    path = resolve(reference)
     if "format" not in resource and not str(reference).lower().endswith(".csv"):
         raise _Refused("unsupported-feature", f"path {reference!r} does not end in .csv and no format says csv")
     if "schema" not in resource:
         raise _Refused("descriptor-invalid", "the resource has no schema")
     if "dialect" in resource:
-        _check_dialect(root, resource["dialect"])
+        _check_dialect(resolve, resource["dialect"])
     # Shallow: readers never mutate a descriptor, and a deep copy of every schema would cost each `load`.
     normal = {key: value for key, value in resource.items() if key not in ("dialect", "schema")}
     normal = _without_profile_urls(normal)
-    normal["schema"] = _without_profile_urls(_schema(root, resource["schema"]))
+    normal["schema"] = _without_profile_urls(_schema(resolve, resource["schema"]))
     normal["format"] = "csv"
     return normal, path
 
 
-def normalise(root: Path, descriptor: dict[str, Any]) -> Normalised:
+def normalise(resolve: Resolver, descriptor: dict[str, Any]) -> Normalised:
     """Check every resource against the canonical form; keep the sound ones, record why others were refused."""
     resources = descriptor.get("resources")
     normal: dict[str, Any] = {key: value for key, value in descriptor.items() if key != "resources"}
@@ -294,7 +297,7 @@ def normalise(root: Path, descriptor: dict[str, Any]) -> Normalised:
             continue
         result.names.append(name)
         try:
-            resource_normal, path = _normalise_resource(root, resource)
+            resource_normal, path = _normalise_resource(resolve, resource)
         except _Refused as exc:
             found = Problem(name, None, None, exc.code, exc.message)
         except PackageError as exc:

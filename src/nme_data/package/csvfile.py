@@ -29,6 +29,8 @@ from nme_data.package.limits import (
 from nme_data.package.paths import regular_file_size
 
 BOM = codecs.BOM_UTF8
+#: The first read for a header row: enough for any ordinary header in one system call.
+HEADER_CHUNK_BYTES = 64 * 1024
 #: The one encoding every reader of a table uses: UTF-8, a byte-order mark dropped if present.
 ENCODING = "utf-8-sig"
 
@@ -55,7 +57,13 @@ def read_header(path: Path, table: str) -> Header:
     """The first record of a CSV file, read from at most MAX_HEADER_BYTES bytes."""
     size = regular_file_size(path)
     with path.open("rb") as handle:
-        data = handle.read(MAX_HEADER_BYTES + 1)
+        data = handle.read(HEADER_CHUNK_BYTES)
+        while len(data) <= MAX_HEADER_BYTES and b"\n" not in data and b"\r" not in data and len(data) < size:
+            more = handle.read(HEADER_CHUNK_BYTES)  # a long header line: read on, up to the budget
+            if not more:
+                break
+            data += more
+        data = data[: MAX_HEADER_BYTES + 1]
     bom = data.startswith(BOM)
     truncated = size > len(data) or len(data) > MAX_HEADER_BYTES
     data = data[len(BOM) :] if bom else data

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any
 
 from nme_data.package.errors import DescriptorError
 from nme_data.package.limits import MAX_DESCRIPTOR_BYTES, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
 from nme_data.package.paths import regular_file_size
+
+_TOO_DEEP = object()
 
 
 class _OverBudget(ValueError):
@@ -39,21 +40,20 @@ def _number(text: str) -> float:
     return value
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+def _too_deep(value: Any) -> bool:
+    """Whether arrays and objects nest deeper than MAX_JSON_DEPTH, walked level by level (no recursion)."""
+    frontier = [value] if type(value) in _CONTAINERS else []
+    for _ in range(MAX_JSON_DEPTH):
+        frontier = [
+            child
+            for node in frontier
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) in _CONTAINERS
+        ]
+    return bool(frontier)
 
 
-def _depth(text: str) -> int:
-    """Deepest nesting of arrays and objects in JSON text, brackets inside strings ignored.
-
-    Measured on the text, before parsing, so that a deeply nested file never reaches the parser's
-    recursion; a malformed text is then the parser's to report.
-    """
-    depth = deepest = 0
-    for bracket in _BRACKET.findall(_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+_CONTAINERS = (dict, list)
 
 
 def parse_json(data: bytes, name: str) -> Any:
@@ -68,10 +68,6 @@ def parse_json(data: bytes, name: str) -> Any:
         raise DescriptorError(
             f"{name} is not UTF-8: {exc.reason} at offset {exc.start}", code="descriptor-invalid-json"
         ) from None
-    if _depth(text) > MAX_JSON_DEPTH:
-        raise DescriptorError(
-            f"{name} is nested deeper than the budget of {MAX_JSON_DEPTH} levels", code="descriptor-too-large"
-        )
     try:
         value = json.loads(text, parse_constant=_constant, parse_int=_integer, parse_float=_number)
     except json.JSONDecodeError as exc:
@@ -81,10 +77,14 @@ def parse_json(data: bytes, name: str) -> Any:
     except _OverBudget as exc:
         code = "descriptor-invalid-json" if "is not JSON" in str(exc) else "descriptor-too-large"
         raise DescriptorError(f"{name}: {exc}", code=code) from None
-    except RecursionError:  # not reachable past the depth check; kept so that no parser error escapes
-        raise DescriptorError(f"{name} is nested too deeply", code="descriptor-too-large") from None
+    except RecursionError:  # the C parser stops itself at the interpreter's recursion limit
+        value = _TOO_DEEP
     except ValueError as exc:
         raise DescriptorError(f"{name}: {exc}", code="descriptor-invalid-json") from None
+    if value is _TOO_DEEP or _too_deep(value):
+        raise DescriptorError(
+            f"{name} is nested deeper than the budget of {MAX_JSON_DEPTH} levels", code="descriptor-too-large"
+        )
     return value
 
 

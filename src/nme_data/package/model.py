@@ -9,7 +9,6 @@ same message the validator reports.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -181,7 +180,7 @@ class DataPackage:
 
     @cached_property
     def _normalised(self) -> Normalised:
-        return normalise(self.root, self.descriptor)
+        return normalise(self.resolve, self.descriptor)
 
     @property
     def normalised(self) -> dict[str, Any]:
@@ -221,13 +220,19 @@ class DataPackage:
                 raise error_for(refused[0]) from None
             raise UnknownTableError(name, self.resource_names) from None
 
-    def resolve(self, reference: str) -> Path:
+    def resolve(self, reference: object) -> Path:
         """A path named by the copy (a snapshot in sources.csv, say) as a regular file inside the package.
 
         Raises UnsafePathError for anything else (URL, absolute, '..', a link out, a FIFO, ...) and
         MissingFileError for a safe path that names nothing; neither opens the file.
         """
-        return resolve_reference(self.root, reference)
+        return resolve_reference(self.root, reference, self._real_root)
+
+    @cached_property
+    def _real_root(self) -> str:
+        import os
+
+        return os.path.realpath(self.root)
 
     def read_snapshot(self, reference: str) -> tuple[str, str]:
         """A source snapshot's text and SHA-256, hashed as a stream within MAX_SNAPSHOT_BYTES."""
@@ -237,6 +242,8 @@ class DataPackage:
                 f"snapshot {reference!r} is larger than the budget of {MAX_SNAPSHOT_BYTES} bytes",
                 code="file-too-large",
             )
+        import hashlib  # here, not at module level: `import nme_data` stays light
+
         digest = hashlib.sha256()
         parts = []
         with path.open("rb") as handle:

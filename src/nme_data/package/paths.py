@@ -14,6 +14,7 @@ import re
 import stat
 import unicodedata
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
 from nme_data.package.errors import MissingFileError, UnsafePathError
 from nme_data.package.limits import MAX_NAME_BYTES, MAX_PATH_BYTES
@@ -72,39 +73,60 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def resolve_reference(root: Path, reference: object) -> Path:
+def resolve_reference(root: Path, reference: object, real_root: str | None = None) -> Path:
     """The regular file inside root that reference names, or UnsafePathError / MissingFileError.
 
-    Symbolic links are followed only to check where they lead (realpath uses lstat and readlink);
-    the file itself is examined with os.stat, never opened.
+    Each component is examined with os.lstat from the package's real root; only when one is a
+    symbolic link is the whole path resolved (os.path.realpath, which uses lstat and readlink) to
+    check where it leads. Nothing is opened, so a FIFO cannot block.
     """
     shown = repr(reference)[:120]
     reason = unsafe_reason(reference)
     if reason:
         raise UnsafePathError(f"{shown} {reason}")
     assert isinstance(reference, str)
-    real_root = os.path.realpath(root)
-    candidate = str(Path(root) / reference)
-    try:
-        real = os.path.realpath(candidate, strict=True)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise UnsafePathError(f"{shown} is a loop of symbolic links") from None
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            if not _inside(os.path.realpath(candidate), real_root):
-                raise UnsafePathError(f"{shown} leaves the package through a symbolic link") from None
-            raise MissingFileError(f"{reference} is missing: no such file in the package") from None
-        raise UnsafePathError(f"{shown} cannot be examined: {exc.strerror or exc}") from None
-    if not _inside(real, real_root):
-        raise UnsafePathError(f"{shown} leaves the package through a symbolic link")
-    try:
-        mode = Path(real).stat().st_mode
-    except OSError as exc:
-        raise UnsafePathError(f"{shown} cannot be examined: {exc.strerror or exc}") from None
+    real_root = real_root or os.path.realpath(root)
+    parts = [part for part in reference.split("/") if part not in ("", ".")]
+    if not parts:
+        raise UnsafePathError(f"{shown} names the package directory, not a file")
+    current = real_root
+    for part in parts:
+        current = f"{current.rstrip(os.sep)}{os.sep}{part}"
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError as exc:
+            _refuse_unreadable(shown, reference, exc)
+        if stat.S_ISLNK(mode):
+            mode = _mode_through_links(real_root, str(Path(real_root, *parts)), shown, reference)
+            break
     if not stat.S_ISREG(mode):
         kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
         raise UnsafePathError(f"{shown} is {kind}; only regular files are read")
-    return Path(candidate)
+    return Path(root, *parts)
+
+
+def _refuse_unreadable(shown: str, reference: str, exc: OSError) -> NoReturn:
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        raise MissingFileError(f"{reference} is missing: no such file in the package") from None
+    if exc.errno == errno.ELOOP:
+        raise UnsafePathError(f"{shown} is a loop of symbolic links") from None
+    raise UnsafePathError(f"{shown} cannot be examined: {exc.strerror or exc}") from None
+
+
+def _mode_through_links(real_root: str, candidate: str, shown: str, reference: str) -> int:
+    """The file mode at the end of a path with symbolic links, once it is known to stay inside the package."""
+    try:
+        real = os.path.realpath(candidate, strict=True)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR) and not _inside(os.path.realpath(candidate), real_root):
+            raise UnsafePathError(f"{shown} leaves the package through a symbolic link") from None
+        _refuse_unreadable(shown, reference, exc)
+    if not _inside(real, real_root):
+        raise UnsafePathError(f"{shown} leaves the package through a symbolic link")
+    try:
+        return os.stat(real).st_mode  # noqa: PTH116 - a stat, never an open
+    except OSError as exc:
+        _refuse_unreadable(shown, reference, exc)
 
 
 def regular_file_size(path: Path) -> int:
