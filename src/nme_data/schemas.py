@@ -48,14 +48,20 @@ class Context:
     terms: dict[str, ontology.Term] = field(default_factory=ontology.snapshot)
 
     @classmethod
-    def from_frames(cls, package: DataPackage, frames: dict[str, pd.DataFrame]) -> Context:
+    def from_frames(cls, package: DataPackage | Path, frames: dict[str, pd.DataFrame]) -> Context:
         context = cls()
+        package = _as_package(package)
         for name, frame in frames.items():
             context.add(package, name, frame)
         return context
 
-    def add(self, package: DataPackage, name: str, frame: pd.DataFrame) -> None:
-        """Remember what other tables need of this one: its ids and, for sources, the cited texts."""
+    def add(self, package: DataPackage | Path, name: str, frame: pd.DataFrame) -> None:
+        """Remember what other tables need of this one: its ids and, for sources, the cited texts.
+
+        Snapshots are opened only through the package model's path gate, so pass the package (a root
+        directory is still accepted, and opened as a package).
+        """
+        package = _as_package(package)
         if "id" in frame.columns:
             self.ids[name] = set(frame["id"].dropna().astype(str))
         if name == "sources" and {"id", "path"} <= set(frame.columns):
@@ -86,6 +92,10 @@ class Context:
                 f"snapshot {path!r} does not have SHA-256 {digest}",
             )
         self.source_texts[source_id] = text
+
+
+def _as_package(package: DataPackage | Path) -> DataPackage:
+    return package if isinstance(package, DataPackage) else DataPackage.open(package)
 
 
 def _read_snapshot(package: DataPackage, reference: str) -> tuple[str, str]:
