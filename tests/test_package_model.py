@@ -575,11 +575,13 @@ def test_loader_raises_package_errors_for_an_empty_table(package_copy: Path, con
         ("symlink-escape", UnsafePathError),
         ("fifo-path", UnsafePathError),
         ("conditions-columns-swapped", HeaderError),
+        ("header-of-100k-columns", HeaderError),
+        ("header-line-too-long", HeaderError),
     ],
 )
 def test_loader_refuses_what_the_validator_refuses(package_copy: Path, case: str, error: type, deadline: None) -> None:
     prepare(package_copy, case)
-    table = "conditions" if case.startswith("conditions") else "sites"
+    table = "conditions" if case.startswith("conditions") else "history" if case.startswith("header") else "sites"
     (expected,) = nme_data.validate(package_copy).errors
     with pytest.raises(error) as raised:
         nme_data.load(table, source=package_copy)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nme_data.package.errors import EmptyTableError, Problem, TableError
+from nme_data.package.errors import EmptyTableError, HeaderError, Problem, TableError
 from nme_data.package.limits import (
     CHUNK_BYTES,
     MAX_CELL_CHARS,
@@ -54,45 +54,49 @@ class Header:
 
 
 def read_header(path: Path, table: str) -> Header:
-    """The first record of a CSV file, read from at most MAX_HEADER_BYTES bytes."""
+    """The first record of a CSV file, read in chunks up to MAX_HEADER_BYTES bytes, never further."""
     size = regular_file_size(path)
+    data = b""
     with path.open("rb") as handle:
-        data = handle.read(HEADER_CHUNK_BYTES)
-        while len(data) <= MAX_HEADER_BYTES and b"\n" not in data and b"\r" not in data and len(data) < size:
-            more = handle.read(HEADER_CHUNK_BYTES)  # a long header line: read on, up to the budget
-            if not more:
-                break
+        while True:
+            more = handle.read(HEADER_CHUNK_BYTES)
             data += more
-        data = data[: MAX_HEADER_BYTES + 1]
-    bom = data.startswith(BOM)
-    truncated = size > len(data) or len(data) > MAX_HEADER_BYTES
-    data = data[len(BOM) :] if bom else data
-    if not data:
-        raise EmptyTableError(f"{path.name} is empty: not even a header row", table=table)
+            whole = (not more or len(data) >= size) and len(data) <= MAX_HEADER_BYTES
+            labels, ended = _first_record(path, data[: MAX_HEADER_BYTES + 1], whole)
+            if ended or whole:
+                break
+            if len(data) > MAX_HEADER_BYTES:
+                raise HeaderError(
+                    f"{path.name}: the header row is longer than the budget of {MAX_HEADER_BYTES} bytes",
+                    code="header-too-wide",
+                )
+    if not labels:
+        empty = not data.removeprefix(BOM)
+        what = "is empty: not even a header row" if empty else "has no header row: its first line is blank"
+        raise EmptyTableError(f"{path.name} {what}", table=table)
+    if len(labels) > MAX_COLUMNS:
+        raise HeaderError(
+            f"{path.name} has {len(labels)} columns, more than the budget of {MAX_COLUMNS}", code="header-too-wide"
+        )
+    return Header(tuple(labels), data.startswith(BOM))
+
+
+def _first_record(path: Path, data: bytes, whole: bool) -> tuple[list[str] | None, bool]:
+    """The first CSV record of the bytes read so far, and whether a line break after it proves it complete."""
+    body = data[len(BOM) :] if data.startswith(BOM) else data
     try:
-        text = codecs.getincrementaldecoder("utf-8")().decode(data, final=not truncated)
+        text = codecs.getincrementaldecoder("utf-8")().decode(body, final=whole)
     except UnicodeDecodeError as exc:
         raise TableError(
-            f"{path.name} is not valid UTF-8 in its header: byte {data[exc.start]:#04x}", code="encoding-error"
+            f"{path.name} is not valid UTF-8 in its header: byte {body[exc.start]:#04x}", code="encoding-error"
         ) from None
     stream = io.StringIO(text, newline="")
     try:
-        with field_limit(MAX_HEADER_BYTES):
+        with field_limit(MAX_HEADER_BYTES + 2):  # above what `data` can hold: the byte budget decides
             labels = next(csv.reader(stream), None)
     except csv.Error as exc:
         raise TableError(f"{path.name}: the header row cannot be read as CSV: {exc}", code="source-error") from None
-    if truncated and stream.tell() >= len(text):
-        raise TableError(
-            f"{path.name}: the header row is longer than the budget of {MAX_HEADER_BYTES} bytes",
-            code="header-too-wide",
-        )
-    if not labels:
-        raise EmptyTableError(f"{path.name} has no header row: its first line is blank", table=table)
-    if len(labels) > MAX_COLUMNS:
-        raise TableError(
-            f"{path.name} has {len(labels)} columns, more than the budget of {MAX_COLUMNS}", code="header-too-wide"
-        )
-    return Header(tuple(labels), bom)
+    return labels, stream.tell() < len(text)
 
 
 def header_problems(table: str, file: str, labels: tuple[str, ...], fields: list[str]) -> list[Problem]:
