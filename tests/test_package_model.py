@@ -342,6 +342,18 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
         edit_descriptor(lambda d: d.update(notes="x" * (limits.MAX_DESCRIPTOR_BYTES + 1))),
         [(None, None, None, "descriptor-too-large")],
     ),
+    "too-many-resources": (
+        edit_descriptor(lambda d: d.update(resources=d["resources"] * (limits.MAX_RESOURCES // 10))),
+        [(None, None, None, "descriptor-too-large")],
+    ),
+    "too-many-fields": (
+        edit_descriptor(
+            lambda d: resource(d, "sites")["schema"]["fields"].extend(
+                {"name": f"extra{i}"} for i in range(limits.MAX_COLUMNS)
+            )
+        ),
+        [("sites", None, None, "descriptor-too-large")],
+    ),
     "name-is-a-list": (set_property("sites", "name", ["sites"]), [(None, None, None, "descriptor-invalid")]),
     "field-without-name": (
         edit_descriptor(lambda d: resource(d, "history")["schema"]["fields"][0].pop("name")),
@@ -641,6 +653,7 @@ def test_budgets_are_the_documented_values() -> None:
     """The README's Limits table quotes these; change both together."""
     assert (limits.MAX_DESCRIPTOR_BYTES, limits.MAX_JSON_DEPTH, limits.MAX_NUMBER_DIGITS) == (5 * 2**20, 32, 30)
     assert (limits.MAX_COLUMNS, limits.MAX_HEADER_BYTES, limits.MAX_ROWS) == (1000, 2**20, 1_000_000)
+    assert limits.MAX_RESOURCES == 1000
     assert (limits.MAX_CELL_CHARS, limits.MAX_TABLE_BYTES, limits.MAX_SNAPSHOT_BYTES) == (
         2**20,
         512 * 2**20,

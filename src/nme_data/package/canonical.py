@@ -18,6 +18,7 @@ from typing import Any
 
 from nme_data.package.errors import PackageError, Problem
 from nme_data.package.jsonfile import read_json_file
+from nme_data.package.limits import MAX_COLUMNS, MAX_RESOURCES
 from nme_data.package.paths import unsafe_reason
 
 #: The package's path gate (`DataPackage.resolve`): a reference to a safe regular file, or a PackageError.
@@ -169,6 +170,11 @@ def _schema(resolve: Resolver, schema: Any) -> dict[str, Any]:
     for key, allowed in SCHEMA_FIXED.items():
         if key in schema and not (isinstance(schema[key], str) and schema[key] in allowed):
             raise _Refused("unsupported-feature", f"schema {key} {schema[key]!r} is not supported; use 'exact'")
+    fields = schema.get("fields")
+    if isinstance(fields, list) and len(fields) > MAX_COLUMNS:
+        raise _Refused(
+            "descriptor-too-large", f"the schema has {len(fields)} fields, more than the budget of {MAX_COLUMNS}"
+        )
     reason = _schema_shape_problem(schema)
     if reason:
         raise _Refused("schema-error", reason)
@@ -286,6 +292,10 @@ def normalise(resolve: Resolver, descriptor: dict[str, Any]) -> Normalised:
         for key in ("$schema", "profile"):
             normal.pop(key, None)
     kept = []
+    if isinstance(resources, list) and len(resources) > MAX_RESOURCES:
+        message = f"the descriptor lists {len(resources)} resources, more than the budget of {MAX_RESOURCES}"
+        result.problems.append(Problem(None, None, None, "descriptor-too-large", message))
+        resources = []
     for number, resource in enumerate(resources if isinstance(resources, list) else [], start=1):
         name = resource.get("name") if isinstance(resource, dict) else None
         if not isinstance(name, str) or not name:

@@ -13,7 +13,9 @@ MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024
 MAX_JSON_DEPTH = 32
 #: Digits in an integer literal (and characters in any number literal) of those JSON files.
 MAX_NUMBER_DIGITS = 30
-#: Columns in a table's header row.
+#: Resources in one descriptor.
+MAX_RESOURCES = 1000
+#: Columns in a table's header row, and fields in its schema.
 MAX_COLUMNS = 1000
 #: Bytes read to find a table's header row; a longer header row is refused.
 MAX_HEADER_BYTES = 1024 * 1024
