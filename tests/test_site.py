@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -144,20 +145,32 @@ def test_markup_in_a_cell_is_escaped(package_copy: Path, tmp_path: Path) -> None
         assert "<img" not in text
 
 
+def _invent_a_quote(root: Path) -> str:
+    _set_cell(root, "sites", "intro-distal-extremities", "evidence", "an invented quote")
+    return "evidence-not-verbatim"
+
+
+def _break_the_descriptor(root: Path) -> str:
+    (root / "datapackage.json").write_text('{"name": "nme-data", "resources": [', encoding="utf-8")
+    return "datapackage.json"
+
+
+@pytest.mark.parametrize("damage", [_invent_a_quote, _break_the_descriptor])
 @pytest.mark.parametrize("how", ["library", "cli"])
 def test_an_invalid_copy_is_refused_with_the_report_and_nothing_is_written(
-    package_copy: Path, tmp_path: Path, how: str
+    package_copy: Path, tmp_path: Path, how: str, damage: Callable[[Path], str]
 ) -> None:
-    _set_cell(package_copy, "sites", "intro-distal-extremities", "evidence", "an invented quote")
+    expected = damage(package_copy)
     out = tmp_path / "out" / "site"
     if how == "library":
         with pytest.raises(InvalidPackageError) as caught:
             build_site(package_copy, out)
-        assert any(e.code == "evidence-not-verbatim" for e in caught.value.report.errors)
+        assert expected in caught.value.report.to_text()
     else:
         result = CliRunner().invoke(main, ["site", str(package_copy), "--out", str(out)])
         assert result.exit_code == 1, result.output
-        assert "evidence-not-verbatim" in result.stderr
+        assert expected in result.stderr
+        assert "Traceback" not in result.output
         assert "no site written" in result.stderr
     assert not out.exists()
     assert not out.parent.exists()

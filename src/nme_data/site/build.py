@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError
+from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 from nme_data.site import factsheet, links
 from nme_data.site.article import article_html
-from nme_data.site.model import SiteData, load_site_data, resolve
+from nme_data.site.model import SiteData, load_site_data
 from nme_data.site.quotes import Highlight, RowRef, highlights, quoted_characters
 from nme_data.site.tables import cell, columns, facets, quote_cell
 
@@ -155,7 +155,7 @@ def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
     for source_id, relative in sorted(site.text_paths.items()):
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(resolve(package, relative), destination)
+        shutil.copyfile(package.resolve(relative), destination)
         copied.append((relative, f"snapshot of source {source_id}"))
     for name, what in EXTRA_FILES.items():
         if (package.root / name).is_file():
@@ -323,16 +323,16 @@ def _swap(built: Path, out: Path) -> None:
 def build_site(source: str | Path | None, out: str | Path) -> Path:
     """Validate a package copy and write its site to `out`; an invalid copy raises and writes nothing."""
     out = Path(out)
+    _check_target(out)
+    from nme_data.validation import validate
+
+    report = validate(source)
+    if not report.valid:
+        raise InvalidPackageError(report)
     try:
         package = DataPackage.open(source)
     except PackageError as exc:
         raise SiteError(str(exc)) from None
-    _check_target(out)
-    from nme_data.validation import validate
-
-    report = validate(package.descriptor_path)
-    if not report.valid:
-        raise InvalidPackageError(report)
     try:
         site = load_site_data(package)
     except (OSError, UnicodeDecodeError, PackageError) as exc:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage, PackageError, Table
+from nme_data.package import DataPackage, Table
 
 Row = dict[str, str | None]
 
@@ -110,19 +109,6 @@ def read_rows(table: Table) -> list[Row]:
         ]
 
 
-def resolve(package: DataPackage, reference: str) -> Path:
-    """A file of the package named by a path in its data (a snapshot), refusing paths that leave it."""
-    safe = getattr(package, "resolve", None)
-    if safe is not None:
-        return safe(reference)
-    from nme_data.validation.preflight import unsafe_reason
-
-    reason = unsafe_reason(reference, package.root)
-    if reason:
-        raise PackageError(f"{reference!r} {reason}")
-    return package.root / reference
-
-
 def load_site_data(package: DataPackage) -> SiteData:
     """Read every table and every source snapshot the sources table names."""
     tables = {name: TableData(table, read_rows(table)) for name, table in package.tables.items()}
@@ -131,7 +117,6 @@ def load_site_data(package: DataPackage) -> SiteData:
     if sources is not None and "path" in sources.table.field_names:
         for row in sources.rows:
             if row.get("id") and row.get("path"):
-                path = resolve(package, str(row["path"]))
-                data.texts[str(row["id"])] = path.read_bytes().decode("utf-8")
+                data.texts[str(row["id"])] = package.read_snapshot(str(row["path"]))[0]
                 data.text_paths[str(row["id"])] = str(row["path"])
     return data
