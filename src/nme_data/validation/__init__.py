@@ -17,13 +17,27 @@ def validate(source: str | Path | None = None) -> Report:
     Reads only files inside the package directory, never writes, never opens a connection,
     and reports every problem as a `ValidationError` rather than raising.
     """
+    report = Report(package=str(source) if source is not None else "bundled package")
+    try:
+        _run(source, report)
+    except Exception as exc:  # whatever broke, the caller gets a report that says so, never a traceback
+        from nme_data.validation.spec_worker import failure
+
+        report.errors.append(failure(None, "validation could not finish", exc))
+    return report
+
+
+def _run(source: str | Path | None, report: Report) -> None:
+    """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept."""
     from nme_data.validation.preflight import run_preflight
 
     path = resolve_descriptor(source, must_exist=False).absolute()
+    report.package = str(path)
     pre = run_preflight(path)
-    report = Report(package=str(path), errors=list(pre.errors), tables_checked=pre.table_names)
+    report.errors.extend(pre.errors)
+    report.tables_checked = pre.table_names
     if pre.descriptor is None:
-        return report
+        return
     from nme_data.validation.spec import start_spec
 
     pending = start_spec(pre.descriptor, pre.root)
@@ -31,6 +45,9 @@ def validate(source: str | Path | None = None) -> Report:
         from nme_data.validation.semantic import validate_semantics
 
         report.errors.extend(validate_semantics(pre.root, pre.descriptor))
+    except Exception as exc:
+        from nme_data.validation.spec_worker import failure
+
+        report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
         report.errors.extend(pending.result())
-    return report

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+#: The spec layer's budgets, named here for the catalogue (nme_data.validation.spec and .sandbox use them).
+SPEC_TIMEOUT_SECONDS = 60
+SPEC_MEMORY_GIB = 2
+
 
 @dataclass(frozen=True, order=True)
 class ValidationError:
@@ -130,4 +134,22 @@ CODES: dict[str, Code] = {
         "status proposed with no factor_id; frequency minimum above maximum",
     ),
     "check-error": Code("semantic", "A check could not run on this table; the cause is in the message.", ""),
+    # Any layer: what the validator refuses to run, or stops.
+    "evidence-too-short": Code(
+        "semantic",
+        "An evidence quote is no quote: a part around ' [...] ' is empty or has no word of 4 letters, "
+        "or a cut quote has no part of at least 3 words.",
+        '" [...] ", "the [...] of"',
+    ),
+    "unsupported-feature": Code(
+        "spec",
+        "The descriptor uses something this validator does not run, such as a pattern needing backtracking.",
+        'pattern "(a)\\1" (a backreference)',
+    ),
+    "budget-exceeded": Code(
+        "spec",
+        f"A check went past its time ({SPEC_TIMEOUT_SECONDS} s) or memory ({SPEC_MEMORY_GIB} GiB) budget "
+        "and was stopped.",
+        "a table so wide that frictionless takes minutes",
+    ),
 }
