@@ -27,7 +27,6 @@ REFUSAL_MARKER = "refused by the validator's sandbox"
 NETWORK_EVENTS = frozenset(
     {
         "socket.connect",
-        "socket.bind",
         "socket.sendto",
         "socket.sendmsg",
         "socket.getaddrinfo",
@@ -50,8 +49,10 @@ PROCESS_EVENTS = frozenset(
 #: Write access in os.open flags.
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
-#: What the sandbox refused, in order; the worker reports each one.
-refusals: list[str] = []
+#: What the sandbox refused that a package copy asked for (a fetch, a read), with the table being
+#: validated then; the worker reports each one. Socket creation and binding are refused too but not
+#: listed: libraries probe for IPv6 that way at import, whatever the package says.
+refusals: list[tuple[str | None, str]] = []
 #: The table being validated, named in refusals and budget errors.
 current_table: str | None = None
 
@@ -77,9 +78,10 @@ def _inside(path: str, roots: Iterable[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def _refuse(what: str) -> None:
+def _refuse(what: str, listed: bool = True) -> None:
     message = f"{what}: {REFUSAL_MARKER}"
-    refusals.append(message)
+    if listed:
+        refusals.append((current_table, message))
     raise Refused(message)
 
 
@@ -127,9 +129,11 @@ def install(package_root: Path) -> None:
             _check_open(*args[:3], roots)
         elif event == "socket.__new__":
             if len(args) > 1 and args[1] != socket.AF_UNIX:
-                _refuse(f"opening a network socket (family {args[1]})")
+                _refuse(f"opening a network socket (family {args[1]})", listed=False)
+        elif event == "socket.bind":
+            _refuse(f"binding a socket to {args[1]!r}", listed=False)
         elif event in NETWORK_EVENTS:
-            target = args[1] if event in ("socket.connect", "socket.bind", "socket.sendto") else args[:2]
+            target = args[1] if event in ("socket.connect", "socket.sendto") else args[:2]
             _refuse(f"network access ({event} {target!r})")
         elif event in PROCESS_EVENTS:
             _refuse(f"starting a process ({event})")

@@ -267,9 +267,9 @@ def main() -> None:
         sandbox.install(root)
         errors = validate_spec(job["descriptor"], root, on_table=_announce)
         known = " ".join(error.message for error in errors)
-        for refusal in sandbox.refusals:  # a refusal frictionless swallowed is still reported
+        for table, refusal in dict.fromkeys(sandbox.refusals):  # one that frictionless swallowed is still reported
             if refusal[:60] not in known:
-                errors.append(ValidationError(sandbox.current_table, None, None, "unsafe-path", shorten(refusal)))
+                errors.append(ValidationError(table, None, None, "unsafe-path", shorten(refusal)))
     except BaseException as exc:  # the worker's last word is always a JSON list
         errors.append(failure(sandbox.current_table, "frictionless failed", exc))
     payload = json.dumps([error.to_dict() for error in errors], ensure_ascii=True)
