@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def test_validate_never_forks_after_load_all(monkeypatch: pytest.MonkeyPatch) ->
 def worker_running(monkeypatch: pytest.MonkeyPatch, code: str) -> None:
     """Replace the worker by a small program, to see how the caller reads what it leaves."""
     monkeypatch.delenv("NME_DATA_SERIAL", raising=False)
-    monkeypatch.setattr(spec, "WORKER_ARGS", ["-c", code])
+    monkeypatch.setattr(spec, "worker_command", lambda: [sys.executable, "-c", code])
 
 
 def test_failing_worker_is_reported(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +31,7 @@ def resource(descriptor: dict, name: str) -> dict:
 def run_worker(descriptor: dict, root: Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     job = json.dumps({"descriptor": descriptor, "root": str(root)}).encode()
     return subprocess.run(
-        [sys.executable, *spec.WORKER_ARGS], input=job, capture_output=True, cwd=cwd, env=env, timeout=120, check=False
+        spec.worker_command(), input=job, capture_output=True, cwd=cwd, env=env, timeout=120, check=False
     )
 
 
@@ -93,7 +92,7 @@ def test_worker_stays_inside(tmp_path: Path, damage: Damage) -> None:
         descriptor = descriptor_of(root)
         damage(descriptor, root, listener, outside)
         env = dict(os.environ, HTTP_PROXY=listener.url, HTTPS_PROXY=listener.url, ALL_PROXY=listener.url)
-        env = {**scrubbed_environment(env), "PYTHONPATH": str(Path(spec.__file__).parents[2])}
+        env = scrubbed_environment(env)
         done = run_worker(descriptor, root, caller, env)
         connections = list(listener.connections)
     assert connections == []

@@ -20,15 +20,20 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-import nme_data
 from nme_data.validation.errors import SPEC_TIMEOUT_SECONDS, ValidationError
 from nme_data.validation.sandbox import scrubbed_environment
 
 #: Wall-clock budget of the spec layer, from the worker's start to its result.
 SPEC_TIMEOUT = float(SPEC_TIMEOUT_SECONDS)
-#: How the worker is started (after the interpreter): -P keeps the working directory off sys.path and
-#: -W ignore keeps the caller's warning filters (say, warnings as errors) from failing frictionless.
-WORKER_ARGS = ["-P", "-W", "ignore", "-m", "nme_data.validation.spec_worker"]
+#: The worker's program: the caller's module search path, then the worker. -P keeps the working directory
+#: off sys.path; -W ignore keeps the caller's warning filters (say, warnings as errors) off frictionless.
+BOOTSTRAP = "import sys; sys.path[:] = {path!r}; from nme_data.validation.spec_worker import main; main()"
+
+
+def worker_command() -> list[str]:
+    """How the worker is started: the caller's interpreter, finding modules where the caller finds them."""
+    path = [str(Path(entry).absolute()) if entry else str(Path.cwd()) for entry in sys.path]
+    return [sys.executable, "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=path)]
 
 
 def validate_spec(descriptor: dict[str, Any], root: Path) -> list[ValidationError]:
@@ -40,15 +45,6 @@ def validate_spec(descriptor: dict[str, Any], root: Path) -> list[ValidationErro
 
 def _check_error(message: str, table: str | None = None, code: str = "check-error") -> ValidationError:
     return ValidationError(table, None, None, code, message)
-
-
-def _worker_environment() -> dict[str, str]:
-    """The caller's environment without proxies, with this copy of nme_data importable (appended last,
-    so it shadows nothing)."""
-    env = scrubbed_environment(os.environ)
-    here = str(Path(nme_data.__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), here]))
-    return env
 
 
 class PendingSpec:
@@ -142,12 +138,12 @@ def start_spec(descriptor: dict[str, Any], root: Path) -> PendingSpec:
         stdin.write(job)
         stdin.seek(0)
         process = subprocess.Popen(
-            [sys.executable, *WORKER_ARGS],
+            worker_command(),
             stdin=stdin,
             stdout=out,
             stderr=err,
             cwd=workdir,  # an empty directory: a relative open by a library reaches nothing of the caller's
-            env=_worker_environment(),
+            env=scrubbed_environment(os.environ),
             close_fds=True,
         )
     except OSError:
