@@ -31,11 +31,13 @@ class Report:
         return not self.errors
 
     def sorted_errors(self) -> list[ValidationError]:
-        order = {name: i for i, name in enumerate(self.tables_checked)}
-        return sorted(
-            set(self.errors),
-            key=lambda e: (order.get(e.table or "", -1), e.row or 0, e.field or "", e.code, e.message),
-        )
+        order = {str(name): i for i, name in enumerate(self.tables_checked)}
+
+        def key(e: ValidationError) -> tuple[int, int, str, str, str]:  # str() everywhere: never a TypeError
+            row = e.row if isinstance(e.row, int) else 0
+            return (order.get(str(e.table or ""), -1), row, str(e.field or ""), str(e.code), str(e.message))
+
+        return sorted(dict.fromkeys(self.errors), key=key)
 
     def summary(self) -> str:
         errors = self.sorted_errors()

@@ -16,13 +16,14 @@ import copy
 import csv
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nme_data.raw import FIELD_SIZE_LIMIT
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import SPEC_TIMEOUT_SECONDS, ValidationError
 from nme_data.validation.patterns import Matcher, vet_patterns
 
 if TYPE_CHECKING:
@@ -258,6 +259,7 @@ def main() -> None:
     from nme_data.validation import sandbox
 
     sandbox.limit_memory()
+    signal.alarm(SPEC_TIMEOUT_SECONDS + 10)  # ends the worker even if its caller died without stopping it
     result = os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the result
     errors: list[ValidationError] = []
