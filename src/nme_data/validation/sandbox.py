@@ -9,7 +9,6 @@ for whatever frictionless (or a library it calls) might still try to open or fet
 from __future__ import annotations
 
 import os
-import resource
 import socket
 import stat
 import sys
@@ -67,7 +66,11 @@ def scrubbed_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str
 
 
 def limit_memory(limit: int = MEMORY_LIMIT) -> None:
-    """Cap the address space; a lower limit set by the caller's environment is kept."""
+    """Cap the address space; a lower limit set by the caller's environment is kept (POSIX only)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits; the wall-clock budget still applies
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     wanted = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
     if soft == resource.RLIM_INFINITY or soft > wanted:
