@@ -1,8 +1,8 @@
 """The spec layer's work: frictionless validates the Data Package, schemas, types, constraints and keys.
 
 `validate_spec` is the whole job. It usually runs in a fresh interpreter started by
-`nme_data.validation.spec` (`python -m nme_data.validation.spec_worker`), which reads
-`{"descriptor": ..., "root": ...}` as JSON on stdin and writes the errors as a JSON list on stdout,
+`nme_data.validation.spec` (whose `main` here reads
+`{"descriptor": ..., "root": ...}` as JSON on stdin and writes the errors as a JSON list on stdout),
 inside the sandbox of `nme_data.validation.sandbox`; with NME_DATA_SERIAL set it runs in the caller.
 
 One broken resource must not hide the others' errors: when frictionless refuses the whole package,
@@ -41,7 +41,10 @@ OnTable = Callable[[str], None]
 
 
 def shorten(message: str) -> str:
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 15] + f"... ({len(message)} chars)"
+    """Head and tail of a long message: frictionless quotes the cell first and says what is wrong last."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[: MAX_MESSAGE // 2]} [... {len(message)} chars ...] {message[-MAX_MESSAGE // 3 :]}"
 
 
 def _convert(table: str | None, error: Any) -> ValidationError:
