@@ -1,9 +1,9 @@
 """The spec layer's work: frictionless validates the Data Package, schemas, types, constraints and keys.
 
-`validate_spec` is the whole job. It usually runs in a fresh interpreter started by
-`nme_data.validation.spec` (whose `main` here reads
-`{"descriptor": ..., "root": ...}` as JSON on stdin and writes the errors as a JSON list on stdout),
-inside the sandbox of `nme_data.validation.sandbox`; with NME_DATA_SERIAL set it runs in the caller.
+`validate_spec` is the whole job. `main` is the worker process that `nme_data.validation.spec` starts:
+a fresh interpreter that reads `{"descriptor": ..., "root": ...}` as JSON on stdin, validates inside the
+sandbox of `nme_data.validation.sandbox` and writes the errors as a JSON list on stdout. With
+NME_DATA_SERIAL set, `validate_spec` runs in the caller instead.
 
 One broken resource must not hide the others' errors: when frictionless refuses the whole package,
 each resource is tried alone, the broken ones are reported where they are, and the rest are
