@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import read_rows, tree_hashes, write_rows
+from conftest import ROOT, descriptor_of, read_rows, tree_hashes, write_rows
 from nme_data.cli import main
 
 Location = tuple[str | None, int | None, str | None, str]
@@ -67,6 +67,9 @@ def write_descriptor_text(text: str) -> Corruption:
 
     return corrupt
 
+
+#: How the spec layer names the sites resource once its name is removed: by its position.
+UNNAMED_SITES = f"resource-{[r['name'] for r in descriptor_of(ROOT)['resources']].index('sites') + 1}"
 
 # Row 5 of sites.csv is "intro-buttocks"; row 2 of history.csv is William Becker's 1942 description.
 CASES: dict[str, tuple[Corruption, list[Location]]] = {
@@ -190,7 +193,7 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
     ),
     "resource-without-name": (
         edit_descriptor(lambda d: sites_resource(d).pop("name")),
-        [("resource-3", None, None, "package-error"), ("resource-3", None, None, "resource-error")],
+        [(UNNAMED_SITES, None, None, "package-error"), (UNNAMED_SITES, None, None, "resource-error")],
     ),
     "absolute-path": (
         edit_descriptor(lambda d: sites_resource(d).update(path="/etc/passwd")),
