@@ -339,7 +339,10 @@ CASES: dict[str, tuple[Damage, Expected]] = {
     "FIFO as schema": (fifo("schema"), [("sites", REFUSED)]),
     "FIFO as dialect": (fifo("dialect"), [("sites", REFUSED)]),
     "catastrophic pattern": (catastrophic_pattern, [("sites", {"constraint-error", "unsupported-feature"})]),
-    "100k-column header": (wide_header, [("sites", {"header-too-wide", "budget-exceeded", "check-error", "extra-label"})]),
+    "100k-column header": (
+        wide_header,
+        [("sites", {"header-too-wide", "budget-exceeded", "check-error", "extra-label"})],
+    ),
     # errors hidden by other errors
     "invalid regex beside a dangling foreign key": (
         regex_and_dangling_key,
