@@ -50,13 +50,15 @@ def shorten(message: str) -> str:
 def _convert(table: str | None, error: Any) -> ValidationError:
     from nme_data.validation.sandbox import REFUSAL_MARKER
 
-    note = error.to_descriptor()
-    message = str(note.get("message", error))
-    code = "unsafe-path" if REFUSAL_MARKER in message else str(note.get("type", "general-error"))
+    # attributes, not error.to_descriptor(): that copies the row's cells or the header's labels each time
+    message = str(getattr(error, "message", error))
+    code = "unsafe-path" if REFUSAL_MARKER in message else str(getattr(error, "type", "general-error"))
+    row = getattr(error, "row_number", None)
+    names = getattr(error, "field_names", None)
     return ValidationError(
         table=table,
-        row=note.get("rowNumber"),
-        field=note.get("fieldName") or ",".join(note.get("fieldNames") or []) or None,
+        row=row if isinstance(row, int) else None,
+        field=getattr(error, "field_name", None) or (",".join(map(str, names)) if names else None),
         code=code,
         message=shorten(message),
     )
