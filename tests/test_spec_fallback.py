@@ -8,6 +8,7 @@ whatever the package model in front of it already refuses.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,3 +92,25 @@ def test_catastrophic_pattern_is_evaluated_in_linear_time(package_copy: Path) ->
     # every row breaks ^(a+)+$; the long one is answered as fast as the others
     flagged = {e.row for e in errors if (e.table, e.field, e.code) == ("sites", "site", "constraint-error")}
     assert flagged == set(range(2, len(rows) + 1))
+
+
+def test_typed_schema_runs_patterns_in_linear_time(package_copy: Path) -> None:
+    """nme_data.schemas builds its pandera checks with the same RE2 matcher: a crafted copy's pattern
+    cannot hang a caller who validates a loaded frame either."""
+    import pandera.errors
+
+    import nme_data
+    from nme_data.schemas import schema
+
+    descriptor = descriptor_of(package_copy)
+    field(descriptor, "sites", "site").setdefault("constraints", {})["pattern"] = "^(a+)+$"
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    path = package_copy / "data" / "sites.csv"
+    rows = read_rows(path)
+    rows[2][rows[0].index("site")] = "a" * 5000 + "!"
+    write_rows(path, rows)
+    frame = nme_data.load("sites", source=package_copy)
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        schema("sites", package_copy).validate(frame, lazy=True)
+    failing = caught.value.failure_cases
+    assert "a" * 5000 + "!" in set(failing.loc[failing["column"] == "site", "failure_case"])

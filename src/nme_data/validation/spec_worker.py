@@ -22,9 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nme_data.patterns import Matcher, vet_patterns
 from nme_data.raw import FIELD_SIZE_LIMIT
 from nme_data.validation.errors import SPEC_TIMEOUT_SECONDS, ValidationError
-from nme_data.validation.patterns import Matcher, vet_patterns
 
 if TYPE_CHECKING:
     from frictionless import Package, Report
