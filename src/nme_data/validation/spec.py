@@ -20,11 +20,27 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from nme_data.validation.errors import SPEC_TIMEOUT_SECONDS, ValidationError
+from nme_data.validation.errors import SPEC_SECONDS_PER_MIB, SPEC_TIMEOUT_SECONDS, ValidationError
 from nme_data.validation.sandbox import scrubbed_environment
 
-#: Wall-clock budget of the spec layer, from the worker's start to its result.
+#: Wall-clock budget of the spec layer, from the worker's start to its result: this base, plus
+#: SPEC_SECONDS_PER_MIB for every MiB of the table files named in the descriptor.
 SPEC_TIMEOUT = float(SPEC_TIMEOUT_SECONDS)
+
+
+def time_budget(descriptor: dict[str, Any], root: Path) -> float:
+    """The wall-clock budget for this package: the base plus an allowance for the size of its tables."""
+    size = 0
+    resources = descriptor.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
+        path = resource.get("path") if isinstance(resource, dict) else None
+        try:
+            size += (root / path).stat().st_size if isinstance(path, str) else 0
+        except (OSError, ValueError):
+            continue  # a file that cannot be looked at is the other layers' error
+    return SPEC_TIMEOUT + SPEC_SECONDS_PER_MIB * size / 2**20
+
+
 #: The worker's program: the caller's module search path, then the worker. -P keeps the working directory
 #: off sys.path; -W ignore keeps the caller's warning filters (say, warnings as errors) off frictionless.
 BOOTSTRAP = "import sys; sys.path[:] = {path!r}; from nme_data.validation.spec_worker import main; main()"
@@ -56,9 +72,11 @@ class PendingSpec:
         process: subprocess.Popen[bytes] | None = None,
         files: tuple[IO[bytes], IO[bytes]] | None = None,
         workdir: str | None = None,
+        budget: float = SPEC_TIMEOUT,
     ) -> None:
         self._errors, self._process, self._files, self._workdir = errors, process, files, workdir
-        self._deadline = time.monotonic() + SPEC_TIMEOUT
+        self._budget = budget
+        self._deadline = time.monotonic() + budget
 
     def result(self) -> list[ValidationError]:
         if self._errors is not None:
@@ -101,7 +119,7 @@ class PendingSpec:
         if timed_out:
             return [
                 _check_error(
-                    f"frictionless validation took longer than its {SPEC_TIMEOUT:g} s budget{where} and was stopped",
+                    f"frictionless validation took longer than its {self._budget:.0f} s budget{where} and was stopped",
                     table,
                     "budget-exceeded",
                 )
@@ -127,15 +145,16 @@ def start_spec(descriptor: dict[str, Any], root: Path) -> PendingSpec:
     """Start the spec layer in a worker interpreter and return at once; `.result()` waits for it."""
     if os.environ.get("NME_DATA_SERIAL") or not sys.executable:
         return PendingSpec(validate_spec(descriptor, root))
+    budget = time_budget(descriptor, root)
     try:
-        job = json.dumps({"descriptor": descriptor, "root": str(root)}, ensure_ascii=True).encode("ascii")
+        job = json.dumps({"descriptor": descriptor, "root": str(root), "budget": budget}, ensure_ascii=True)
     except (ValueError, TypeError, RecursionError) as exc:
         return PendingSpec([_check_error(f"the descriptor cannot be handed to frictionless: {exc!r}"[:300])])
     workdir = tempfile.mkdtemp(prefix="nme-data-spec-")
     # files, not pipes: neither side ever blocks on the other; closed in result() (or below on failure)
     stdin, out, err = (tempfile.TemporaryFile() for _ in range(3))  # noqa: SIM115
     try:
-        stdin.write(job)
+        stdin.write(job.encode("ascii"))
         stdin.seek(0)
         process = subprocess.Popen(
             worker_command(),
@@ -153,4 +172,4 @@ def start_spec(descriptor: dict[str, Any], root: Path) -> PendingSpec:
         return PendingSpec(validate_spec(descriptor, root))
     finally:
         stdin.close()
-    return PendingSpec(process=process, files=(out, err), workdir=workdir)
+    return PendingSpec(process=process, files=(out, err), workdir=workdir, budget=budget)

@@ -264,13 +264,13 @@ def main() -> None:
     from nme_data.validation import sandbox
 
     sandbox.limit_memory()
-    if hasattr(signal, "alarm"):  # ends the worker even if its caller died without stopping it
-        signal.alarm(SPEC_TIMEOUT_SECONDS + 10)
     result = os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the result
     errors: list[ValidationError] = []
     try:
         job = json.loads(sys.stdin.buffer.read())
+        if hasattr(signal, "alarm"):  # ends the worker even if its caller died without stopping it
+            signal.alarm(int(job.get("budget", SPEC_TIMEOUT_SECONDS)) + 10)
         root = Path(job["root"])
         sandbox.install(root)
         errors = validate_spec(job["descriptor"], root, on_table=_announce)
