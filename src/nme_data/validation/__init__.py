@@ -1,10 +1,10 @@
-"""Validate a copy of the package: pre-flight safety, the Frictionless spec, then pandera semantics."""
+"""Validate a copy of the package: the package model's checks, the Frictionless spec, then pandera semantics."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from nme_data._package import resolve_descriptor
+from nme_data.package import DataPackage, PackageError, resolve_descriptor
 from nme_data.validation.errors import CODES, Code, ValidationError
 from nme_data.validation.report import Report
 
@@ -15,7 +15,8 @@ def validate(source: str | Path | None = None) -> Report:
     """Check a package copy (a directory or its datapackage.json; default: the bundled one).
 
     Reads only files inside the package directory, never writes, never opens a connection,
-    and reports every problem as a `ValidationError` rather than raising.
+    and reports every problem as a `ValidationError` rather than raising. Both layers read the
+    one normalised descriptor of the package model, and only the tables it found sound.
     """
     report = Report(package=str(source) if source is not None else "bundled package")
     try:
@@ -33,9 +34,14 @@ def _run(source: str | Path | None, report: Report) -> None:
 
     path = resolve_descriptor(source, must_exist=False).absolute()
     report.package = str(path)
-    pre = run_preflight(path)
-    report.errors.extend(pre.errors)
+    try:
+        package = DataPackage.open(path)
+    except PackageError as exc:
+        report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
+        return
+    pre = run_preflight(package)
     report.tables_checked = pre.table_names
+    report.errors.extend(pre.errors)
     if pre.descriptor is None:
         return
     from nme_data.validation.spec import start_spec
@@ -44,7 +50,7 @@ def _run(source: str | Path | None, report: Report) -> None:
     try:
         from nme_data.validation.semantic import validate_semantics
 
-        report.errors.extend(validate_semantics(pre.root, pre.descriptor))
+        report.errors.extend(validate_semantics(package, pre.tables))
     except Exception as exc:
         from nme_data.validation.spec_worker import failure
 
