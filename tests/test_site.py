@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -276,3 +277,16 @@ def test_the_fact_sheet_states_every_row_with_links_to_it_and_its_quote(site: Pa
     for row in rows_of(ROOT, table):
         assert f'href="table-{table}.html#row-{row["id"]}"' in index, row["id"]
         assert f'aria-label="quote of {table} {row["id"]}"' in index, row["id"]
+
+
+def test_croissant_json_ld_is_embedded_and_no_text_can_end_its_script(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import nme_data.export as export
+
+    document = {"@type": "sc:Dataset", "name": "a </script><script>alert(1)</script> & <!-- b"}
+    monkeypatch.setattr(export, "croissant_metadata", lambda package: document, raising=False)
+    index = (build_site(None, tmp_path / "site") / "index.html").read_text(encoding="utf-8")
+    [embedded] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', index, flags=re.DOTALL)
+    assert json.loads(embedded) == document
+    assert index.count("<script") == 2  # the JSON-LD and static/site.js, nothing injected
