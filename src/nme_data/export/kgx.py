@@ -20,7 +20,7 @@ from typing import Any
 
 from nme_data._package import DataPackage
 from nme_data.export._common import ExportError, rows, write_bytes
-from nme_data.export._curies import MAPPINGS_TABLE, local_curie, local_prefix
+from nme_data.export._curies import MAPPINGS_TABLE, local_curies
 
 #: File names end in the suffixes kgx's TSV reader looks for.
 NODES_NAME = "nme-data_nodes.tsv"
@@ -98,7 +98,7 @@ class Graph:
 
     def __init__(self, package: DataPackage) -> None:
         self.package = package
-        self.prefix, _ = local_prefix(package)
+        self.curies = local_curies(package)
         self.source = f"infores:{package.descriptor.get('name', 'nme-data')}"
         self.exact: dict[tuple[str, str], list[str]] = {}
         for row in rows(package.table(MAPPINGS_TABLE)):
@@ -113,7 +113,7 @@ class Graph:
         key = (table, row_id)
         if key in self.nodes:
             return self.nodes[key].id
-        local = local_curie(self.prefix, table, row_id)
+        local = self.curies.row(table, row_id)
         identifiers = sorted(self.exact.get(key, []))
         node_id = local
         for wanted in PREFERRED_PREFIXES.get(category, ()):
@@ -150,10 +150,10 @@ class Graph:
             raise ExportError(
                 f"{table} row {row['id']!r}: certainty {certainty!r} has no documented Biolink knowledge level"
             )
-        certainty_qualifier = f"{self.prefix}:certainty/{certainty}"
+        certainty_qualifier = self.curies.term("certainty", certainty)
         self.edges.append(
             Edge(
-                id=local_curie(self.prefix, table, row["id"]),
+                id=self.curies.row(table, row["id"]),
                 subject=subject,
                 predicate=predicate,
                 object=obj,
@@ -192,12 +192,12 @@ def _frequency_qualifiers(graph: Graph, row: dict[str, Any]) -> tuple[tuple[str,
         return (), None
     low, high = row.get("frequency_min_percent"), row.get("frequency_max_percent")
     if kind == "point":
-        return (f"{graph.prefix}:frequency/point/{low if low is not None else high}",), float(low or high)
-    parts = [f"{graph.prefix}:frequency/{kind}"]
+        return (graph.curies.term("frequency", "point", f"{low if low is not None else high}"),), float(low or high)
+    parts = [graph.curies.term("frequency", kind)]
     if low is not None:
-        parts.append(f"{graph.prefix}:frequency/min-percent/{low}")
+        parts.append(graph.curies.term("frequency", "min-percent", f"{low:g}"))
     if high is not None:
-        parts.append(f"{graph.prefix}:frequency/max-percent/{high}")
+        parts.append(graph.curies.term("frequency", "max-percent", f"{high:g}"))
     return tuple(parts), None
 
 
@@ -205,7 +205,7 @@ def _clinical_feature_edges(graph: Graph) -> None:
     for row in rows(graph.package.table("clinical_features")):
         feature = graph.add_node("clinical_features", row["id"], _feature_category(row), row["feature"])
         condition = graph.node_id("conditions", row["condition_id"])
-        qualifiers = (f"{graph.prefix}:frequency/{row['frequency']}",) if row.get("frequency") else ()
+        qualifiers = (graph.curies.term("frequency", row["frequency"]),) if row.get("frequency") else ()
         if row["kind"] == "exacerbating_factor":
             graph.add_edge("clinical_features", row, feature, "biolink:affects", condition, "biolink:Association",
                            qualifiers)
@@ -231,7 +231,7 @@ def _site_edges(graph: Graph) -> None:
             site = graph.node_id("anatomical_sites", row["anatomical_site_id"])
         else:
             site = graph.add_node("sites", row["id"], "biolink:AnatomicalEntity", row["site"])
-        qualifiers = (f"{graph.prefix}:prominence/{row['prominence']}",) if row.get("prominence") else ()
+        qualifiers = (graph.curies.term("prominence", row["prominence"]),) if row.get("prominence") else ()
         graph.add_edge("sites", row, graph.node_id("conditions", row["condition_id"]),
                        "biolink:disease_has_location", site,
                        "biolink:DiseaseOrPhenotypicFeatureToLocationAssociation", qualifiers)
@@ -260,7 +260,7 @@ def _association_edges(graph: Graph) -> None:
         if swap:
             subject, obj = obj, subject
         qualifiers, percentage = _frequency_qualifiers(graph, row)
-        extra = [f"{graph.prefix}:{column}/{row[column]}" for column in ("strength", "relative_frequency")
+        extra = [graph.curies.term(column, str(row[column])) for column in ("strength", "relative_frequency")
                  if row.get(column)]
         graph.add_edge("associations", row, subject, predicate, obj, "biolink:Association",
                        (*qualifiers, *extra), percentage)
@@ -272,14 +272,14 @@ def _cause_edges(graph: Graph) -> None:
             continue  # "the cause is unknown" names no factor: there is nothing to link
         graph.add_edge("causes", row, graph.node_id("conditions", row["factor_id"]), "biolink:contributes_to",
                        graph.node_id("conditions", row["condition_id"]), "biolink:Association",
-                       (f"{graph.prefix}:aspect/{row['aspect']}",))
+                       (graph.curies.term("aspect", row["aspect"]),))
 
 
 def _histology_edges(graph: Graph) -> None:
     for row in rows(graph.package.table("histology")):
         finding = graph.add_node("histology", row["id"], "biolink:PhenotypicFeature", row["finding"])
         qualifiers = tuple(
-            f"{graph.prefix}:{column}/{row[column]}"
+            graph.curies.term(column, str(row[column]))
             for column in ("method", "layer", "specificity", "pattern", "severity", "result")
             if row.get(column) is not None
         )
@@ -293,7 +293,7 @@ def _management_edges(graph: Graph) -> None:
         intervention = graph.add_node("management", row["id"], category, row["intervention"])
         target = row.get("target_condition_id") or row["condition_id"]
         qualifiers = tuple(
-            f"{graph.prefix}:{column}/{row[column]}"
+            graph.curies.term(column, str(row[column]))
             for column in ("strategy", "expected_outcome", "outcome_timeframe", "outcome_qualifier")
             if row.get(column) is not None
         )
