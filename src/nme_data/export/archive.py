@@ -24,8 +24,14 @@ ZIP_EXTRA_DIRS = ("source",)
 #: Where the other formats' files go inside the zip.
 EXPORTS_DIR = "exports"
 #: Formats whose files are added to the zip, and where: croissant describes the package, so it sits at the root.
-ZIP_FORMATS = {"croissant": "", "sqlite": EXPORTS_DIR, "parquet": EXPORTS_DIR, "sssom": EXPORTS_DIR,
-               "hpoa": EXPORTS_DIR, "kgx": EXPORTS_DIR}
+ZIP_FORMATS = {
+    "croissant": "",
+    "sqlite": EXPORTS_DIR,
+    "parquet": EXPORTS_DIR,
+    "sssom": EXPORTS_DIR,
+    "hpoa": EXPORTS_DIR,
+    "kgx": EXPORTS_DIR,
+}
 
 
 def _as_list(value: Any) -> list[str]:
@@ -73,9 +79,7 @@ def _export_members(package: DataPackage, work: Path) -> dict[str, Path]:
     return members
 
 
-def export_zip(
-    package: DataPackage | str | Path | None, out_dir: str | Path, *, include_exports: bool = True
-) -> Path:
+def export_zip(package: DataPackage | str | Path | None, out_dir: str | Path, *, include_exports: bool = True) -> Path:
     """Write `nme-data-<version>.zip`: the package byte for byte, reproducible (fixed order, times and modes).
 
     With include_exports (the release zip), `croissant.json` and an `exports/` folder with every other

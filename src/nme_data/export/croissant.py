@@ -3,9 +3,9 @@
 Google Dataset Search reads schema.org `Dataset` markup, and `mlcroissant` (or TFDS, Hugging Face) loads
 records from it. Everything is derived from `datapackage.json`: one FileObject per CSV with its SHA-256,
 one RecordSet per table whose fields extract the CSV columns by name. Foreign keys are not given as
-Croissant `references`: mlcroissant turns those into joins, which change what a record set yields. contentUrl is relative to the
-package root, so `croissant.json` belongs beside `datapackage.json` (the release zip puts it there) and
-loading it reads local files only.
+Croissant `references`: mlcroissant turns those into joins, which change what a record set yields.
+contentUrl is relative to the package root, so `croissant.json` belongs beside `datapackage.json`
+(the release zip puts it there) and loading it reads local files only.
 """
 
 from __future__ import annotations

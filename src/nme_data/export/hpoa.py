@@ -117,14 +117,24 @@ def collect(package: DataPackage) -> tuple[list[Annotation], list[Skipped]]:
             for phenotype in _phenotypes(exact.get(phenotype_key, [])):
                 row_ref = f"{table}/{row['id']}"
                 if row.get("certainty") not in ASSERTED:
-                    skipped.append(Skipped(row_ref, disease["object_id"], phenotype["object_id"],
-                                           f"certainty {row.get('certainty')!r}: not asserted"))
+                    skipped.append(
+                        Skipped(
+                            row_ref,
+                            disease["object_id"],
+                            phenotype["object_id"],
+                            f"certainty {row.get('certainty')!r}: not asserted",
+                        )
+                    )
                     continue
                 key = (disease["object_id"], phenotype["object_id"])
                 annotation = annotations.setdefault(
                     key,
-                    Annotation(disease["object_id"], str(disease["object_label"] or ""),
-                               phenotype["object_id"], str(phenotype["object_label"] or "")),
+                    Annotation(
+                        disease["object_id"],
+                        str(disease["object_label"] or ""),
+                        phenotype["object_id"],
+                        str(phenotype["object_label"] or ""),
+                    ),
                 )
                 frequency, bound = _frequency(row)
                 if frequency and annotation.frequency and frequency != annotation.frequency:

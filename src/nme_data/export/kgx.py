@@ -207,11 +207,19 @@ def _clinical_feature_edges(graph: Graph) -> None:
         condition = graph.node_id("conditions", row["condition_id"])
         qualifiers = (graph.curies.term("frequency", row["frequency"]),) if row.get("frequency") else ()
         if row["kind"] == "exacerbating_factor":
-            graph.add_edge("clinical_features", row, feature, "biolink:affects", condition, "biolink:Association",
-                           qualifiers)
+            graph.add_edge(
+                "clinical_features", row, feature, "biolink:affects", condition, "biolink:Association", qualifiers
+            )
         else:
-            graph.add_edge("clinical_features", row, condition, "biolink:has_phenotype", feature,
-                           _phenotype_association(graph, row["condition_id"]), qualifiers)
+            graph.add_edge(
+                "clinical_features",
+                row,
+                condition,
+                "biolink:has_phenotype",
+                feature,
+                _phenotype_association(graph, row["condition_id"]),
+                qualifiers,
+            )
 
 
 def _phenotype_association(graph: Graph, condition_id: str) -> str:
@@ -232,9 +240,15 @@ def _site_edges(graph: Graph) -> None:
         else:
             site = graph.add_node("sites", row["id"], "biolink:AnatomicalEntity", row["site"])
         qualifiers = (graph.curies.term("prominence", row["prominence"]),) if row.get("prominence") else ()
-        graph.add_edge("sites", row, graph.node_id("conditions", row["condition_id"]),
-                       "biolink:disease_has_location", site,
-                       "biolink:DiseaseOrPhenotypicFeatureToLocationAssociation", qualifiers)
+        graph.add_edge(
+            "sites",
+            row,
+            graph.node_id("conditions", row["condition_id"]),
+            "biolink:disease_has_location",
+            site,
+            "biolink:DiseaseOrPhenotypicFeatureToLocationAssociation",
+            qualifiers,
+        )
 
 
 #: associations.relation -> (Biolink predicate, whether subject and object swap to use the canonical direction)
@@ -260,19 +274,29 @@ def _association_edges(graph: Graph) -> None:
         if swap:
             subject, obj = obj, subject
         qualifiers, percentage = _frequency_qualifiers(graph, row)
-        extra = [graph.curies.term(column, str(row[column])) for column in ("strength", "relative_frequency")
-                 if row.get(column)]
-        graph.add_edge("associations", row, subject, predicate, obj, "biolink:Association",
-                       (*qualifiers, *extra), percentage)
+        extra = [
+            graph.curies.term(column, str(row[column]))
+            for column in ("strength", "relative_frequency")
+            if row.get(column)
+        ]
+        graph.add_edge(
+            "associations", row, subject, predicate, obj, "biolink:Association", (*qualifiers, *extra), percentage
+        )
 
 
 def _cause_edges(graph: Graph) -> None:
     for row in rows(graph.package.table("causes")):
         if row.get("factor_id") is None:
             continue  # "the cause is unknown" names no factor: there is nothing to link
-        graph.add_edge("causes", row, graph.node_id("conditions", row["factor_id"]), "biolink:contributes_to",
-                       graph.node_id("conditions", row["condition_id"]), "biolink:Association",
-                       (graph.curies.term("aspect", row["aspect"]),))
+        graph.add_edge(
+            "causes",
+            row,
+            graph.node_id("conditions", row["factor_id"]),
+            "biolink:contributes_to",
+            graph.node_id("conditions", row["condition_id"]),
+            "biolink:Association",
+            (graph.curies.term("aspect", row["aspect"]),),
+        )
 
 
 def _histology_edges(graph: Graph) -> None:
@@ -283,8 +307,15 @@ def _histology_edges(graph: Graph) -> None:
             for column in ("method", "layer", "specificity", "pattern", "severity", "result")
             if row.get(column) is not None
         )
-        graph.add_edge("histology", row, graph.node_id("conditions", row["condition_id"]), "biolink:has_phenotype",
-                       finding, _phenotype_association(graph, row["condition_id"]), qualifiers)
+        graph.add_edge(
+            "histology",
+            row,
+            graph.node_id("conditions", row["condition_id"]),
+            "biolink:has_phenotype",
+            finding,
+            _phenotype_association(graph, row["condition_id"]),
+            qualifiers,
+        )
 
 
 def _management_edges(graph: Graph) -> None:
@@ -297,9 +328,15 @@ def _management_edges(graph: Graph) -> None:
             for column in ("strategy", "expected_outcome", "outcome_timeframe", "outcome_qualifier")
             if row.get(column) is not None
         )
-        graph.add_edge("management", row, intervention, "biolink:applied_to_treat",
-                       graph.node_id("conditions", target),
-                       "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation", qualifiers)
+        graph.add_edge(
+            "management",
+            row,
+            intervention,
+            "biolink:applied_to_treat",
+            graph.node_id("conditions", target),
+            "biolink:ChemicalOrDrugOrTreatmentToDiseaseOrPhenotypicFeatureAssociation",
+            qualifiers,
+        )
 
 
 #: The fact tables that become edges, in order; history, classifications and sources are about the article.

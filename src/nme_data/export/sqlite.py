@@ -67,7 +67,8 @@ JOIN mappings AS m ON m.subject_table = 'conditions' AND m.subject_id = c.id""",
         "feature_phenotypes",
         "Clinical features with their HPO terms",
         "Each clinical feature with the HPO term(s) it maps to (none when no term fits) and the mapping predicate.",
-        """SELECT f.id AS feature_id, f.feature, f.kind, m.predicate_id, m.object_id AS hpo_id, m.object_label AS hpo_label
+        """SELECT f.id AS feature_id, f.feature, f.kind, m.predicate_id,
+       m.object_id AS hpo_id, m.object_label AS hpo_label
 FROM clinical_features AS f
 LEFT JOIN mappings AS m ON m.subject_table = 'clinical_features' AND m.subject_id = f.id AND m.object_source = 'HP'""",
     ),
@@ -248,5 +249,3 @@ def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path)
                 f"{parent} row; run 'nme-data validate' for every error"
             )
     return target
-
-
