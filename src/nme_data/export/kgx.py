@@ -93,6 +93,15 @@ class Edge:
     has_percentage: float | None = None
 
 
+def kgx_curie(curie: str) -> str:
+    """A CURIE kgx accepts: its validator allows no '/' after the prefix, so 'p:table/id' becomes 'p:table.id'.
+
+    Table names and row ids hold no '.', so the spelling stays unambiguous; the node keeps the original as xref.
+    """
+    prefix, local = curie.split(":", 1)
+    return f"{prefix}:{local.replace('/', '.')}"
+
+
 class Graph:
     """Nodes keyed by (table, row id), with ids chosen from the exact mappings; edges added per fact row."""
 
@@ -113,7 +122,7 @@ class Graph:
         key = (table, row_id)
         if key in self.nodes:
             return self.nodes[key].id
-        local = self.curies.row(table, row_id)
+        local = kgx_curie(self.curies.row(table, row_id))
         identifiers = sorted(self.exact.get(key, []))
         node_id = local
         for wanted in PREFERRED_PREFIXES.get(category, ()):
@@ -124,7 +133,9 @@ class Graph:
         if node_id in self._used_ids:
             node_id = local  # two rows exact-matched to one identifier: keep them apart rather than merge them
         self._used_ids[node_id] = key
-        xref = tuple(i for i in [local, *identifiers] if i != node_id)
+        # The SSSOM form of the row's CURIE stays reachable as an xref when kgx needed a different spelling.
+        sssom_form = self.curies.row(table, row_id)
+        xref = tuple(dict.fromkeys(i for i in [local, sssom_form, *identifiers] if i != node_id))
         self.nodes[key] = Node(node_id, category, name, description, xref)
         return node_id
 
@@ -153,7 +164,7 @@ class Graph:
         certainty_qualifier = self.curies.term("certainty", certainty)
         self.edges.append(
             Edge(
-                id=self.curies.row(table, row["id"]),
+                id=kgx_curie(self.curies.row(table, row["id"])),
                 subject=subject,
                 predicate=predicate,
                 object=obj,
