@@ -11,7 +11,8 @@ in the `biolink-model` wheel, and an empty predicate map (used only to translate
         datapackage.json
 
 The package's own prefix (and the others its SSSOM curie_map declares) are added to Biolink's prefix map,
-as a knowledge-graph build registers the prefixes of each source it ingests. Prints kgx's errors grouped by type (exit 1 if there are any); no connection is opened.
+as a knowledge-graph build registers the prefixes of each source it ingests. Prints kgx's errors grouped by
+type (exit 1 if there are any); no connection is opened.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import socket
 import sys
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 
@@ -29,8 +31,7 @@ def _refuse(*args: Any, **kwargs: Any) -> None:
 
 def declared_prefixes(descriptor_path: str) -> dict[str, str]:
     """The curie_map of the mappings resource's SSSOM metadata in datapackage.json."""
-    with open(descriptor_path, encoding="utf-8") as handle:
-        descriptor = json.load(handle)
+    descriptor = json.loads(Path(descriptor_path).read_text(encoding="utf-8"))
     for resource in descriptor.get("resources", []):
         if isinstance(resource, dict) and isinstance(resource.get("sssom"), dict):
             return dict(resource["sssom"].get("curie_map") or {})
