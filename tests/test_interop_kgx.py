@@ -178,3 +178,21 @@ def test_ids_are_curies_kgx_accepts(kgx_files: dict[str, Path]) -> None:
 def test_export_is_deterministic(kgx_files: dict[str, Path], tmp_path: Path) -> None:
     again = export(PACKAGE, "kgx", tmp_path)
     assert [p.read_bytes() for p in again] == [kgx_files["nodes"].read_bytes(), kgx_files["edges"].read_bytes()]
+
+
+def enum_of(table: str, field: str) -> list[str]:
+    [spec] = [f for f in PACKAGE.table(table).fields if f["name"] == field]
+    return list(spec["constraints"]["enum"])
+
+
+def test_every_enum_value_has_a_documented_mapping() -> None:
+    """A new relation, category or certainty in the descriptor needs a README-documented mapping first."""
+    from nme_data.export.kgx import CONDITION_CATEGORIES, RELATION_PREDICATES
+
+    assert set(enum_of("associations", "relation")) <= set(RELATION_PREDICATES)
+    assert set(enum_of("conditions", "category")) <= set(CONDITION_CATEGORIES)
+    assert set(enum_of("associations", "certainty")) <= set(KNOWLEDGE_LEVELS)
+    readme = (PACKAGE.root / "README.md").read_text(encoding="utf-8")
+    for relation, (predicate, _) in RELATION_PREDICATES.items():
+        assert f"`associations` `{relation}`" in readme, relation
+        assert f"`{predicate}`" in readme, predicate

@@ -69,6 +69,9 @@ KNOWLEDGE_LEVELS = {
     "proposed": "prediction",
 }
 EXACT = "skos:exactMatch"
+#: Boolean columns that become a qualifier when true (the article calls the finding characteristic, or the
+#: row comes from a list the article marks as non-exhaustive).
+FLAG_QUALIFIERS = ("characteristic", "most_characteristic", "open_list")
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class Graph:
                 f"{table} row {row['id']!r}: certainty {certainty!r} has no documented Biolink knowledge level"
             )
         certainty_qualifier = self.curies.term("certainty", certainty)
+        flags = tuple(self.curies.term(flag, "true") for flag in FLAG_QUALIFIERS if row.get(flag) is True)
         self.edges.append(
             Edge(
                 id=kgx_curie(self.curies.row(table, row["id"])),
@@ -171,7 +175,7 @@ class Graph:
                 category=category,
                 knowledge_level=KNOWLEDGE_LEVELS[certainty],
                 supporting_text=str(row["evidence"]),
-                qualifiers=(certainty_qualifier, *qualifiers),
+                qualifiers=(certainty_qualifier, *qualifiers, *flags),
                 has_percentage=has_percentage,
             )
         )
@@ -269,8 +273,9 @@ RELATION_PREDICATES: dict[str, tuple[str, bool]] = {
     "part_of": ("biolink:has_part", True),
     # "the syndrome may occur in a disorder": a co-occurrence, not a location or a process.
     "occurs_in": ("biolink:associated_with", False),
-    # "B is termed A": A is the name of a kind of B (pseudoglucagonoma syndrome: NME without glucagonoma).
-    "termed": ("biolink:superclass_of", False),
+    # "A is termed B": B names a kind of A (pseudoglucagonoma syndrome: NME without glucagonoma), stated with
+    # Biolink's canonical direction: B subclass_of A.
+    "termed": ("biolink:subclass_of", True),
 }
 
 
