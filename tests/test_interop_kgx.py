@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from conftest import ROOT
 from interop_helpers import PACKAGE, csv_rows
 from nme_data.export import export
 from nme_data.export.kgx import EDGES_NAME, KNOWLEDGE_LEVELS, LIST_SEPARATOR, NODES_NAME
@@ -192,7 +193,7 @@ def test_every_enum_value_has_a_documented_mapping() -> None:
     assert set(enum_of("associations", "relation")) <= set(RELATION_PREDICATES)
     assert set(enum_of("conditions", "category")) <= set(CONDITION_CATEGORIES)
     assert set(enum_of("associations", "certainty")) <= set(KNOWLEDGE_LEVELS)
-    readme = (PACKAGE.root / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for relation, (predicate, _) in RELATION_PREDICATES.items():
         assert f"`associations` `{relation}`" in readme, relation
         assert f"`{predicate}`" in readme, predicate
