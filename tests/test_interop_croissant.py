@@ -142,3 +142,20 @@ def test_a_short_description_is_refused(package_copy: Path, tmp_path: Path) -> N
     (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     with pytest.raises(ExportError, match="description"):
         croissant_metadata(DataPackage.open(package_copy))
+
+
+@pytest.mark.parametrize("path", ["../outside.csv", "/etc/passwd", "data/../../x.csv"])
+def test_a_path_leaving_the_package_is_refused(package_copy: Path, tmp_path: Path, path: str) -> None:
+    from conftest import descriptor_of
+    from nme_data._package import DataPackage
+    from nme_data.export import ExportError
+    from nme_data.export.croissant import write_croissant
+
+    descriptor = descriptor_of(package_copy)
+    descriptor["resources"][0]["path"] = path
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ExportError, match="must stay inside the package"):
+        write_croissant(DataPackage.open(package_copy), out)
+    assert not (tmp_path / "outside.csv").exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from nme_data._package import DataPackage, Table
@@ -94,8 +94,12 @@ def _sha256(table: Table) -> str:
 
 
 def _relative_path(package: DataPackage, table: Table) -> str:
-    """The resource path as the descriptor gives it (POSIX, relative to the package root)."""
-    return str(table.descriptor["path"])
+    """The resource path as the descriptor gives it (POSIX, relative to the package root, never leaving it)."""
+    relative = str(table.descriptor["path"])
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative:
+        raise ExportError(f"{table.name}: resource path {relative!r} must stay inside the package")
+    return relative
 
 
 def _file_object(package: DataPackage, table: Table) -> dict[str, Any]:
