@@ -207,3 +207,26 @@ def test_crosscheck_command(tmp_path: Path) -> None:
     assert missing.exit_code == 1
     assert "Traceback" not in missing.output
     assert "hp.obo" in missing.output
+
+
+def test_a_hedged_fact_is_reported_not_annotated(package_copy: Path) -> None:
+    """'may' is not an annotation: the same fact, hedged, leaves the HPOA file and is listed by the report."""
+    from conftest import read_rows, write_rows
+    from nme_data._package import DataPackage
+
+    path = package_copy / "data" / "associations.csv"
+    rows = read_rows(path)
+    column = rows[0].index("certainty")
+    pairs = expected_pairs()
+    for row in rows[1:]:
+        row[column] = "hedged"
+    write_rows(path, rows)
+    copy = DataPackage.open(package_copy)
+    annotations, skipped = collect(copy)
+    assert {(a.disease_id, a.hpo_id) for a in annotations} == set()
+    assert {(s.disease_id, s.hpo_id) for s in skipped} == pairs
+    assert all("hedged" in s.reason for s in skipped)
+    report = crosscheck(copy)
+    listed = {item.split(":", 1)[0] for d in report.diseases for item in d.not_exported}
+    assert listed == {s.row for s in skipped}, "the report lists what the article says but the file leaves out"
+    assert all(not d.agreement for d in report.diseases)

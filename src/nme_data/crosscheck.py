@@ -213,7 +213,7 @@ def crosscheck(package: DataPackage, hpo_folder: str | Path | None = None) -> Cr
 
     folder = Path(hpo_folder) if hpo_folder is not None else default_hpo_folder()
     annotations, skipped = collect(package)
-    diseases = {a.disease_id: a.disease_name for a in annotations}
+    diseases = {s.disease_id: s.disease_name for s in skipped} | {a.disease_id: a.disease_name for a in annotations}
     terms = read_obo(folder / OBO_FILE)
     version, theirs = read_hpoa(folder / HPOA_FILE, set(diseases))
     mentions = _mentions(package)

@@ -68,6 +68,7 @@ class Skipped:
 
     row: str
     disease_id: str
+    disease_name: str
     hpo_id: str
     reason: str
 
@@ -121,6 +122,7 @@ def collect(package: DataPackage) -> tuple[list[Annotation], list[Skipped]]:
                         Skipped(
                             row_ref,
                             disease["object_id"],
+                            str(disease["object_label"] or ""),
                             phenotype["object_id"],
                             f"certainty {row.get('certainty')!r}: not asserted",
                         )
