@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,11 @@ def test_sssom_validate_passes(sssom_file: Path) -> None:
 
 
 def test_sssom_validate_can_fail(sssom_file: Path, tmp_path: Path) -> None:
-    """The check above means something: sssom validate rejects a predicate outside the curie map."""
+    """The check above means something: sssom validate rejects a predicate whose prefix is not declared."""
     broken = tmp_path / "broken.sssom.tsv"
-    broken.write_text(sssom_file.read_text(encoding="utf-8").replace("skos:", "noprefix:"), encoding="utf-8")
+    text = sssom_file.read_text(encoding="utf-8")
+    broken.write_text(re.sub(r"\tskos:(\w+Match)\t", r"\tundeclared:\1\t", text), encoding="utf-8")
+    assert broken.read_text(encoding="utf-8") != text
     assert run(tool("sssom"), "validate", str(broken)).returncode != 0
 
 
