@@ -25,7 +25,7 @@ from nme_data.export._curies import MAPPINGS_TABLE, local_curies
 #: File names end in the suffixes kgx's TSV reader looks for.
 NODES_NAME = "nme-data_nodes.tsv"
 EDGES_NAME = "nme-data_edges.tsv"
-NODE_COLUMNS = ("id", "category", "name", "description", "xref", "provided_by")
+NODE_COLUMNS = ("id", "category", "name", "xref", "provided_by")
 EDGE_COLUMNS = (
     "id",
     "subject",
@@ -79,7 +79,6 @@ class Node:
     id: str
     category: str
     name: str
-    description: str
     xref: tuple[str, ...]
 
 
@@ -120,7 +119,7 @@ class Graph:
         self.edges: list[Edge] = []
         self._used_ids: dict[str, tuple[str, str]] = {}
 
-    def add_node(self, table: str, row_id: str, category: str, name: str, description: str = "") -> str:
+    def add_node(self, table: str, row_id: str, category: str, name: str) -> str:
         """Add (or find) the node of a row and return its id."""
         key = (table, row_id)
         if key in self.nodes:
@@ -139,7 +138,7 @@ class Graph:
         # The SSSOM form of the row's CURIE stays reachable as an xref when kgx needed a different spelling.
         sssom_form = self.curies.row(table, row_id)
         xref = tuple(dict.fromkeys(i for i in [local, sssom_form, *identifiers] if i != node_id))
-        self.nodes[key] = Node(node_id, category, name, description, xref)
+        self.nodes[key] = Node(node_id, category, name, xref)
         return node_id
 
     def node_id(self, table: str, row_id: str) -> str:
@@ -404,7 +403,6 @@ def node_records(graph: Graph) -> list[dict[str, str]]:
             "id": node.id,
             "category": node.category,
             "name": _clean(node.name),
-            "description": _clean(node.description),
             "xref": LIST_SEPARATOR.join(node.xref),
             "provided_by": graph.source,
         }
