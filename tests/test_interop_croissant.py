@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import subprocess
 from pathlib import Path
@@ -156,7 +157,7 @@ def test_a_path_leaving_the_package_is_refused(package_copy: Path, tmp_path: Pat
     (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(ExportError, match="must stay inside the package"):
+    with pytest.raises(ExportError, match=re.escape(path)):
         write_croissant(DataPackage.open(package_copy), out)
     assert not (tmp_path / "outside.csv").exists()
 

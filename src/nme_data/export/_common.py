@@ -28,13 +28,13 @@ class ExportError(Exception):
 
 
 def as_package(package: DataPackage | str | Path | None) -> DataPackage:
-    """Accept an opened package, a path to one, or None for the bundled copy."""
-    if isinstance(package, DataPackage):
-        return package
+    """Accept an opened package, a path to one, or None for the bundled copy; every table must be readable."""
     try:
-        return DataPackage.open(package)
+        package = package if isinstance(package, DataPackage) else DataPackage.open(package)
+        package.tables  # noqa: B018 - a table the package model refuses is an error, never left out
     except PackageError as exc:
         raise ExportError(str(exc)) from None
+    return package
 
 
 def out_dir(path: str | Path) -> Path:

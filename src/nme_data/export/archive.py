@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from nme_data._package import DESCRIPTOR_NAME, DataPackage
+from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError
 from nme_data.export._common import ExportError, as_package, atomic_target
 from nme_data.export._common import out_dir as make_out_dir
 
@@ -38,15 +38,12 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _member(root: Path, relative: str) -> Path:
-    """A package file named by a descriptor path, refusing paths that leave the package."""
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts:
-        raise ExportError(f"{relative}: resource paths must stay inside the package")
-    path = root.joinpath(*pure.parts)
-    if not path.is_file():
-        raise ExportError(f"{relative}: file named by the descriptor is missing from {root}")
-    return path
+def _member(package: DataPackage, relative: str) -> Path:
+    """A package file named by a descriptor path, through the package model's path gate."""
+    try:
+        return package.resolve(relative)
+    except PackageError as exc:
+        raise ExportError(f"{relative}: file named by the descriptor is missing or unsafe: {exc}") from None
 
 
 def zip_members(package: DataPackage) -> dict[str, Path]:
@@ -55,11 +52,12 @@ def zip_members(package: DataPackage) -> dict[str, Path]:
     members = {DESCRIPTOR_NAME: package.descriptor_path}
     for resource in package.descriptor.get("resources", []):
         for relative in _as_list(resource.get("path") if isinstance(resource, dict) else None):
-            members[relative] = _member(root, relative)
+            members[relative] = _member(package, relative)
     for directory in ZIP_EXTRA_DIRS:
         for path in (root / directory).rglob("*"):
-            if path.is_file():
-                members[path.relative_to(root).as_posix()] = path
+            if not (path.is_dir() and not path.is_symlink()):  # files, links and specials meet the path gate
+                relative = path.relative_to(root).as_posix()
+                members[relative] = _member(package, relative)
     return dict(sorted(members.items()))
 
 

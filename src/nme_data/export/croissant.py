@@ -15,7 +15,7 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from nme_data._package import DataPackage, Table
+from nme_data._package import DataPackage, PackageError, Table
 from nme_data.export._common import ExportError, write_bytes
 
 CROISSANT_NAME = "croissant.json"
@@ -226,7 +226,10 @@ def croissant_metadata(package: DataPackage) -> dict[str, Any]:
     sources = [str(s.get("path")) for s in descriptor.get("sources", []) or [] if isinstance(s, dict)]
     if sources:
         document["isBasedOn"] = sources[0] if len(sources) == 1 else sources
-    tables = list(package.tables.values())
+    try:
+        tables = list(package.tables.values())  # the package model refuses paths that leave the package
+    except PackageError as exc:
+        raise ExportError(str(exc)) from None
     document["distribution"] = [_file_object(package, table) for table in tables]
     document["recordSet"] = [_record_set(table) for table in tables]
     return document

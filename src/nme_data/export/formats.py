@@ -97,13 +97,13 @@ def export(
     if unknown:
         raise ExportError(f"unknown export format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     selected = list(WRITERS) if "all" in names else list(dict.fromkeys(names))
-    package = as_package(package)
-    if check:
+    if check:  # before the package model reads any table, so a damaged copy gets the whole report
         from nme_data.validation import validate
 
-        report = validate(package.descriptor_path)
+        report = validate(package.descriptor_path if isinstance(package, DataPackage) else package)
         if not report.valid:
             raise InvalidPackageError(report)
+    package = as_package(package)
     target = Path(out_dir)
     with staging(target) as stage:
         written: list[tuple[Path, Path]] = []
