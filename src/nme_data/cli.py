@@ -67,7 +67,7 @@ def validate(path: Path | None, fmt: str) -> None:
     from nme_data.validation import validate as run
 
     report = run(path)
-    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    click.echo(report.render(fmt, getattr(sys.stdout, "encoding", None)))
     sys.exit(0 if report.valid else 1)
 
 
