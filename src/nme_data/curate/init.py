@@ -55,4 +55,3 @@ def init_copy(target: str | Path, source: str | Path | None = None) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target / DESCRIPTOR_NAME
-

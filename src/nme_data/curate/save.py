@@ -23,7 +23,7 @@ def _text(value: Any, field: dict[str, Any]) -> str:
         return ""
     if isinstance(value, bool | np.bool_):
         values = field.get("trueValues", DEFAULT_TRUE) if value else field.get("falseValues", DEFAULT_FALSE)
-        return str(list(values)[0])
+        return str(next(iter(values)))
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat() if field.get("type") == "date" else value.isoformat()
     if isinstance(value, float):

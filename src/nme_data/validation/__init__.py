@@ -23,6 +23,9 @@ def validate(source: str | Path | None = None) -> Report:
     pre = run_preflight(path)
     report = Report(package=str(path), errors=list(pre.errors), tables_checked=pre.table_names)
     if pre.descriptor is None:
+        from nme_data.validation.hints import add_hints
+
+        report.errors = add_hints(report.errors, path, None)
         return report
     from nme_data.validation.spec import start_spec
 
@@ -33,4 +36,7 @@ def validate(source: str | Path | None = None) -> Report:
         report.errors.extend(validate_semantics(pre.root, pre.descriptor))
     finally:
         report.errors.extend(pending.result())
+    from nme_data.validation.hints import add_hints
+
+    report.errors = add_hints(report.errors, path, pre.descriptor)
     return report

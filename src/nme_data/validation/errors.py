@@ -7,17 +7,31 @@ the codes below them are ours. Renaming a code is a breaking change.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from dataclasses import field as _extra
 
 
 @dataclass(frozen=True, order=True)
 class ValidationError:
-    """One problem in a package copy, located as precisely as it can be."""
+    """One problem in a package copy, located as precisely as it can be.
+
+    Identity (equality, hashing, order) is the location, code and message; what `validation.hints` adds
+    afterwards (the file, its line, the cell's value, a hint) describes the same error, so it is left out
+    of comparisons and never makes one error two.
+    """
 
     table: str | None
     row: int | None
     field: str | None
     code: str
     message: str
+    #: The file, relative to the package root (datapackage.json for problems of the descriptor).
+    path: str | None = _extra(default=None, compare=False)
+    #: The line of that file where the row starts (differs from row when a cell spans lines).
+    line: int | None = _extra(default=None, compare=False)
+    #: The offending cell's text, truncated.
+    value: str | None = _extra(default=None, compare=False)
+    #: What to do about it, when the error alone does not say.
+    hint: str | None = _extra(default=None, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

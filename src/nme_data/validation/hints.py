@@ -1,0 +1,239 @@
+"""Make each error something a curator can act on: where it is, what the cell says, what was probably meant.
+
+Runs after every layer has reported, on their errors only; it never adds or hides a problem, except the
+`unique-error` frictionless reports beside a `primary-key` error for the same row (one duplicate key,
+one error). Everything it reads has passed pre-flight: only tables pre-flight kept, only snapshots inside
+the package, and only as far as the last row an error names.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import difflib
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from nme_data._package import DESCRIPTOR_NAME
+from nme_data.validation.errors import ValidationError
+
+#: How much of a cell the report repeats.
+MAX_VALUE = 120
+#: Snapshots larger than this get no nearest-sentence hint (the hash check still reads them).
+MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024
+#: Codes about the descriptor itself: their file is datapackage.json whatever table they name.
+DESCRIPTOR_CODES = frozenset(
+    {
+        "descriptor-not-found",
+        "descriptor-invalid-json",
+        "descriptor-invalid",
+        "unsafe-path",
+        "package-error",
+        "resource-error",
+        "schema-error",
+        "field-error",
+    }
+)
+
+
+@dataclasses.dataclass
+class _Row:
+    line: int
+    cells: dict[str, str]
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 3] + "..."
+
+
+def _resources(descriptor: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return {}
+    return {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
+
+
+def _read_rows(path: Path, resource: dict[str, Any], wanted: set[int]) -> dict[int, _Row]:
+    """The wanted rows (header = row 1) with the line each starts on; stops after the last one."""
+    dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+    delimiter = dialect.get("delimiter", ",")
+    delimiter = delimiter if isinstance(delimiter, str) and len(delimiter) == 1 else ","
+    rows: dict[int, _Row] = {}
+    last = max(wanted)
+    previous = csv.field_size_limit(64 * 1024 * 1024)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            header: list[str] = []
+            start = 1
+            for number, record in enumerate(reader, start=1):
+                if number == 1:
+                    header = [label.strip() for label in record]
+                elif number in wanted:
+                    rows[number] = _Row(start, dict(zip(header, record, strict=False)))
+                start = reader.line_num + 1
+                if number >= last:
+                    break
+    except (OSError, csv.Error, UnicodeDecodeError, ValueError):
+        pass  # the layers have reported why; hints are a courtesy
+    finally:
+        csv.field_size_limit(previous)
+    return rows
+
+
+def _enum_hint(value: str, field: dict[str, Any]) -> str | None:
+    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    allowed = constraints.get("enum")
+    if not isinstance(allowed, list) or not value or value in allowed:
+        return None
+    choices = [str(v) for v in allowed]
+    by_case = [c for c in choices if c.casefold() == value.strip().casefold()]
+    close = by_case or difflib.get_close_matches(value.strip(), choices, n=1, cutoff=0.6)
+    listed = ", ".join(choices)
+    if close:
+        return f"did you mean {close[0]!r}? allowed values: {listed}"
+    return f"allowed values: {listed} (a new value must be added to the field's enum in datapackage.json)"
+
+
+def _label_hint(cells: dict[str, str]) -> str | None:
+    from nme_data import ontology
+
+    curie = cells.get("object_id", "")
+    term = ontology.snapshot().get(curie)
+    if term is None:
+        return None
+    if not term.label:
+        return f"the shipped {term.source} {term.source_version} snapshot has no label for {curie}; leave it empty"
+    return f"{term.source} {term.source_version} labels {curie} {term.label!r}"
+
+
+class _Snapshots:
+    """Source texts split into sentences, read once, only from inside the package."""
+
+    def __init__(self, root: Path, resources: dict[str, dict[str, Any]]) -> None:
+        self.root, self.resources = root, resources
+        self._paths: dict[str, str] | None = None
+        self._sentences: dict[str, tuple[str, list[str]] | None] = {}
+
+    def _source_paths(self) -> dict[str, str]:
+        if self._paths is None:
+            self._paths = {}
+            resource = self.resources.get("sources")
+            if resource and isinstance(resource.get("path"), str):
+                wanted = set(range(2, 10_002))
+                for row in _read_rows(self.root / resource["path"], resource, wanted).values():
+                    if row.cells.get("id") and row.cells.get("path"):
+                        self._paths[row.cells["id"]] = row.cells["path"]
+        return self._paths
+
+    def sentences(self, source_id: str) -> tuple[str, list[str]] | None:
+        if source_id not in self._sentences:
+            self._sentences[source_id] = self._load(source_id)
+        return self._sentences[source_id]
+
+    def _load(self, source_id: str) -> tuple[str, list[str]] | None:
+        from nme_data.sentences import split_sentences
+        from nme_data.validation.preflight import unsafe_reason
+
+        reference = self._source_paths().get(source_id)
+        if not reference or unsafe_reason(reference, self.root):
+            return None
+        path = self.root / reference
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_SNAPSHOT_BYTES:
+                return None
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return None
+        return reference, [s.text for s in split_sentences(text)]
+
+
+def _evidence_hint(cells: dict[str, str], snapshots: _Snapshots) -> str | None:
+    from nme_data.schemas import EVIDENCE_SEPARATOR
+    from nme_data.sentences import nearest
+
+    loaded = snapshots.sentences(cells.get("source_id", ""))
+    if loaded is None:
+        return None
+    reference, sentences = loaded
+    text = "\n".join(sentences)
+    for part in cells.get("evidence", "").split(EVIDENCE_SEPARATOR):
+        if part and part not in text:
+            found = nearest(part, sentences)
+            if found:
+                return f"not verbatim: {_truncate(part)!r}; the nearest sentence of {reference} is {found[0]!r}"
+            return f"not verbatim: {_truncate(part)!r}; no sentence of {reference} is close to it"
+    return None
+
+
+def add_hints(
+    errors: list[ValidationError], descriptor_path: Path, safe: dict[str, Any] | None
+) -> list[ValidationError]:
+    """The errors with `path`, `line`, `value` and `hint` filled in where known, duplicate-key twins dropped.
+
+    `safe` is the descriptor pre-flight let through (None when it let nothing through): only its tables
+    are read.
+    """
+    root = descriptor_path.parent
+    try:
+        original = _resources(json.loads(descriptor_path.read_bytes().decode("utf-8-sig")))
+    except (OSError, ValueError, RecursionError):
+        original = {}
+    readable = _resources(safe)
+    duplicate_keys = {(e.table, e.row) for e in errors if e.code == "primary-key"}
+    kept = [e for e in errors if not (e.code == "unique-error" and (e.table, e.row) in duplicate_keys)]
+
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for error in kept:
+        if error.table in readable and error.row is not None and error.code not in ("nul-byte", "encoding-error"):
+            wanted[error.table].add(error.row)
+    rows: dict[str, dict[int, _Row]] = {}
+    for table, numbers in wanted.items():
+        reference = readable[table].get("path")
+        if isinstance(reference, str):
+            rows[table] = _read_rows(root / reference, readable[table], numbers)
+    snapshots = _Snapshots(root, readable)
+    fields = {
+        name: {f["name"]: f for f in r.get("schema", {}).get("fields", []) if isinstance(f, dict) and "name" in f}
+        for name, r in readable.items()
+        if isinstance(r.get("schema"), dict)
+    }
+    return [_described(e, original, rows, fields, snapshots) for e in kept]
+
+
+def _path_of(error: ValidationError, original: dict[str, dict[str, Any]]) -> str:
+    resource = original.get(error.table or "")
+    reference = resource.get("path") if resource is not None else None
+    if error.code in DESCRIPTOR_CODES or not isinstance(reference, str):
+        return DESCRIPTOR_NAME
+    return reference
+
+
+def _described(
+    error: ValidationError,
+    original: dict[str, dict[str, Any]],
+    rows: dict[str, dict[int, _Row]],
+    fields: dict[str, dict[str, dict[str, Any]]],
+    snapshots: _Snapshots,
+) -> ValidationError:
+    path = _path_of(error, original)
+    line = error.row if error.code in ("nul-byte", "encoding-error") else None
+    value = hint = None
+    row = rows.get(error.table or "", {}).get(error.row or 0)
+    if row is not None:
+        line = row.line
+        if error.field in row.cells:
+            value = row.cells[error.field]
+        elif error.code == "primary-key":
+            value = row.cells.get("id")
+        field = fields.get(error.table or "", {}).get(error.field or "")
+        if error.code == "constraint-error" and field is not None and value is not None:
+            hint = _enum_hint(value, field)
+        elif error.code == "label-mismatch":
+            hint = _label_hint(row.cells)
+        elif error.code == "evidence-not-verbatim":
+            hint = _evidence_hint(row.cells, snapshots)
+    return dataclasses.replace(
+        error, path=path, line=line, value=None if value is None else _truncate(value), hint=hint
+    )
