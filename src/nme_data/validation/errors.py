@@ -144,4 +144,8 @@ CODES: dict[str, Code] = {
         "status proposed with no factor_id; frequency minimum above maximum",
     ),
     "check-error": Code("semantic", "A check could not run on this table; the cause is in the message.", ""),
+    # The command line: a JSON or GitHub report even when the command itself was misused.
+    "usage-error": Code(
+        "cli", "The command line was wrong (exit 2); nothing was validated.", "validate A B --format json"
+    ),
 }
