@@ -294,9 +294,10 @@ def init_command(directory: Path) -> None:
 
     with _refusals():
         descriptor = init_copy(directory)
-    click.echo(f"created {descriptor.parent} (nme-data {DataPackage.open(descriptor).version})")
-    click.echo(f"next: edit {descriptor.parent}/data/*.csv, then 'nme-data fmt {descriptor.parent}' and ")
-    click.echo(f"'nme-data validate {descriptor.parent}'; 'nme-data diff' shows what changed against the original")
+    root = descriptor.parent
+    click.echo(f"created {root} (nme-data {DataPackage.open(descriptor).version})")
+    click.echo(f"next: edit {root}/data/*.csv, then 'nme-data fmt {root}' and 'nme-data validate {root}';")
+    click.echo(f"'nme-data diff <original> {root}' shows what changed")
 
 
 @main.command("fmt")

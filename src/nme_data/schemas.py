@@ -31,9 +31,9 @@ from nme_data import ontology
 from nme_data._package import DataPackage, Table
 from nme_data.dtypes import enum_values, pandas_dtype
 from nme_data.raw import read_text_frame
+from nme_data.sentences import EVIDENCE_SEPARATOR
 from nme_data.validation.preflight import unsafe_reason
 
-EVIDENCE_SEPARATOR = " [...] "
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 #: Field placeholder for row checks over several columns; the validator names the offending cells.
 ANY_FIELD = "*"

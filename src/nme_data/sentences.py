@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+#: Evidence cells that need several quotes join them with this; each part is verbatim on its own.
+EVIDENCE_SEPARATOR = " [...] "
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=\S)")
 #: Below this similarity a "nearest sentence" is noise, not a hint.
 MIN_SIMILARITY = 0.6
@@ -33,6 +35,11 @@ def split_sentences(text: str) -> list[Sentence]:
     for number, line in enumerate(text.splitlines(), start=1):
         sentences.extend(Sentence(part.strip(), number) for part in _BOUNDARY.split(line.strip()) if part.strip())
     return sentences
+
+
+def quote_parts(evidence: str) -> list[str]:
+    """The verbatim parts of an evidence cell."""
+    return evidence.split(EVIDENCE_SEPARATOR)
 
 
 def is_quoted(sentence: str, quotes: Iterable[str]) -> bool:

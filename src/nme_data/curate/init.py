@@ -39,8 +39,9 @@ def init_copy(target: str | Path, source: str | Path | None = None) -> Path:
         if any(target.iterdir()):
             raise CurateError(f"{target} is not empty; choose a new or empty directory")
     parent = target.absolute().parent
-    if not parent.is_dir():
-        raise CurateError(f"{parent} does not exist; create it first")
+    if parent.exists() and not parent.is_dir():
+        raise CurateError(f"{parent} is not a directory")
+    parent.mkdir(parents=True, exist_ok=True)  # like `git init a/b`
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.", suffix=".init"))
     try:
         shutil.copyfile(origin / DESCRIPTOR_NAME, staging / DESCRIPTOR_NAME)

@@ -150,15 +150,14 @@ class _Snapshots:
 
 
 def _evidence_hint(cells: dict[str, str], snapshots: _Snapshots) -> str | None:
-    from nme_data.schemas import EVIDENCE_SEPARATOR
-    from nme_data.sentences import nearest
+    from nme_data.sentences import nearest, quote_parts
 
     loaded = snapshots.sentences(cells.get("source_id", ""))
     if loaded is None:
         return None
     reference, sentences = loaded
     text = "\n".join(sentences)
-    for part in cells.get("evidence", "").split(EVIDENCE_SEPARATOR):
+    for part in quote_parts(cells.get("evidence", "")):
         if part and part not in text:
             found = nearest(part, sentences)
             if found:
