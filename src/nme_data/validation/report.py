@@ -72,7 +72,7 @@ class Report:
         lines = []
         for error in self.sorted_errors():
             properties = {"title": f"nme-data {error.code}"}
-            if error.path:
+            if error.path and error.code != "descriptor-not-found":  # no file to annotate
                 properties["file"] = _file_name(root / error.path, workdir) if workdir is not None else error.path
             line = error.line if error.line is not None else error.row
             if line is not None and error.path and error.path != "datapackage.json":
