@@ -66,3 +66,22 @@ def test_an_interrupted_init_leaves_nothing(tmp_path: Path, monkeypatch: pytest.
     with pytest.raises(OSError, match="interrupted"):
         init_copy(tmp_path / "mine")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_installed_copy_is_not_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy inside an installed library (nme_data/_package) is refused by the commands that write."""
+    installed = tmp_path / "site-packages" / "nme_data" / "_package"
+    init_copy(installed)
+    monkeypatch.setattr("nme_data._package.bundled_root", lambda: installed)
+    before = tree_hashes(installed)
+    (installed / "data" / "sites.csv").write_bytes(
+        (installed / "data" / "sites.csv").read_bytes().replace(b"\n", b"\r\n")
+    )
+    changed = tree_hashes(installed)
+    for args in (["fmt"], ["reground", str(installed / "source" / "necrolytic-migratory-erythema.txt"), "--apply"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert "nme-data init DIR" in result.output
+        assert tree_hashes(installed) == changed
+    assert CliRunner().invoke(main, ["fmt", "--check"]).exit_code == 1  # checking writes nothing: allowed
+    assert before != changed

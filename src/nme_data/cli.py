@@ -284,6 +284,10 @@ def _refusals() -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+    except (KeyError, TypeError, ValueError, csv.Error, RecursionError) as exc:  # a malformed descriptor
+        raise click.ClickException(
+            f"cannot read the package: {exc!r} (run 'nme-data validate' on it for every error)"
+        ) from None
 
 
 @main.command("init")

@@ -23,6 +23,8 @@ from nme_data.validation.errors import ValidationError
 MAX_VALUE = 120
 #: Snapshots larger than this get no nearest-sentence hint (the hash check still reads them).
 MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024
+#: Nearest-sentence hints cost a fuzzy match each; past this many, errors keep their message only.
+MAX_EVIDENCE_HINTS = 200
 #: Codes about the descriptor itself: their file is datapackage.json whatever table they name.
 DESCRIPTOR_CODES = frozenset(
     {
@@ -111,8 +113,8 @@ def _label_hint(cells: dict[str, str]) -> str | None:
 class _Snapshots:
     """Source texts split into sentences, read once, only from inside the package."""
 
-    def __init__(self, root: Path, resources: dict[str, dict[str, Any]]) -> None:
-        self.root, self.resources = root, resources
+    def __init__(self, root: Path, resources: dict[str, dict[str, Any]], budget: int) -> None:
+        self.root, self.resources, self.budget = root, resources, budget
         self._paths: dict[str, str] | None = None
         self._sentences: dict[str, tuple[str, list[str]] | None] = {}
 
@@ -152,6 +154,9 @@ class _Snapshots:
 def _evidence_hint(cells: dict[str, str], snapshots: _Snapshots) -> str | None:
     from nme_data.sentences import nearest, quote_parts
 
+    if snapshots.budget <= 0:
+        return None
+    snapshots.budget -= 1
     loaded = snapshots.sentences(cells.get("source_id", ""))
     if loaded is None:
         return None
@@ -192,7 +197,7 @@ def add_hints(
         reference = readable[table].get("path")
         if isinstance(reference, str):
             rows[table] = _read_rows(root / reference, readable[table], numbers)
-    snapshots = _Snapshots(root, readable)
+    snapshots = _Snapshots(root, readable, budget=MAX_EVIDENCE_HINTS)
     fields = {
         name: {f["name"]: f for f in r.get("schema", {}).get("fields", []) if isinstance(f, dict) and "name" in f}
         for name, r in readable.items()
