@@ -89,14 +89,16 @@ def test_enum_typo_gets_did_you_mean_and_the_value(edit_cell) -> None:
     assert error.hint.startswith("did you mean 'common'? allowed values: ")
 
 
-def test_label_mismatch_names_the_release_label(edit_cell) -> None:
-    root = edit_cell("mappings", 2, "object_label", "Blisters")
-    rows = read_rows(root / "data" / "mappings.csv")
-    curie = rows[1][rows[0].index("object_id")]
+def test_label_mismatch_names_the_release_label(package_copy: Path) -> None:
+    rows = read_rows(package_copy / "data" / "mappings.csv")
+    at = rows[0].index("object_id")
+    labelled = {curie for curie, term in ontology.snapshot().items() if term.label}
+    row = next(i for i, r in enumerate(rows[1:], start=2) if r[at] in labelled)
+    curie = rows[row - 1][at]
     term = ontology.snapshot()[curie]
-    [error] = nme_data.validate(root).errors
-    assert error.code == "label-mismatch"
-    assert error.value == "Blisters"
+    set_cell("mappings", row, "object_label", "Blisters")(package_copy)
+    [error] = nme_data.validate(package_copy).errors
+    assert (error.code, error.row, error.value) == ("label-mismatch", row, "Blisters")
     assert error.hint == f"{term.source} {term.source_version} labels {curie} {term.label!r}"
 
 
