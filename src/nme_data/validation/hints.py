@@ -56,13 +56,13 @@ def _resources(descriptor: Any) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
 
 
-def _read_rows(path: Path, resource: dict[str, Any], wanted: set[int]) -> dict[int, _Row]:
-    """The wanted rows (header = row 1) with the line each starts on; stops after the last one."""
+def _read_rows(path: Path, resource: dict[str, Any], wanted: set[int] | None) -> dict[int, _Row]:
+    """The wanted rows (header = row 1; None: every row) with the line each starts on; stops after the last."""
     dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
     delimiter = dialect.get("delimiter", ",")
     delimiter = delimiter if isinstance(delimiter, str) and len(delimiter) == 1 else ","
     rows: dict[int, _Row] = {}
-    last = max(wanted)
+    last = max(wanted) if wanted is not None else None
     previous = csv.field_size_limit(64 * 1024 * 1024)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -72,10 +72,10 @@ def _read_rows(path: Path, resource: dict[str, Any], wanted: set[int]) -> dict[i
             for number, record in enumerate(reader, start=1):
                 if number == 1:
                     header = [label.strip() for label in record]
-                elif number in wanted:
+                elif wanted is None or number in wanted:
                     rows[number] = _Row(start, dict(zip(header, record, strict=False)))
                 start = reader.line_num + 1
-                if number >= last:
+                if last is not None and number >= last:
                     break
     except (OSError, csv.Error, UnicodeDecodeError, ValueError):
         pass  # the layers have reported why; hints are a courtesy
@@ -123,8 +123,7 @@ class _Snapshots:
             self._paths = {}
             resource = self.resources.get("sources")
             if resource and isinstance(resource.get("path"), str):
-                wanted = set(range(2, 10_002))
-                for row in _read_rows(self.root / resource["path"], resource, wanted).values():
+                for row in _read_rows(self.root / resource["path"], resource, None).values():
                     if row.cells.get("id") and row.cells.get("path"):
                         self._paths[row.cells["id"]] = row.cells["path"]
         return self._paths
