@@ -112,6 +112,19 @@ def test_evidence_not_verbatim_shows_the_nearest_sentence(edit_cell) -> None:
     )
 
 
+def test_a_dangling_reference_gets_did_you_mean(package_copy: Path) -> None:
+    rows = read_rows(package_copy / "data" / "history.csv")
+    target = rows[1][rows[0].index("object_id")]
+    set_cell("history", 2, "object_id", target[:-1])(package_copy)
+    [error] = nme_data.validate(package_copy).errors
+    assert (error.code, error.value) == ("foreign-key", target[:-1])
+    assert error.hint == f"did you mean {target!r}? no row of conditions has id {target[:-1]!r}"
+    set_cell("history", 2, "object_id", "zzzzzz")(package_copy)
+    [error] = nme_data.validate(package_copy).errors
+    assert error.hint is not None
+    assert error.hint.startswith("no row of conditions has id 'zzzzzz'; add that row first")
+
+
 def test_a_duplicate_key_is_one_error_with_its_value(edit_cell) -> None:
     root = edit_cell("causes", 3, "id", "nme-cause-unknown")
     [error] = nme_data.validate(root).errors

@@ -110,13 +110,26 @@ def _label_hint(cells: dict[str, str]) -> str | None:
     return f"{term.source} {term.source_version} labels {curie} {term.label!r}"
 
 
-class _Snapshots:
-    """Source texts split into sentences, read once, only from inside the package."""
+class _Lookups:
+    """What hints look up in the package, read on demand and once: source sentences, referenced keys."""
 
     def __init__(self, root: Path, resources: dict[str, dict[str, Any]], budget: int) -> None:
         self.root, self.resources, self.budget = root, resources, budget
         self._paths: dict[str, str] | None = None
         self._sentences: dict[str, tuple[str, list[str]] | None] = {}
+        self._keys: dict[tuple[str, str], list[str]] = {}
+
+    def keys(self, table: str, field: str) -> list[str]:
+        """The distinct values of one column of a table pre-flight let through (empty if it did not)."""
+        if (table, field) not in self._keys:
+            resource = self.resources.get(table)
+            values: dict[str, None] = {}
+            if resource and isinstance(resource.get("path"), str):
+                for row in _read_rows(self.root / resource["path"], resource, None).values():
+                    if row.cells.get(field):
+                        values[row.cells[field]] = None
+            self._keys[table, field] = list(values)
+        return self._keys[table, field]
 
     def _source_paths(self) -> dict[str, str]:
         if self._paths is None:
@@ -150,13 +163,33 @@ class _Snapshots:
         return reference, [s.text for s in split_sentences(text)]
 
 
-def _evidence_hint(cells: dict[str, str], snapshots: _Snapshots) -> str | None:
+def _reference_hint(error: ValidationError, value: str, lookups: _Lookups) -> str | None:
+    """Did-you-mean for a dangling reference, from the ids the referenced table really has."""
+    resource = lookups.resources.get(error.table or "", {})
+    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    for key in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
+        fields = key.get("fields") if isinstance(key, dict) else None
+        fields = [fields] if isinstance(fields, str) else fields
+        reference = key.get("reference") if isinstance(key.get("reference"), dict) else {}
+        target = reference.get("resource") or error.table or ""
+        targets = reference.get("fields")
+        targets = [targets] if isinstance(targets, str) else targets
+        if fields != [error.field] or not isinstance(targets, list) or len(targets) != 1:
+            continue
+        close = difflib.get_close_matches(value, lookups.keys(target, str(targets[0])), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {close[0]!r}? no row of {target} has {targets[0]} {value!r}"
+        return f"no row of {target} has {targets[0]} {value!r}; add that row first, or refer to an existing one"
+    return None
+
+
+def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
     from nme_data.sentences import nearest, quote_parts
 
-    if snapshots.budget <= 0:
+    if lookups.budget <= 0:
         return None
-    snapshots.budget -= 1
-    loaded = snapshots.sentences(cells.get("source_id", ""))
+    lookups.budget -= 1
+    loaded = lookups.sentences(cells.get("source_id", ""))
     if loaded is None:
         return None
     reference, sentences = loaded
@@ -196,13 +229,13 @@ def add_hints(
         reference = readable[table].get("path")
         if isinstance(reference, str):
             rows[table] = _read_rows(root / reference, readable[table], numbers)
-    snapshots = _Snapshots(root, readable, budget=MAX_EVIDENCE_HINTS)
+    lookups = _Lookups(root, readable, budget=MAX_EVIDENCE_HINTS)
     fields = {
         name: {f["name"]: f for f in r.get("schema", {}).get("fields", []) if isinstance(f, dict) and "name" in f}
         for name, r in readable.items()
         if isinstance(r.get("schema"), dict)
     }
-    return [_described(e, original, rows, fields, snapshots) for e in kept]
+    return [_described(e, original, rows, fields, lookups) for e in kept]
 
 
 def _path_of(error: ValidationError, original: dict[str, dict[str, Any]]) -> str:
@@ -218,7 +251,7 @@ def _described(
     original: dict[str, dict[str, Any]],
     rows: dict[str, dict[int, _Row]],
     fields: dict[str, dict[str, dict[str, Any]]],
-    snapshots: _Snapshots,
+    lookups: _Lookups,
 ) -> ValidationError:
     path = _path_of(error, original)
     line = error.row if error.code in ("nul-byte", "encoding-error") else None
@@ -236,7 +269,9 @@ def _described(
         elif error.code == "label-mismatch":
             hint = _label_hint(row.cells)
         elif error.code == "evidence-not-verbatim":
-            hint = _evidence_hint(row.cells, snapshots)
+            hint = _evidence_hint(row.cells, lookups)
+        elif error.code == "foreign-key" and value:
+            hint = _reference_hint(error, value, lookups)
     return dataclasses.replace(
         error, path=path, line=line, value=None if value is None else _truncate(value), hint=hint
     )
