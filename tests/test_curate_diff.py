@@ -14,6 +14,11 @@ from conftest import copy_package, descriptor_of, read_rows, write_rows
 from nme_data.cli import main
 from nme_data.curate.diff import PackageDiff, diff_packages
 
+VERSION = nme_data.descriptor()["version"]
+_MAJOR, _MINOR = (int(part) for part in VERSION.split(".")[:2])
+MINOR_BUMP = f"{_MAJOR}.{_MINOR + 1}.0"
+MAJOR_BUMP = f"{_MAJOR + 1}.0.0"
+
 
 def resource(descriptor: dict, name: str) -> dict:
     return next(r for r in descriptor["resources"] if r["name"] == name)
@@ -153,7 +158,7 @@ def reported(diff: PackageDiff) -> set[tuple]:
 def edited(tmp_path: Path) -> tuple[Path, Path, set[tuple]]:
     old = copy_package(tmp_path / "old")
     new = copy_package(tmp_path / "new")
-    return old, new, scripted_edit(new, "1.1.0")
+    return old, new, scripted_edit(new, MINOR_BUMP)
 
 
 def test_diff_reports_exactly_the_scripted_changes(edited) -> None:
@@ -163,7 +168,7 @@ def test_diff_reports_exactly_the_scripted_changes(edited) -> None:
     assert diff.warnings == [
         "table 'classifications' was removed without a major version bump",
         f"field mappings.{removable_field(descriptor_of(old), 'mappings')} was removed without a major version bump "
-        "(1.0.0 -> 1.1.0)",
+        f"({VERSION} -> {MINOR_BUMP})",
     ]
 
 
@@ -196,9 +201,26 @@ def test_changed_data_without_a_new_version_is_warned(tmp_path: Path) -> None:
     }
 
 
+def test_removed_enum_values_without_a_major_bump_are_warned(tmp_path: Path) -> None:
+    old, new = copy_package(tmp_path / "a"), copy_package(tmp_path / "b")
+    descriptor = descriptor_of(new)
+    descriptor["version"] = MINOR_BUMP
+    prominence = next(f for f in resource(descriptor, "sites")["schema"]["fields"] if f["name"] == "prominence")
+    lost = prominence["constraints"]["enum"].pop()
+    (new / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    diff = diff_packages(old, new)
+    assert reported(diff) == {
+        ("version", VERSION, MINOR_BUMP),
+        ("schema", "sites", f"field 'prominence': enum values removed: {json.dumps([lost])}"),
+    }
+    assert diff.warnings == [
+        f"enum values of sites.prominence were removed without a major version bump ({VERSION} -> {MINOR_BUMP})"
+    ]
+
+
 def test_a_major_bump_allows_removals(tmp_path: Path) -> None:
     old, new = copy_package(tmp_path / "a"), copy_package(tmp_path / "b")
-    scripted_edit(new, "2.0.0")
+    scripted_edit(new, MAJOR_BUMP)
     assert diff_packages(old, new).warnings == []
 
 
@@ -211,12 +233,12 @@ def test_cli_formats_on_valid_copies(edited) -> None:
     as_json = runner.invoke(main, ["diff", str(old), str(new), "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     document = json.loads(as_json.stdout)
-    assert (document["old_version"], document["new_version"]) == ("1.0.0", "1.1.0")
+    assert (document["old_version"], document["new_version"]) == (VERSION, MINOR_BUMP)
     assert document["counts"]["rows_added"] == 1 + 1  # the added site, and the new table's row
     assert len(document["warnings"]) == 2
     assert "warning: table 'classifications' was removed" in as_json.stderr
     markdown = runner.invoke(main, ["diff", str(old), str(new), "--format", "markdown"]).stdout
-    assert markdown.startswith("## nme-data 1.0.0 → 1.1.0")
+    assert markdown.startswith(f"## nme-data {VERSION} → {MINOR_BUMP}")
     for section in ("### Added", "### Changed", "### Removed"):
         assert section in markdown
     cell = next(e for e in expected if e[0] == "cell")

@@ -49,6 +49,8 @@ class TableDiff:
     changed: list[RowChange] = field(default_factory=list)
     schema: list[str] = field(default_factory=list)
     removed_fields: list[str] = field(default_factory=list)
+    #: Fields that lost enum values: a reader filtering on an old value silently gets nothing.
+    narrowed_fields: list[str] = field(default_factory=list)
 
     def key_of(self, row: dict[str, str]) -> str:
         return _key_text(tuple(row.get(name, "") for name in self.key_fields) if self.key_fields else ())
@@ -228,7 +230,7 @@ def _describe(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _field_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+def _field_changes(name: str, old: dict[str, Any], new: dict[str, Any], narrowed: list[str]) -> list[str]:
     changes = []
     for prop in sorted((set(old) | set(new)) - {"name", "constraints"}):
         if old.get(prop) != new.get(prop):
@@ -254,6 +256,7 @@ def _field_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[
                 changes.append(f"field {name!r}: enum values added: {_describe(gained)}")
             if lost:
                 changes.append(f"field {name!r}: enum values removed: {_describe(lost)}")
+                narrowed.append(name)
             if not gained and not lost:
                 changes.append(f"field {name!r}: enum order changed to {_describe(after[key])}")
         else:
@@ -263,7 +266,8 @@ def _field_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[
     return changes
 
 
-def _schema_changes(old: Table, new: Table, removed_fields: list[str]) -> list[str]:
+def _schema_changes(old: Table, new: Table, diff: TableDiff) -> list[str]:
+    """Every difference of the two resources' descriptors; removed and narrowed fields also go to `diff`."""
     changes = []
     old_fields = {f["name"]: f for f in old.fields}
     new_fields = {f["name"]: f for f in new.fields}
@@ -273,9 +277,9 @@ def _schema_changes(old: Table, new: Table, removed_fields: list[str]) -> list[s
     for name in old_fields:
         if name not in new_fields:
             changes.append(f"field {name!r} removed")
-            removed_fields.append(name)
-    for name in old_fields.keys() & new_fields.keys():
-        changes.extend(_field_changes(name, old_fields[name], new_fields[name]))
+            diff.removed_fields.append(name)
+    for name in [n for n in old_fields if n in new_fields]:
+        changes.extend(_field_changes(name, old_fields[name], new_fields[name], diff.narrowed_fields))
     common = [name for name in new.field_names if name in old_fields]
     if [name for name in old.field_names if name in new_fields] != common:
         changes.append(f"field order changed to {new.field_names}")
@@ -308,7 +312,7 @@ def _table_diff(old_package: DataPackage, new_package: DataPackage, name: str) -
     if old is None or new is None:  # a name comes from one of the two packages
         raise KeyError(name)
     diff = TableDiff(name, "changed", new.primary_key)
-    diff.schema = _schema_changes(old, new, diff.removed_fields)
+    diff.schema = _schema_changes(old, new, diff)
     before, after = _rows(old_package, old), _rows(new_package, new)
     if old.primary_key != new.primary_key:
         before = {tuple(row.get(k, "") for k in new.primary_key): row for row in before.values()}
@@ -351,6 +355,11 @@ def diff_packages(old: str | Path | DataPackage, new: str | Path | DataPackage) 
             for name in table.removed_fields:
                 result.warnings.append(
                     f"field {table.name}.{name} was removed without a major version bump "
+                    f"({result.old_version} -> {result.new_version})"
+                )
+            for name in table.narrowed_fields:
+                result.warnings.append(
+                    f"enum values of {table.name}.{name} were removed without a major version bump "
                     f"({result.old_version} -> {result.new_version})"
                 )
     return result
