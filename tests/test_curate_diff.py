@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -270,4 +269,3 @@ def test_markdown_survives_awkward_values(tmp_path: Path) -> None:
     write_rows(new / "data" / "history.csv", rows)
     markdown = diff_packages(old, new).to_markdown()
     assert "``William `Bill` Becker | MD``" in markdown
-    shutil.rmtree(new / "data")
