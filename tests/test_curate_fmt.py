@@ -235,3 +235,10 @@ def test_an_interrupted_save_leaves_the_old_table(package_copy: Path, monkeypatc
     with pytest.raises(OSError, match="disk full"):
         nme_data.save(frame, "history", source=package_copy)
     assert tree_hashes(package_copy) == before  # no half-written table, no temporary file left behind
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_show_csv_prints_the_canonical_file(table: str) -> None:
+    result = CliRunner().invoke(main, ["show", table, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.encode("utf-8") == (ROOT / "data" / f"{table}.csv").read_bytes()

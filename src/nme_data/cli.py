@@ -187,8 +187,11 @@ def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
 
     with _readable():
         frame = read_table(package.table(table))
-    if fmt == "csv":
-        click.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    if fmt == "csv":  # the canonical form fmt and save write: 70, not 70.0
+        from nme_data.curate.save import frame_bytes
+
+        with _readable():
+            click.echo(frame_bytes(frame, package.table(table)).decode("utf-8"), nl=False)
     elif fmt == "json":
         click.echo(frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso"))
     else:

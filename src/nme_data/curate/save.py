@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DataPackage
+from nme_data._package import DataPackage, Table
 from nme_data.curate._paths import CurateError, relative, table_file
 from nme_data.curate.canonical import DEFAULT_FALSE, DEFAULT_TRUE, atomic_write, check_dialect, encode_table
 
@@ -31,6 +31,30 @@ def _text(value: Any, field: dict[str, Any]) -> str:
     return str(value)
 
 
+def frame_bytes(frame: pd.DataFrame, table: Table) -> bytes:
+    """A typed frame as the canonical bytes of `table`'s file; refuses columns that are not its fields."""
+    check_dialect(table)
+    columns = [str(column) for column in frame.columns]
+    expected = table.field_names
+    extra = [c for c in columns if c not in expected]
+    missing = [name for name in expected if name not in columns]
+    if extra or missing or len(set(columns)) != len(columns):
+        detail = []
+        if extra:
+            detail.append(f"columns {extra} are not fields of the schema")
+        if missing:
+            detail.append(f"fields {missing} are missing")
+        if len(set(columns)) != len(columns):
+            detail.append("a column appears twice")
+        raise CurateError(f"{table.name}: the frame's columns do not match the schema: {'; '.join(detail)}")
+    fields = table.fields
+    records = (
+        [_text(value, field) for value, field in zip(row, fields, strict=True)]
+        for row in frame[expected].itertuples(index=False, name=None)
+    )
+    return encode_table(table, records)
+
+
 def save(frame: pd.DataFrame, table: str, source: str | Path) -> Path:
     """Write `frame` as `table` of the copy at `source` (a directory or its datapackage.json); return the file.
 
@@ -42,27 +66,7 @@ def save(frame: pd.DataFrame, table: str, source: str | Path) -> Path:
     """
     package = DataPackage.open(source)
     spec = package.table(table)
-    check_dialect(spec)
-    columns = [str(column) for column in frame.columns]
-    expected = spec.field_names
-    extra = [c for c in columns if c not in expected]
-    missing = [name for name in expected if name not in columns]
-    if extra or missing or len(set(columns)) != len(columns):
-        detail = []
-        if extra:
-            detail.append(f"columns {extra} are not fields of the schema")
-        if missing:
-            detail.append(f"fields {missing} are missing")
-        if len(set(columns)) != len(columns):
-            detail.append("a column appears twice")
-        raise CurateError(f"{table}: the frame's columns do not match the schema: {'; '.join(detail)}")
-    fields = spec.fields
-    ordered = frame[expected]
-    records = (
-        [_text(value, field) for value, field in zip(row, fields, strict=True)]
-        for row in ordered.itertuples(index=False, name=None)
-    )
-    data = encode_table(spec, records)
+    data = frame_bytes(frame, spec)
     path = table_file(package, spec)
     if not path.parent.is_dir():
         raise CurateError(f"{table}: the directory of {relative(package, path)} does not exist")
