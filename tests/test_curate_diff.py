@@ -262,6 +262,19 @@ def test_cli_refuses_an_invalid_copy_with_its_report(tmp_path: Path) -> None:
     assert "does not exist" in missing.output
 
 
+def test_a_copy_breaking_only_semantic_rules_is_compared_with_a_warning(tmp_path: Path) -> None:
+    """An older release is often 'invalid' under a newer validator's semantic rules, yet readable: diff compares."""
+    old, new = copy_package(tmp_path / "a"), copy_package(tmp_path / "b")
+    rows = read_rows(new / "data" / "history.csv")
+    rows[1][rows[0].index("evidence")] = "William Becker described NME in 1942"
+    write_rows(new / "data" / "history.csv", rows)
+    result = CliRunner().invoke(main, ["diff", str(old), str(new), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["counts"]["cells_changed"] == 1
+    assert document["warnings"][-1] == f"NEW ({new}) has 1 semantic error under this validator (evidence-not-verbatim)"
+
+
 def test_markdown_survives_awkward_values(tmp_path: Path) -> None:
     old, new = copy_package(tmp_path / "a"), copy_package(tmp_path / "b")
     rows = read_rows(new / "data" / "history.csv")

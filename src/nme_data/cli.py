@@ -347,21 +347,30 @@ def fmt_command(path: Path | None, source: Path | None, check: bool) -> None:
 def diff_command(old: Path, new: Path, fmt: str) -> None:
     """What changed from OLD to NEW (two copies or releases): rows by primary key, fields, constraints, version.
 
-    Both copies are validated first; an invalid one is reported instead (exit 1).
+    Both copies are validated first: one that is not a readable package (structure, types, keys) is
+    reported instead (exit 1); one that only breaks semantic rules, as an older release may under a newer
+    validator, is compared with a warning.
     """
-    from nme_data.curate.diff import diff_packages
+    from nme_data.curate.diff import blocking_errors, diff_packages
     from nme_data.validation import validate as run
 
     for label, target in (("OLD", old), ("NEW", new)):
         if not target.exists():
             raise click.BadParameter(f"Path '{target}' does not exist.", param_hint=label)
-    for target in (old, new):
+    notes = []
+    for label, target in (("OLD", old), ("NEW", new)):
         report = run(target)
-        if not report.valid:
+        if blocking_errors(report.errors):
             click.echo(report.to_json() if fmt == "json" else report.to_text())
             sys.exit(1)
+        if report.errors:  # e.g. an older release under this version's semantic rules
+            codes = ", ".join(sorted({e.code for e in report.errors}))
+            count = len(report.errors)
+            noun = "error" if count == 1 else "errors"
+            notes.append(f"{label} ({target}) has {count} semantic {noun} under this validator ({codes})")
     with _refusals():
         changes = diff_packages(old, new)
+    changes.warnings.extend(notes)
     if fmt == "json":
         click.echo(changes.to_json())
     elif fmt == "markdown":

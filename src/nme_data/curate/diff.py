@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from nme_data._package import DataPackage, Table
-from nme_data.curate._paths import table_file
-from nme_data.curate.canonical import canonical_cell, check_dialect, missing_marker, read_records
+from nme_data.curate._paths import CurateError, table_file
+from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
+from nme_data.validation.errors import CODES, ValidationError
 
 #: A row's primary-key values (its whole canonical row when the table has no primary key).
 Key = tuple[str, ...]
@@ -163,7 +164,10 @@ class PackageDiff:
                 target.append(f"- {name}: {_md(change)}")
             if table.status != "changed":
                 continue
-            added += [f"- {name} row {_code(table.key_of(row))}: {_md(_cells_text(row))}" for row in table.added]
+            added += [
+                f"- {name} row {_code(table.key_of(row))}: {_md(_cells_text(row, table.key_fields, 3, 40))}"
+                for row in table.added
+            ]
             removed += [f"- {name} row {_code(table.key_of(row))}" for row in table.removed]
             for row in table.changed:
                 changed += [
@@ -189,8 +193,12 @@ def _shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _cells_text(row: dict[str, str]) -> str:
-    return ", ".join(f"{name}={_shorten(value)!r}" for name, value in row.items() if value != "")
+def _cells_text(row: dict[str, str], skip: list[str] | None = None, most: int = 0, limit: int = 80) -> str:
+    """A row's non-empty cells as name='value'; at most `most` of them (0: all), each cut to `limit`."""
+    cells = [(name, value) for name, value in row.items() if value != "" and name not in (skip or [])]
+    shown = cells[:most] if most else cells
+    text = ", ".join(f"{name}={_shorten(value, limit)!r}" for name, value in shown)
+    return text + (", ..." if len(shown) < len(cells) else "")
 
 
 def _md(text: str) -> str:
@@ -214,14 +222,16 @@ def _rows(package: DataPackage, table: Table) -> dict[Key, dict[str, str]]:
     missing, marker = table.missing_values, missing_marker(table)
     key_fields = [name for name in table.primary_key if name in table.field_names]
     rows: dict[Key, dict[str, str]] = {}
-    for record in records:
+    for number, record in enumerate(records, start=2):
         row = {}
         for spec, text in zip(table.fields, record, strict=True):
             try:
                 row[spec["name"]] = canonical_cell(text, spec, missing, marker)
-            except ValueError:
-                row[spec["name"]] = text  # a valid copy has none; keep the text rather than guess
+            except ValueError as exc:
+                raise CellError(table.name, number, spec["name"], text, str(exc)) from None
         key = tuple(row[name] for name in key_fields) if key_fields else tuple(row.values())
+        if key in rows and key_fields:
+            raise CurateError(f"{table.name}: row {number} repeats the primary key {_key_text(key)!r}")
         rows[key] = row
     return rows
 
@@ -325,6 +335,16 @@ def _table_diff(old_package: DataPackage, new_package: DataPackage, name: str) -
             if cells:
                 diff.changed.append(RowChange(key, cells))
     return diff
+
+
+def blocking_errors(errors: list[ValidationError]) -> list[ValidationError]:
+    """The errors that make a copy unreadable for a diff: everything but the semantic layer's.
+
+    Semantic rules (evidence, identifiers against the shipped ontology snapshot, curation rules) change
+    between releases, so an older release is often "invalid" under a newer validator while being a perfectly
+    readable package; diff compares it and says so, rather than refusing to compare releases at all.
+    """
+    return [e for e in errors if e.code not in CODES or CODES[e.code].layer != "semantic"]
 
 
 def _major(version: str) -> int | None:
