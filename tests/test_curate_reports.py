@@ -204,3 +204,19 @@ def test_hints_keep_error_identity() -> None:
     assert plain == hinted
     assert len({plain, hinted}) == 1
     assert sorted([hinted, plain]) in ([hinted, plain], [plain, hinted])
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "text"])
+def test_a_validator_failure_still_prints_one_report(monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    def broken(source: object = None) -> Report:
+        raise KeyError("name")
+
+    monkeypatch.setattr("nme_data.validation.validate", broken)
+    result = CliRunner().invoke(main, ["validate", "--format", fmt])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if fmt == "json":
+        [error] = json.loads(result.stdout)["errors"]
+        assert (error["code"], error["message"]) == ("check-error", "validation could not finish: KeyError('name')")
+    else:
+        assert "validation could not finish: KeyError('name')" in result.stdout

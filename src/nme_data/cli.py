@@ -147,7 +147,10 @@ def validate(path: Path | None, source: Path | None, fmt: str) -> None:
             _emit_usage_report(fmt, message, "descriptor-not-found", str(path))
             sys.exit(2)
         raise click.UsageError(message)
-    report = run(path)
+    try:
+        report = run(path)
+    except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
+        report = _usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
     if fmt == "json":
         click.echo(report.to_json())
     elif fmt == "github":
