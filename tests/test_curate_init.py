@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import ROOT, tree_hashes
-from nme_data._package import PackageError
+from nme_data._package import PackageError, resolve_descriptor
 from nme_data.cli import main
 from nme_data.curate.init import init_copy
 
@@ -72,7 +73,8 @@ def test_the_installed_copy_is_not_rewritten(tmp_path: Path, monkeypatch: pytest
     """A copy inside an installed library (nme_data/_package) is refused by the commands that write."""
     installed = tmp_path / "site-packages" / "nme_data" / "_package"
     init_copy(installed)
-    monkeypatch.setattr("nme_data._package.bundled_root", lambda: installed)
+    # wherever the package model looks the bundled copy up
+    monkeypatch.setattr(sys.modules[resolve_descriptor.__module__], "bundled_root", lambda: installed)
     before = tree_hashes(installed)
     (installed / "data" / "sites.csv").write_bytes(
         (installed / "data" / "sites.csv").read_bytes().replace(b"\n", b"\r\n")
