@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from nme_data._package import BUNDLE_DIR, DataPackage, PackageError, UnknownTableError
+from nme_data.package import BUNDLE_DIR, DataPackage, PackageError, UnknownTableError
 
 F = TypeVar("F", bound=Callable[..., Any])
 PACKAGE_PATH = click.Path(path_type=Path)
@@ -168,7 +168,8 @@ def validate(path: Path | None, source: Path | None, fmt: str) -> None:
 def tables(path: Path | None, source: Path | None) -> None:
     """List the tables with their row counts and descriptions."""
     package = _open(path, source)
-    width = max((len(name) for name in package.tables), default=0)
+    with _readable():
+        width = max((len(name) for name in package.tables), default=0)
     for table in package.tables.values():
         with _readable():
             rows = table.count_rows()
@@ -186,6 +187,8 @@ def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
         package.table(table)
     except UnknownTableError as exc:
         raise click.BadParameter(str(exc), param_hint="TABLE") from None
+    except PackageError as exc:  # a table the package model refuses: the validator's message
+        raise click.ClickException(str(exc)) from None
     from nme_data.loader import read_table
 
     with _readable():

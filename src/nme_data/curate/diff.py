@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage, Table
 from nme_data.curate._paths import CurateError, table_file
 from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
+from nme_data.package import DataPackage, Table
 from nme_data.validation.errors import CODES, ValidationError
 
 #: A row's primary-key values (its whole canonical row when the table has no primary key).

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nme_data._package import DataPackage
 from nme_data.curate._paths import CurateError, relative, table_file
 from nme_data.curate.canonical import atomic_write, canonical_bytes
+from nme_data.package import DataPackage
 
 
 @dataclass

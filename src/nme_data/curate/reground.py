@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage, Table
 from nme_data.curate._paths import CurateError, relative, resolve, table_file
 from nme_data.curate.canonical import atomic_write, check_dialect, encode_table, read_records
+from nme_data.package import DataPackage, Table
 from nme_data.sentences import Sentence, is_quoted, nearest, quote_parts, split_sentences
 
 #: A revision of one article; anything larger is not what this command is for.

@@ -6,9 +6,9 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DataPackage, Table
 from nme_data.curate._paths import CurateError, relative, table_file
 from nme_data.curate.canonical import DEFAULT_FALSE, DEFAULT_TRUE, atomic_write, check_dialect, encode_table
+from nme_data.package import DataPackage, Table
 
 if TYPE_CHECKING:
     import pandas as pd

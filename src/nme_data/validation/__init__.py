@@ -1,10 +1,10 @@
-"""Validate a copy of the package: pre-flight safety, the Frictionless spec, then pandera semantics."""
+"""Validate a copy of the package: the package model's checks, the Frictionless spec, then pandera semantics."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from nme_data._package import resolve_descriptor
+from nme_data.package import DataPackage, PackageError, resolve_descriptor
 from nme_data.validation.errors import CODES, Code, ValidationError
 from nme_data.validation.report import Report
 
@@ -15,28 +15,38 @@ def validate(source: str | Path | None = None) -> Report:
     """Check a package copy (a directory or its datapackage.json; default: the bundled one).
 
     Reads only files inside the package directory, never writes, never opens a connection,
-    and reports every problem as a `ValidationError` rather than raising.
+    and reports every problem as a `ValidationError` rather than raising. Both layers read the
+    one normalised descriptor of the package model, and only the tables it found sound.
     """
     from nme_data.validation.preflight import run_preflight
 
     path = resolve_descriptor(source, must_exist=False).absolute()
-    pre = run_preflight(path)
-    report = Report(package=str(path), errors=list(pre.errors), tables_checked=pre.table_names)
+    report = Report(package=str(path))
+    try:
+        package = DataPackage.open(path)
+    except PackageError as exc:
+        report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
+        return _with_hints(report, path, None)
+    pre = run_preflight(package)
+    report.tables_checked = pre.table_names
+    report.errors.extend(pre.errors)
     if pre.descriptor is None:
-        from nme_data.validation.hints import add_hints
-
-        report.errors = add_hints(report.errors, path, None)
-        return report
+        return _with_hints(report, path, None)
     from nme_data.validation.spec import start_spec
 
     pending = start_spec(pre.descriptor, pre.root)
     try:
         from nme_data.validation.semantic import validate_semantics
 
-        report.errors.extend(validate_semantics(pre.root, pre.descriptor))
+        report.errors.extend(validate_semantics(package, pre.tables))
     finally:
         report.errors.extend(pending.result())
+    return _with_hints(report, path, pre.descriptor)
+
+
+def _with_hints(report: Report, path: Path, safe: dict | None) -> Report:
+    """Every exit gets the same last step: file, line, value and hint on each error (validation.hints)."""
     from nme_data.validation.hints import add_hints
 
-    report.errors = add_hints(report.errors, path, pre.descriptor)
+    report.errors = add_hints(report.errors, path, safe)
     return report

@@ -16,13 +16,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DESCRIPTOR_NAME
+from nme_data.package import DESCRIPTOR_NAME
 from nme_data.validation.errors import ValidationError
 
 #: How much of a cell the report repeats.
 MAX_VALUE = 120
-#: Snapshots larger than this get no nearest-sentence hint (the hash check still reads them).
-MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024
 #: Nearest-sentence hints cost a fuzzy match each; past this many, errors keep their message only.
 MAX_EVIDENCE_HINTS = 200
 #: Codes about the descriptor itself: their file is datapackage.json whatever table they name.
@@ -147,18 +145,20 @@ class _Lookups:
         return self._sentences[source_id]
 
     def _load(self, source_id: str) -> tuple[str, list[str]] | None:
+        from nme_data.package import PackageError
+        from nme_data.package.limits import MAX_SNAPSHOT_BYTES
+        from nme_data.package.paths import regular_file_size, resolve_reference
         from nme_data.sentences import split_sentences
-        from nme_data.validation.preflight import unsafe_reason
 
         reference = self._source_paths().get(source_id)
-        if not reference or unsafe_reason(reference, self.root):
+        if not reference:
             return None
-        path = self.root / reference
         try:
-            if not path.is_file() or path.stat().st_size > MAX_SNAPSHOT_BYTES:
+            path = resolve_reference(self.root, reference)  # the package model's path gate
+            if regular_file_size(path) > MAX_SNAPSHOT_BYTES:
                 return None
             text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
+        except (PackageError, OSError):
             return None
         return reference, [s.text for s in split_sentences(text)]
 
