@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from nme_data.curate._paths import CurateError
+from nme_data.curate._common import CurateError
 from nme_data.package import Table
 
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data.curate._paths import CurateError, table_file
+from nme_data.curate._common import CurateError
 from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
 from nme_data.package import DataPackage, Table
 from nme_data.validation.errors import CODES, ValidationError
@@ -218,7 +218,7 @@ def _code(text: str) -> str:
 def _rows(package: DataPackage, table: Table) -> dict[Key, dict[str, str]]:
     """A table's rows in canonical form, keyed by primary key (by the whole row without one)."""
     check_dialect(table)
-    records = read_records(table, table_file(package, table))
+    records = read_records(table, table.path)
     missing, marker = table.missing_values, missing_marker(table)
     key_fields = [name for name in table.primary_key if name in table.field_names]
     rows: dict[Key, dict[str, str]] = {}

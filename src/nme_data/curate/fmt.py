@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nme_data.curate._paths import CurateError, relative, table_file
+from nme_data.curate._common import CurateError, relative
 from nme_data.curate.canonical import atomic_write, canonical_bytes
 from nme_data.package import DataPackage
 
@@ -34,7 +34,7 @@ def format_package(source: str | Path | None, check: bool = False) -> FormatResu
         raise CurateError(f"{package.descriptor_path}: the descriptor lists no tables")
     pending: list[tuple[Path, bytes]] = []
     for table in package.tables.values():
-        path = table_file(package, table)
+        path = table.path
         if not path.is_file():
             raise CurateError(f"{table.name}: {relative(package, path)} does not exist")
         data = canonical_bytes(table, path)

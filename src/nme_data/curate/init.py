@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from nme_data.curate._paths import CurateError
+from nme_data.curate._common import CurateError
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, bundled_root
 
 #: What a copy needs besides the descriptor: the tables and the article snapshot they quote.

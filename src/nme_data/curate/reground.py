@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data.curate._paths import CurateError, relative, resolve, table_file
+from nme_data.curate._common import CurateError, relative
 from nme_data.curate.canonical import atomic_write, check_dialect, encode_table, read_records
 from nme_data.package import DataPackage, Table
 from nme_data.sentences import Sentence, is_quoted, nearest, quote_parts, split_sentences
@@ -114,7 +114,7 @@ class RegroundResult:
 
 def _records(package: DataPackage, table: Table) -> list[dict[str, str]]:
     check_dialect(table)
-    return [dict(zip(table.field_names, r, strict=True)) for r in read_records(table, table_file(package, table))]
+    return [dict(zip(table.field_names, r, strict=True)) for r in read_records(table, table.path)]
 
 
 def _source_row(package: DataPackage, source_id: str | None) -> dict[str, str]:
@@ -153,12 +153,8 @@ def reground(new_text: str | Path, source: str | Path | None = None, source_id: 
     """Check the package's quotes of one source (the only one, or `source_id`) against `new_text`."""
     package = DataPackage.open(source)
     row = _source_row(package, source_id)
-    snapshot = resolve(package, row["path"])
-    try:
-        old_bytes = snapshot.read_bytes() if snapshot.is_file() else b""
-    except OSError:
-        old_bytes = b""
-    old_text = old_bytes.decode("utf-8", errors="replace")
+    snapshot = package.resolve(row["path"])  # the model's path gate: inside the package, a regular file
+    old_text, old_sha256 = package.read_snapshot(row["path"])  # within the model's size budget
     new_path = Path(new_text)
     data, text = _read_new_text(new_path)
     sentences = split_sentences(text)
@@ -169,7 +165,7 @@ def reground(new_text: str | Path, source: str | Path | None = None, source_id: 
         snapshot=snapshot,
         new_text=new_path,
         new_bytes=data,
-        old_sha256=hashlib.sha256(old_bytes).hexdigest(),
+        old_sha256=old_sha256,
         new_sha256=hashlib.sha256(data).hexdigest(),
         recorded_sha256=row.get("sha256", ""),
         rows_checked=0,
@@ -214,12 +210,12 @@ def apply_revision(result: RegroundResult) -> None:
     writes: list[tuple[Path, bytes]] = []
     sources = package.table("sources")
     if "sha256" in sources.field_names:
-        rows = read_records(sources, table_file(package, sources))
+        rows = read_records(sources, sources.path)
         id_at, sha_at = sources.field_names.index("id"), sources.field_names.index("sha256")
         for record in rows:
             if record[id_at] == result.source_id:
                 record[sha_at] = result.new_sha256
-        writes.append((table_file(package, sources), encode_table(sources, rows)))
+        writes.append((sources.path, encode_table(sources, rows)))
     descriptor = package.descriptor_path.read_bytes()
     old_digest = result.recorded_sha256.encode("ascii", errors="replace")
     if len(old_digest) == 64 and old_digest in descriptor:

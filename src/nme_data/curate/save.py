@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data.curate._paths import CurateError, relative, table_file
+from nme_data.curate._common import CurateError, relative
 from nme_data.curate.canonical import DEFAULT_FALSE, DEFAULT_TRUE, atomic_write, check_dialect, encode_table
 from nme_data.package import DataPackage, Table
 
@@ -67,7 +67,7 @@ def save(frame: pd.DataFrame, table: str, source: str | Path) -> Path:
     package = DataPackage.open(source)
     spec = package.table(table)
     data = frame_bytes(frame, spec)
-    path = table_file(package, spec)
+    path = spec.path
     if not path.parent.is_dir():
         raise CurateError(f"{table}: the directory of {relative(package, path)} does not exist")
     atomic_write(path, data)
