@@ -19,6 +19,8 @@ from typing import Any
 
 from nme_data.curate._common import CurateError
 from nme_data.package import Table
+from nme_data.package.csvfile import ENCODING, field_limit
+from nme_data.package.limits import MAX_CELL_CHARS
 
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
@@ -26,8 +28,6 @@ DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 _NEEDS_QUOTES = frozenset(',"\r\n')
 #: A date, possibly written by pandas as a midnight timestamp.
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?")
-#: Large enough for any cell a person could mean (the validator's limit too).
-FIELD_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class CellError(CurateError):
@@ -150,16 +150,14 @@ def read_records(table: Table, path: Path) -> list[list[str]]:
     of the wrong width is refused: rewriting it would guess, and guessing loses data.
     """
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = path.read_bytes().decode(ENCODING)
     except UnicodeDecodeError as exc:
         raise CurateError(f"{table.name}: {path.name} is not valid UTF-8 (offset {exc.start})") from None
-    previous = csv.field_size_limit(FIELD_SIZE_LIMIT)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        with field_limit(MAX_CELL_CHARS):  # the package model's cell budget, put back after
+            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         raise CurateError(f"{table.name}: {path.name} cannot be parsed as CSV: {exc}") from None
-    finally:
-        csv.field_size_limit(previous)
     if not rows:
         raise CurateError(f"{table.name}: {path.name} is empty: not even a header row")
     header, body = rows[0], rows[1:]

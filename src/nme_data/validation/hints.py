@@ -54,22 +54,25 @@ def _resources(descriptor: Any) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
 
 
-def _read_rows(path: Path, resource: dict[str, Any], wanted: set[int] | None) -> dict[int, _Row]:
-    """The wanted rows (header = row 1; None: every row) with the line each starts on; stops after the last."""
-    dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
-    delimiter = dialect.get("delimiter", ",")
-    delimiter = delimiter if isinstance(delimiter, str) and len(delimiter) == 1 else ","
+def _read_rows(path: Path, wanted: set[int] | None) -> dict[int, _Row]:
+    """The wanted rows (header = row 1; None: every row) with the line each starts on; stops after the last.
+
+    Read as the package model reads every table (UTF-8, a byte-order mark dropped, comma-delimited, its
+    cell budget); labels are kept exactly, as the model compares them.
+    """
+    from nme_data.package.csvfile import ENCODING, field_limit
+    from nme_data.package.limits import MAX_CELL_CHARS
+
     rows: dict[int, _Row] = {}
     last = max(wanted) if wanted is not None else None
-    previous = csv.field_size_limit(64 * 1024 * 1024)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
+        with path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
+            reader = csv.reader(handle)
             header: list[str] = []
             start = 1
             for number, record in enumerate(reader, start=1):
                 if number == 1:
-                    header = [label.strip() for label in record]
+                    header = record
                 elif wanted is None or number in wanted:
                     rows[number] = _Row(start, dict(zip(header, record, strict=False)))
                 start = reader.line_num + 1
@@ -77,8 +80,6 @@ def _read_rows(path: Path, resource: dict[str, Any], wanted: set[int] | None) ->
                     break
     except (OSError, csv.Error, UnicodeDecodeError, ValueError):
         pass  # the layers have reported why; hints are a courtesy
-    finally:
-        csv.field_size_limit(previous)
     return rows
 
 
@@ -123,7 +124,7 @@ class _Lookups:
             resource = self.resources.get(table)
             values: dict[str, None] = {}
             if resource and isinstance(resource.get("path"), str):
-                for row in _read_rows(self.root / resource["path"], resource, None).values():
+                for row in _read_rows(self.root / resource["path"], None).values():
                     if row.cells.get(field):
                         values[row.cells[field]] = None
             self._keys[table, field] = list(values)
@@ -134,7 +135,7 @@ class _Lookups:
             self._paths = {}
             resource = self.resources.get("sources")
             if resource and isinstance(resource.get("path"), str):
-                for row in _read_rows(self.root / resource["path"], resource, None).values():
+                for row in _read_rows(self.root / resource["path"], None).values():
                     if row.cells.get("id") and row.cells.get("path"):
                         self._paths[row.cells["id"]] = row.cells["path"]
         return self._paths
@@ -228,7 +229,7 @@ def add_hints(
     for table, numbers in wanted.items():
         reference = readable[table].get("path")
         if isinstance(reference, str):
-            rows[table] = _read_rows(root / reference, readable[table], numbers)
+            rows[table] = _read_rows(root / reference, numbers)
     lookups = _Lookups(root, readable, budget=MAX_EVIDENCE_HINTS)
     fields = {
         name: {f["name"]: f for f in r.get("schema", {}).get("fields", []) if isinstance(f, dict) and "name" in f}
