@@ -102,9 +102,14 @@ def _usage_report(message: str, code: str, package: str = "") -> Any:
     return Report(package=package, errors=[ValidationError(None, None, None, code, message, path=path)])
 
 
+def _encoding() -> str | None:
+    """What stdout can write; reports escape the rest rather than fail (Report.render)."""
+    return getattr(sys.stdout, "encoding", None)
+
+
 def _emit_usage_report(fmt: str, message: str, code: str, package: str = "") -> None:
     report = _usage_report(message, code, package)
-    click.echo(report.to_json() if fmt == "json" else report.to_github())
+    click.echo(report.render(fmt, _encoding()))
 
 
 class ReportCommand(click.Command):
@@ -151,12 +156,7 @@ def validate(path: Path | None, source: Path | None, fmt: str) -> None:
         report = run(path)
     except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
         report = _usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
-    if fmt == "json":
-        click.echo(report.to_json())
-    elif fmt == "github":
-        click.echo(report.to_github(workdir=Path.cwd()))
-    else:
-        click.echo(report.to_text())
+    click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))
     sys.exit(0 if report.valid else 1)
 
 
@@ -367,7 +367,7 @@ def diff_command(old: Path, new: Path, fmt: str) -> None:
     for label, target in (("OLD", old), ("NEW", new)):
         report = run(target)
         if blocking_errors(report.errors):
-            click.echo(report.to_json() if fmt == "json" else report.to_text())
+            click.echo(report.render("json" if fmt == "json" else "text", _encoding()))
             sys.exit(1)
         if report.errors:  # e.g. an older release under this version's semantic rules
             codes = ", ".join(sorted({e.code for e in report.errors}))
@@ -377,12 +377,10 @@ def diff_command(old: Path, new: Path, fmt: str) -> None:
     with _refusals():
         changes = diff_packages(old, new)
     changes.warnings.extend(notes)
-    if fmt == "json":
-        click.echo(changes.to_json())
-    elif fmt == "markdown":
-        click.echo(changes.to_markdown())
-    else:
-        click.echo(changes.to_text())
+    from nme_data.validation.report import escape_surrogates
+
+    text = changes.to_json() if fmt == "json" else changes.to_markdown() if fmt == "markdown" else changes.to_text()
+    click.echo(escape_surrogates(text))
     for warning in changes.warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -414,7 +412,9 @@ def reground_command(
         result = reground(new_text, package.descriptor_path, source_id=source_id)
         if apply and result.quotes_hold:
             apply_revision(result)
-    click.echo(result.to_json() if fmt == "json" else result.to_text())
+    from nme_data.validation.report import escape_surrogates
+
+    click.echo(escape_surrogates(result.to_json() if fmt == "json" else result.to_text()))
     if apply and not result.quotes_hold:
         click.echo("not applied: some quotes are no longer verbatim in the new text", err=True)
     sys.exit(0 if result.ok else 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from nme_data.package import DataPackage, PackageError, resolve_descriptor
 from nme_data.validation.errors import CODES, Code, ValidationError
@@ -18,20 +19,35 @@ def validate(source: str | Path | None = None) -> Report:
     and reports every problem as a `ValidationError` rather than raising. Both layers read the
     one normalised descriptor of the package model, and only the tables it found sound.
     """
+    report = Report(package=str(source) if source is not None else "bundled package")
+    safe = None
+    try:
+        safe = _run(source, report)
+    except Exception as exc:  # whatever broke, the caller gets a report that says so, never a traceback
+        from nme_data.validation.spec_worker import failure
+
+        report.errors.append(failure(None, "validation could not finish", exc))
+    return _with_hints(report, safe)
+
+
+def _run(source: str | Path | None, report: Report) -> dict[str, Any] | None:
+    """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept.
+
+    Returns the descriptor pre-flight let through (what `hints` may read), None when it let nothing through."""
     from nme_data.validation.preflight import run_preflight
 
     path = resolve_descriptor(source, must_exist=False).absolute()
-    report = Report(package=str(path))
+    report.package = str(path)
     try:
         package = DataPackage.open(path)
     except PackageError as exc:
         report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
-        return _with_hints(report, path, None)
+        return None
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)
     if pre.descriptor is None:
-        return _with_hints(report, path, None)
+        return None
     from nme_data.validation.spec import start_spec
 
     pending = start_spec(pre.descriptor, pre.root)
@@ -39,14 +55,22 @@ def validate(source: str | Path | None = None) -> Report:
         from nme_data.validation.semantic import validate_semantics
 
         report.errors.extend(validate_semantics(package, pre.tables))
+    except Exception as exc:
+        from nme_data.validation.spec_worker import failure
+
+        report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
         report.errors.extend(pending.result())
-    return _with_hints(report, path, pre.descriptor)
+    return pre.descriptor
 
 
-def _with_hints(report: Report, path: Path, safe: dict | None) -> Report:
-    """Every exit gets the same last step: file, line, value and hint on each error (validation.hints)."""
-    from nme_data.validation.hints import add_hints
+def _with_hints(report: Report, safe: dict[str, Any] | None) -> Report:
+    """Every exit's last step: file, line, value and hint on each error (validation.hints), as a courtesy
+    that can never cost the report itself."""
+    try:
+        from nme_data.validation.hints import add_hints
 
-    report.errors = add_hints(report.errors, path, safe)
+        report.errors = add_hints(report.errors, Path(report.package), safe)
+    except Exception:  # noqa: S110 - the errors stand without their hints
+        pass
     return report
