@@ -34,7 +34,7 @@ def tree(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def everything(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("all")
-    result = CliRunner().invoke(main, ["export", "--format", "all", "--out", str(out), "--source", str(PACKAGE.root)])
+    result = CliRunner().invoke(main, ["export", str(PACKAGE.root), "--format", "all", "--out", str(out)])
     assert result.exit_code == 0, result.output
     printed = [Path(line) for line in result.output.splitlines()]
     assert len(printed) == len(set(printed))
@@ -62,7 +62,7 @@ def test_all_is_deterministic(everything: Path, tmp_path: Path) -> None:
 def test_an_invalid_copy_is_refused_with_the_report(edit_cell: Any, tmp_path: Path, fmt: str) -> None:
     package = edit_cell("history", 2, "year", "nineteen forty-two")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["export", "--format", fmt, "--out", str(out), "--source", str(package)])
+    result = CliRunner().invoke(main, ["export", str(package), "--format", fmt, "--out", str(out)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert "history, row 2, field 'year'" in result.output, "the validator's report is shown"

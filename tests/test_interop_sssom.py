@@ -118,7 +118,7 @@ def test_missing_set_metadata_is_refused(package_copy: Path, tmp_path: Path, key
     with pytest.raises(ExportError, match=key):
         export(package_copy, "sssom", tmp_path / "out", check=False)
     result = CliRunner().invoke(
-        main, ["export", "--format", "sssom", "--out", str(tmp_path / "cli"), "--source", str(package_copy)]
+        main, ["export", str(package_copy), "--format", "sssom", "--out", str(tmp_path / "cli")]
     )
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output

@@ -13,6 +13,7 @@ from nme_data.metadata import TableInfo, descriptor, table_names, table_path, ta
 
 if TYPE_CHECKING:
     from nme_data import schemas
+    from nme_data.curate.save import save
     from nme_data.loader import load, load_all
     from nme_data.validation import validate
 
@@ -24,6 +25,7 @@ __all__ = [
     "descriptor",
     "load",
     "load_all",
+    "save",
     "schemas",
     "table_names",
     "table_path",
@@ -35,6 +37,7 @@ _LAZY = {
     "load": ("nme_data.loader", "load"),
     "load_all": ("nme_data.loader", "load_all"),
     "validate": ("nme_data.validation", "validate"),
+    "save": ("nme_data.curate.save", "save"),
     "schemas": ("nme_data.schemas", None),
 }
 
