@@ -69,8 +69,13 @@ def _typed(raw: pd.DataFrame, field: dict[str, Any], table: str) -> pd.Series:
     dtype = dtypes.pandas_dtype(field)
     values = raw[name] if name in raw.columns else pd.Series([None] * len(raw), index=raw.index, dtype=object)
     present = values.notna()
-    if kind == "string":
-        wrong = present & ~values.map(lambda v: isinstance(v, str))
+    if isinstance(dtype, pd.CategoricalDtype):
+        wrong = present & ~values.isin(list(dtype.categories))
+        if wrong.any():
+            index = wrong.idxmax()
+            raise RecordError(table, index, name, values[index], describe(field))
+    elif kind == "string":
+        wrong = present & ~values.astype(object).map(lambda v: isinstance(v, str)).astype(bool)
         if wrong.any():
             index = wrong.idxmax()
             raise RecordError(table, index, name, values[index], "text")

@@ -78,9 +78,21 @@ def with_xrefs(
     clashes = [name for name in XREF_COLUMNS if name in frame.columns]
     if clashes:
         raise ValueError(f"the frame already has {clashes}: drop or rename them first")
+    _check_keys(frame[on], package, table, on)
     mappings = _mappings(package, table, system, predicates)
     merged = frame.merge(mappings, how=how, left_on=on, right_on="_subject_id", sort=False)
     return merged.drop(columns="_subject_id")
+
+
+def _check_keys(keys: pd.Series, package: DataPackage, table: str, on: str) -> None:
+    """Refuse a key column that does not hold `table`'s ids: it would join to nothing without a word."""
+    from nme_data.loader import read_table
+
+    ids = set(read_table(package.table(table))["id"].dropna())
+    strangers = sorted({str(key) for key in keys.dropna() if key not in ids})
+    if strangers:
+        shown = ", ".join(strangers[:5]) + (", ..." if len(strangers) > 5 else "")
+        raise ValueError(f"column {on!r} holds values that are not ids of {table!r} ({shown}); pass on=<its column>")
 
 
 def _mappings(
