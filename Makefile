@@ -22,8 +22,9 @@ $(INSTALLED_TEST): $(BIN)/python pyproject.toml
 validate: $(INSTALLED)
 	$(BIN)/nme-data validate
 
+# Two workers: the CI machine has 2 cores. Slow tests (wheel build, growth, lowest pandas) run too.
 test: $(INSTALLED_TEST)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .

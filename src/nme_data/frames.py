@@ -10,7 +10,7 @@ Enum columns hold exactly the schema's values as categories, so `fillna("unknown
 `TypeError` (pandas will not put a value that is not a category into a categorical): the enum is the
 contract. To label missing cells anyway, add the label first,
 `column.cat.add_categories("unknown").fillna("unknown")`, or leave the enum behind,
-`column.astype("str").fillna("unknown")`.
+on pandas 3 `column.astype("str").fillna("unknown")`.
 """
 
 from __future__ import annotations
