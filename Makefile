@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: validate test lint docs bench clean
+.PHONY: validate test lint docs figures recipes bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ lint: $(INSTALLED_TEST)
 
 docs: $(INSTALLED)
 	$(BIN)/python scripts/generate_docs.py
+
+# docs/img/*.svg and the outputs shown in docs/recipes.md (matplotlib comes with the test extra)
+figures: $(INSTALLED_TEST)
+	$(BIN)/python scripts/make_figures.py
+
+recipes: $(INSTALLED_TEST)
+	$(BIN)/python scripts/run_recipes.py
 
 bench: $(INSTALLED_TEST)
 	$(BIN)/python scripts/bench.py
