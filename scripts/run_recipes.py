@@ -60,7 +60,7 @@ def run(found: list[Block]) -> list[str]:
     for block in found:
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
-            exec(compile(block.code, f"recipes: {block.section}", "exec"), namespace)  # noqa: S102 - our own doc
+            exec(compile(block.code, f"recipes: {block.section}", "exec"), namespace)
         outputs.append("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n")
     return [out if out.strip() else "" for out in outputs]
 

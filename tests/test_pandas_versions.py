@@ -25,8 +25,7 @@ SUITES = ["test_loader.py", "test_frames.py", "test_xrefs.py", "test_schemas.py"
 def test_lowest_supported_pandas(tmp_path: Path) -> None:
     target = tmp_path / "pandas2"
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target)]
-        + [f"pandas=={LOWEST_PANDAS}", "pytz"],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), f"pandas=={LOWEST_PANDAS}", "pytz"],
         capture_output=True,
         text=True,
         check=False,
