@@ -293,7 +293,6 @@ def validate_rows(repeat: int) -> list[Row]:
             1.25,
         ),
         ratio_row("3b. nme-data validate vs frictionless", "nme-data validate", "frictionless validate", medians, 1.5),
-        cpu_row(nme_argv, frictionless_argv, repeat),
         ratio_row(
             "3c. as 3a, without test-only packages",
             "nme-data validate (no hypothesis)",
@@ -301,6 +300,7 @@ def validate_rows(repeat: int) -> list[Row]:
             medians,
             1.25,
         ),
+        cpu_row(nme_argv, frictionless_argv, repeat),
     ]
 
 

@@ -18,6 +18,7 @@ from conftest import ROOT
 
 #: The lower bound of `pandas>=2.2` in pyproject.toml, at its last patch release.
 LOWEST_PANDAS = "2.2.3"
+PACKAGES = [f"pandas=={LOWEST_PANDAS}", "pytz"]  # pandas 2 needs pytz; pandas 3 (in the venv) does not
 SUITES = ["test_loader.py", "test_frames.py", "test_xrefs.py", "test_schemas.py", "test_exports.py"]
 
 
@@ -25,7 +26,7 @@ SUITES = ["test_loader.py", "test_frames.py", "test_xrefs.py", "test_schemas.py"
 def test_lowest_supported_pandas(tmp_path: Path) -> None:
     target = tmp_path / "pandas2"
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), f"pandas=={LOWEST_PANDAS}", "pytz"],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), *PACKAGES],
         capture_output=True,
         text=True,
         check=False,
