@@ -57,15 +57,18 @@ def main() -> None:
     show_default=True,
     help="text for people; json prints exactly one JSON document on stdout.",
 )
-def validate(path: Path | None, fmt: str) -> None:
+@click.option("--no-cache", is_flag=True, help="Validate afresh: neither read nor store the verdict for this copy.")
+def validate(path: Path | None, fmt: str, no_cache: bool) -> None:
     """Check a package copy against the Frictionless spec and the semantic rules.
 
     PATH is a directory holding datapackage.json, or that file (default: the bundled package).
-    Exits 0 when valid, 1 when invalid, 2 on a usage error.
+    Exits 0 when valid, 1 when invalid, 2 on a usage error. The verdict on an unchanged copy (same
+    bytes in every file, same validator) is reused from the user's cache directory unless --no-cache.
     """
     from nme_data.validation import validate as run
+    from nme_data.validation.cache import validate as cached
 
-    report = run(path)
+    report = run(path) if no_cache else cached(path, run)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(0 if report.valid else 1)
 
