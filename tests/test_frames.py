@@ -166,3 +166,18 @@ def test_readme_shows_the_safe_comparison() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert 'sites["prominence"] >= "common"' not in readme
     assert 'nme_data.at_least(sites["prominence"], "common")' in readme
+
+
+def test_arrow_text_is_handed_over_without_a_copy() -> None:
+    """pyarrow's large_string column becomes pandas' arrow-backed str as is (pandas 3); pandas 2 converts."""
+    import pyarrow as pa
+
+    from nme_data.dtypes import arrow_types
+
+    column = pa.chunked_array([pa.array(["a", None, "bcd"], arrow_types()["string"])])
+    handed = string_dtype().__from_arrow__(column)
+    assert list(pd.Series(handed).isna()) == [False, True, False]
+    if string_dtype().storage == "pyarrow":
+        kept = handed._pa_array.chunk(0)
+        assert kept.type == pa.large_string()
+        assert kept.buffers()[2].address == column.chunk(0).buffers()[2].address
