@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: validate test lint docs figures recipes bench clean
+.PHONY: validate test test-fast lint docs figures recipes bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ validate: $(INSTALLED)
 # Two workers: the CI machine has 2 cores. Slow tests (wheel build, growth, lowest pandas) run too.
 test: $(INSTALLED_TEST)
 	$(BIN)/python -m pytest -n 2
+
+# Everything but the slow tests, for quick iterations (make test is what CI runs)
+test-fast: $(INSTALLED_TEST)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
