@@ -11,7 +11,9 @@ a key rename and suffixes, and it multiplies rows without saying so. Here the jo
 * one output row per (row, mapping) pair: a row with two mappings in the chosen systems appears twice,
   a row with none appears once with the four columns missing (`how="inner"` drops it instead);
 * the predicate is kept so that `predicates=["skos:exactMatch"]` (or a filter afterwards) keeps exact
-  matches only.
+  matches only;
+* the key column must hold ids of the named table, so a join on the wrong column is an error rather
+  than a frame with every xref missing.
 """
 
 from __future__ import annotations
