@@ -89,6 +89,8 @@ def association_network() -> Figure:
             ha="center",
             va="top",
             fontsize=7.5,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            zorder=3,
         )
     used = [c for c in contexts if c in set(edges["context"])]
     handles = [Line2D([], [], color=colours[c], lw=2, label=c.replace("_", " ")) for c in used]
