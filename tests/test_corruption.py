@@ -98,8 +98,7 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
         [
             ("history", 2, "evidence", "constraint-error"),
             ("history", 2, "evidence", "missing-cell"),
-            ("history", 2, "object_id", "constraint-error"),
-            ("history", 2, "object_id", "foreign-key"),
+            ("history", 2, "open_list", "type-error"),
             ("history", 2, "source_id", "constraint-error"),
             ("history", 2, "source_id", "missing-cell"),
         ],

@@ -112,3 +112,22 @@ def article_sentences() -> list[str]:
 def test_every_sentence_of_the_article_is_quoted_by_a_row(sentence: str) -> None:
     parts = {part for _, _, evidence in EVIDENCE for part in evidence.split(EVIDENCE_SEPARATOR)}
     assert any(part in sentence or sentence in part for part in parts), f"no row quotes: {sentence!r}"
+
+
+def test_every_anatomical_site_is_named_by_a_statement() -> None:
+    anatomical = nme_data.load("anatomical_sites")
+    sites = nme_data.load("sites")
+    assert set(anatomical["id"]) == set(sites["anatomical_site_id"])
+
+
+@pytest.mark.parametrize("row_id", list(nme_data.load("sites")["id"]))
+def test_site_statement_keeps_the_article_words(row_id: str) -> None:
+    sites = nme_data.load("sites").set_index("id")
+    assert sites.loc[row_id, "site"] in sites.loc[row_id, "evidence"]
+
+
+@pytest.mark.parametrize("row_id", list(nme_data.load("clinical_features")["id"]))
+def test_hedged_feature_text_keeps_the_hedge(row_id: str) -> None:
+    """A feature the article hedges ("may be observed") keeps "may" in its text, not only in certainty."""
+    row = nme_data.load("clinical_features").set_index("id").loc[row_id]
+    assert (" may " in f" {row['feature']} ") == (row["certainty"] == "hedged"), row["feature"]

@@ -55,12 +55,12 @@ def test_changed_type_changes_the_schema(package_copy: Path) -> None:
 
 def test_changed_enum_changes_the_schema(package_copy: Path) -> None:
     descriptor = descriptor_of(package_copy)
-    field_of(descriptor, "sites", "body_region")["constraints"]["enum"] = ["face", "limbs", "trunk"]
+    field_of(descriptor, "anatomical_sites", "body_region")["constraints"]["enum"] = ["face", "limbs", "trunk"]
     write_descriptor(package_copy, descriptor)
-    schema = schemas.schema("sites", source=package_copy)
+    schema = schemas.schema("anatomical_sites", source=package_copy)
     assert list(schema.columns["body_region"].dtype.type.categories) == ["face", "limbs", "trunk"]
     with pytest.raises(pandera.errors.SchemaErrors) as caught:
-        schema.validate(nme_data.load("sites"), lazy=True)
+        schema.validate(nme_data.load("anatomical_sites"), lazy=True)
     assert "body_region" in set(caught.value.failure_cases["column"].dropna())
 
 

@@ -29,6 +29,7 @@ import pandera.pandas as pa
 
 from nme_data import ontology
 from nme_data._package import DataPackage, Table
+from nme_data.curation_checks import curation_checks
 from nme_data.dtypes import enum_values, pandas_dtype
 from nme_data.raw import read_text_frame
 from nme_data.validation.preflight import unsafe_reason
@@ -348,6 +349,7 @@ def build_schema(table: Table, context: Context, typed: bool, present: set[str] 
     if table.name == "sources" and {"id", "path", "sha256"} <= names:
         frame_checks.extend(source_checks(context))
     frame_checks.extend(row_rules(names))
+    frame_checks.extend(curation_checks(names, context.terms))  # certainty, open lists, predicates
     if typed:
         frame_checks.extend(foreign_key_checks(table, context))
     return pa.DataFrameSchema(
