@@ -94,7 +94,7 @@ def association_network() -> Figure:
         )
     used = [c for c in contexts if c in set(edges["context"])]
     handles = [Line2D([], [], color=colours[c], lw=2, label=c.replace("_", " ")) for c in used]
-    handles.append(Line2D([], [], color="#555555", lw=1.6, ls="--", label="not a plain statement (certainty)"))
+    handles.append(Line2D([], [], color="#555555", lw=1.6, ls="--", label="certainty other than stated"))
     ax.legend(handles=handles, title="context", frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     ax.set_title("Conditions associated with NME, by context", loc="left")
     ax.set_aspect("equal")

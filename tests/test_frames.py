@@ -17,7 +17,7 @@ NEW_SITE = {
     "id": "new-site",
     "condition_id": "nme",
     "site": "ears",
-    "body_region": "face",
+    "anatomical_site_id": "perioral-skin",
     "prominence": "characteristic",
     "section": "introduction",
 }
@@ -91,7 +91,7 @@ def test_concat_keeps_the_order_only_with_frame(typed: bool) -> None:
     assert (nme_data.rank(combined["prominence"]) >= 1).sum() == expected
     if typed:
         assert combined["prominence"].dtype == sites["prominence"].dtype
-        assert combined["body_region"].dtype == sites["body_region"].dtype
+        assert combined["section"].dtype == sites["section"].dtype
         assert (combined["prominence"] >= "common").sum() == expected
     else:
         # the trap the README no longer shows: the column is text now and >= compares alphabetically
@@ -150,7 +150,7 @@ def test_rank_keeps_missing_values_missing() -> None:
         (lambda: nme_data.rank(pd.Series(["common", "often"], name="prominence")), r"\['often'\] not in"),
         (lambda: nme_data.at_least(nme_data.load("sites")["prominence"], "comon"), "threshold 'comon'"),
         (lambda: nme_data.rank(pd.Series(["a"], name="no_such_field")), "no ordered enum is called"),
-        (lambda: nme_data.rank(pd.Series(["face"]), table="sites", field="body_region"), "has no declared order"),
+        (lambda: nme_data.rank(pd.Series(["stated"]), table="sites", field="certainty"), "has no declared order"),
         (lambda: nme_data.rank(pd.Series(["x"], name="x"), table="sites"), "sites has no field 'x'"),
     ],
     ids=["value-outside", "threshold-outside", "unknown-name", "unordered-enum", "unknown-field"],
