@@ -1,4 +1,4 @@
-"""The lowest pandas the dependency range allows (2.2) still works: the loader, frames, joins, schemas, exports.
+"""The lowest pandas the range allows (2.2) still works: loader, frames, joins, views, schemas, exports.
 
 Why a child process: the test venv has pandas 3. pip installs pandas 2.2 (and pytz, which pandas 2 needs)
 into a temporary directory that goes first on PYTHONPATH, so the child imports it instead while every
@@ -19,7 +19,7 @@ from conftest import ROOT
 #: The lower bound of `pandas>=2.2` in pyproject.toml, at its last patch release.
 LOWEST_PANDAS = "2.2.3"
 PACKAGES = [f"pandas=={LOWEST_PANDAS}", "pytz"]  # pandas 2 needs pytz; pandas 3 (in the venv) does not
-SUITES = ["test_loader.py", "test_frames.py", "test_xrefs.py", "test_schemas.py", "test_exports.py"]
+SUITES = ["test_loader.py", "test_frames.py", "test_xrefs.py", "test_views.py", "test_schemas.py", "test_exports.py"]
 
 
 @pytest.mark.slow
