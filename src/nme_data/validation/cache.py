@@ -21,6 +21,7 @@ A copy too large to hash cheaply (more than `MAX_FILES` files or `MAX_BYTES` byt
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -77,9 +78,10 @@ def cache_key(descriptor: Path) -> str | None:
     digest.update(f"nme-data validation cache {FORMAT}\0{descriptor}\0".encode())
     digest.update(_validator_fingerprint().encode())
     root = descriptor.parent
-    files = sorted(_package_files(root)) if root.is_dir() else []
-    if len(files) > MAX_FILES:
-        return None
+    found = list(itertools.islice(_package_files(root), MAX_FILES + 1)) if root.is_dir() else []
+    if len(found) > MAX_FILES:
+        return None  # stop walking early: e.g. a virtualenv inside a checkout
+    files = sorted(found)
     total = 0
     for path in files:
         relative = path.relative_to(root).as_posix()
