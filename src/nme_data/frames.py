@@ -15,9 +15,9 @@ on pandas 3 `column.astype("str").fillna("unknown")`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from nme_data import dtypes
 from nme_data._package import DataPackage
@@ -25,7 +25,8 @@ from nme_data._package import DataPackage
 if TYPE_CHECKING:
     import pandas as pd
 
-Records = Iterable[Mapping[str, Any]] | Mapping[str, Any] | Any  # records, columns, or a DataFrame
+    #: What `frame()` takes: a list of records, a dict of columns, or a DataFrame.
+    Records: TypeAlias = Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]] | pd.DataFrame
 
 
 class RecordError(ValueError):
