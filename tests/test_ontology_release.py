@@ -311,3 +311,43 @@ def test_no_subject_is_exact_matched_to_both_a_phenotype_and_a_disease() -> None
         if row["predicate_id"] == "skos:exactMatch":
             kinds.setdefault((row["subject_table"], row["subject_id"]), set()).add(row["object_source"])
     assert [s for s, k in kinds.items() if {"HP", "MONDO"} <= k] == []
+
+
+def test_refresh_script_reproduces_the_shipped_snapshot(tmp_path: Path) -> None:
+    """The snapshot is what scripts/refresh_ontology_snapshot.py writes from the pinned releases today."""
+    import subprocess
+    import sys
+
+    output = tmp_path / "ontology_terms.csv"
+    script = ROOT / "scripts" / "refresh_ontology_snapshot.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--output", str(output)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert output.read_bytes() == SNAPSHOT_CSV.read_bytes()
+
+
+def test_refresh_script_refuses_an_exact_match_on_a_related_synonym(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    rows = _read_csv(MAPPINGS_CSV)
+    for row in rows:
+        if row["id"] == "epidermal-hyperplasia-hp":
+            row["predicate_id"] = "skos:exactMatch"
+    mappings = tmp_path / "mappings.csv"
+    with mappings.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    output = tmp_path / "ontology_terms.csv"
+    script = ROOT / "scripts" / "refresh_ontology_snapshot.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--mappings", str(mappings), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "epidermal-hyperplasia-hp: exactMatch on 'Epidermal hyperplasia'" in result.stderr
+    assert not output.exists()

@@ -23,14 +23,15 @@ validator uses: the raw text of a CSV and the loader's typed frame.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
-from nme_data.ontology import prefix
+from nme_data.ontology import EXACT_SCOPES, prefix
 
 if TYPE_CHECKING:
     from nme_data.ontology import Term
@@ -47,6 +48,7 @@ OPEN_LIST_CUES: tuple[str, ...] = ("including", "a number of", "include", "inclu
 EXACT = "skos:exactMatch"
 #: Object systems whose terms are phenotypes and diseases: a subject is exactMatch to at most one kind.
 PHENOTYPE_SYSTEM, DISEASE_SYSTEM = "HP", "MONDO"
+KINDS = frozenset({PHENOTYPE_SYSTEM, DISEASE_SYSTEM})
 
 
 def _words(cues: tuple[str, ...]) -> re.Pattern[str]:
@@ -62,28 +64,33 @@ def _code(code: str, field: str) -> str:
     return f"{code}|{field}"
 
 
-def _text(series: pd.Series) -> pd.Series:
-    return series if isinstance(series.dtype, pd.StringDtype) else series.astype("string")
+def _cells(series: pd.Series) -> list[Any]:
+    """A column as Python values, missing cells as None: the tables are small, and per-row Python is
+    cheaper here than a chain of pandas operations (and still linear for grown copies)."""
+    return [None if value is None or value is pd.NA or value != value else value for value in series.tolist()]
 
 
-def _per_quote(evidence: pd.Series, verdict: Callable[[str], Any]) -> pd.Series:
-    """A verdict for each row's quote, computed once per distinct quote (missing quote: NA)."""
-    quotes = _text(evidence)
-    verdicts = {quote: verdict(quote) for quote in quotes.dropna().unique()}
-    return quotes.map(verdicts)
+def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:
+    return pd.Series(values, index=frame.index, dtype=bool)
 
 
-def cues_in(quote: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def cues_in(quote: str) -> frozenset[str]:
     """The non-stated certainty values whose cue appears in a quote."""
-    return {value for value, pattern in CERTAINTY_PATTERNS.items() if pattern.search(quote)}
+    return frozenset(value for value, pattern in CERTAINTY_PATTERNS.items() if pattern.search(quote))
 
 
-def _flag(series: pd.Series) -> pd.Series:
-    """open_list as True/False/NA, from the typed boolean or the raw text."""
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype("boolean")
-    text = _text(series)
-    return text.map(lambda v: True if v in DEFAULT_TRUE else False if v in DEFAULT_FALSE else pd.NA).astype("boolean")
+@lru_cache(maxsize=4096)
+def marks_open_list(quote: str) -> bool:
+    """Whether a quote holds a cue of a non-exhaustive list."""
+    return bool(OPEN_LIST_PATTERN.search(quote))
+
+
+def _flag(value: Any) -> bool | None:
+    """open_list as True/False/None, from the typed boolean or the raw text."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    return True if value in DEFAULT_TRUE else False if value in DEFAULT_FALSE else None
 
 
 # ---- fact tables: certainty and open_list against the quote ------------------------------------
@@ -91,18 +98,15 @@ def _flag(series: pd.Series) -> pd.Series:
 
 def certainty_checks() -> list[pa.Check]:
     def not_overstated(frame: pd.DataFrame) -> pd.Series:
-        stated = (_text(frame["certainty"]) == "stated").fillna(False)
-        hedged_quote = _per_quote(frame["evidence"], lambda q: bool(cues_in(q))).fillna(False).astype(bool)
-        return ~(stated & hedged_quote)
+        pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
+        return _verdicts(frame, [not (c == "stated" and isinstance(q, str) and bool(cues_in(q))) for c, q in pairs])
 
     def supported(frame: pd.DataFrame) -> pd.Series:
-        certainty = _text(frame["certainty"])
-        cues = _per_quote(frame["evidence"], cues_in)
-        verdicts = [
-            value not in CERTAINTY_PATTERNS or not isinstance(found, set) or value in found
-            for value, found in zip(certainty, cues, strict=True)
-        ]
-        return pd.Series(verdicts, index=frame.index, dtype=bool)
+        pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
+        return _verdicts(
+            frame,
+            [c not in CERTAINTY_PATTERNS or not isinstance(q, str) or c in cues_in(q) for c, q in pairs],
+        )
 
     return [
         pa.Check(not_overstated, name=_code("certainty-overstated", "certainty")),
@@ -112,9 +116,12 @@ def certainty_checks() -> list[pa.Check]:
 
 def open_list_check() -> pa.Check:
     def agrees(frame: pd.DataFrame) -> pd.Series:
-        flagged = _flag(frame["open_list"])
-        cued = _per_quote(frame["evidence"], lambda q: bool(OPEN_LIST_PATTERN.search(q))).astype("boolean")
-        return (flagged == cued).fillna(True).astype(bool)  # a missing cell is the spec layer's error
+        pairs = zip(_cells(frame["open_list"]), _cells(frame["evidence"]), strict=True)
+        verdicts = []
+        for value, quote in pairs:
+            flag = _flag(value)  # a missing or unreadable cell is the spec layer's error
+            verdicts.append(flag is None or not isinstance(quote, str) or flag == marks_open_list(quote))
+        return _verdicts(frame, verdicts)
 
     return pa.Check(agrees, name=_code("open-list-mismatch", "open_list"))
 
@@ -123,27 +130,21 @@ def open_list_check() -> pa.Check:
 
 
 def name_checks(terms: Mapping[str, Term]) -> list[pa.Check]:
-    def scopes(frame: pd.DataFrame) -> pd.Series:
-        pairs = zip(_text(frame["object_id"]), _text(frame["matched_name"]), strict=True)
-        return pd.Series(
-            [
-                terms[curie].scopes_of(name)
-                if isinstance(curie, str) and curie in terms and isinstance(name, str)
-                else None
-                for curie, name in pairs
-            ],
-            index=frame.index,
-            dtype=object,
-        )
+    def scopes(frame: pd.DataFrame) -> list[set[str] | None]:
+        """Each row's matched_name scopes in its term; None where the term or the name is unknown."""
+        pairs = zip(_cells(frame["object_id"]), _cells(frame["matched_name"]), strict=True)
+        return [
+            terms[curie].scopes_of(name) if curie in terms and isinstance(name, str) else None for curie, name in pairs
+        ]
 
     def is_a_name(frame: pd.DataFrame) -> pd.Series:
-        return scopes(frame).map(lambda found: found is None or bool(found)).astype(bool)
+        return _verdicts(frame, [found is None or bool(found) for found in scopes(frame)])
 
     def exact_allowed(frame: pd.DataFrame) -> pd.Series:
-        exact = (_text(frame["predicate_id"]) == EXACT).fillna(False)
-        found = scopes(frame)
-        allowed = found.map(lambda s: s is None or not s or bool(s & {"LABEL", "EXACT"})).astype(bool)
-        return ~exact | allowed
+        rows = zip(_cells(frame["predicate_id"]), scopes(frame), strict=True)
+        return _verdicts(
+            frame, [predicate != EXACT or not found or bool(found & EXACT_SCOPES) for predicate, found in rows]
+        )
 
     return [
         pa.Check(is_a_name, name=_code("matched-name-mismatch", "matched_name")),
@@ -151,32 +152,37 @@ def name_checks(terms: Mapping[str, Term]) -> list[pa.Check]:
     ]
 
 
-def _exact_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    exact = (_text(frame["predicate_id"]) == EXACT).fillna(False)
-    rows = pd.DataFrame(
-        {
-            "object_id": _text(frame["object_id"]),
-            "subject": _text(frame["subject_table"]) + "/" + _text(frame["subject_id"]),
-        },
-        index=frame.index,
-    )
-    return rows[exact & rows["object_id"].notna() & rows["subject"].notna()]
+def _exact_rows(frame: pd.DataFrame) -> list[tuple[int, str, tuple[str, str]]]:
+    """(position, object_id, subject) of every exactMatch row with its object and subject filled."""
+    columns = (frame["predicate_id"], frame["object_id"], frame["subject_table"], frame["subject_id"])
+    return [
+        (position, curie, (table, subject))
+        for position, (predicate, curie, table, subject) in enumerate(zip(*map(_cells, columns), strict=True))
+        if predicate == EXACT and curie and table and subject
+    ]
 
 
 def exact_match_checks() -> list[pa.Check]:
     def one_subject_per_object(frame: pd.DataFrame) -> pd.Series:
         exact = _exact_rows(frame)
-        subjects = exact.groupby("object_id")["subject"].nunique()
-        shared = exact["object_id"].isin(subjects[subjects > 1].index)
-        return pd.Series(~frame.index.isin(exact.index[shared]), index=frame.index)
+        subjects: dict[str, set[tuple[str, str]]] = {}
+        for _, curie, subject in exact:
+            subjects.setdefault(curie, set()).add(subject)
+        verdicts = [True] * len(frame)
+        for position, curie, _ in exact:
+            verdicts[position] = len(subjects[curie]) == 1
+        return _verdicts(frame, verdicts)
 
     def one_kind_per_subject(frame: pd.DataFrame) -> pd.Series:
         exact = _exact_rows(frame)
-        systems = exact["object_id"].map(prefix)
-        kinds = exact.assign(system=systems).groupby("subject")["system"].agg(set)
-        mixed = kinds[kinds.map(lambda s: {PHENOTYPE_SYSTEM, DISEASE_SYSTEM} <= s)].index
-        offending = exact["subject"].isin(mixed) & systems.isin([PHENOTYPE_SYSTEM, DISEASE_SYSTEM])
-        return pd.Series(~frame.index.isin(exact.index[offending]), index=frame.index)
+        systems: dict[tuple[str, str], set[str]] = {}
+        for _, curie, subject in exact:
+            systems.setdefault(subject, set()).add(prefix(curie))
+        verdicts = [True] * len(frame)
+        for position, curie, subject in exact:
+            mixed = systems[subject] >= KINDS
+            verdicts[position] = not (mixed and prefix(curie) in KINDS)
+        return _verdicts(frame, verdicts)
 
     return [
         pa.Check(one_subject_per_object, name=_code("duplicate-exact-match", "object_id")),
