@@ -66,9 +66,13 @@ def validate(path: Path | None, fmt: str, no_cache: bool) -> None:
     bytes in every file, same validator) is reused from the user's cache directory unless --no-cache.
     """
     from nme_data.validation import validate as run
-    from nme_data.validation.cache import validate as cached
 
-    report = run(path) if no_cache else cached(path, run)
+    if no_cache:
+        report = run(path)
+    else:
+        from nme_data.validation.cache import validate as cached
+
+        report = cached(path, run)
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     sys.exit(0 if report.valid else 1)
 

@@ -25,9 +25,7 @@ import itertools
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from importlib import metadata
 from pathlib import Path
 
 from nme_data._package import resolve_descriptor
@@ -113,6 +111,8 @@ def _package_files(root: Path) -> Iterator[Path]:
 
 def _validator_fingerprint() -> str:
     """What else a verdict depends on: this library's files and the libraries that do the checking."""
+    from importlib import metadata
+
     digest = hashlib.sha256(sys.version.encode())
     for path in sorted(LIBRARY_ROOT.rglob("*")):
         parts = path.relative_to(LIBRARY_ROOT).parts
@@ -144,6 +144,8 @@ def _read(entry: Path) -> Report | None:
 
 def _write(entry: Path, report: Report) -> None:
     """Store a report atomically; a cache that cannot be written is no reason to fail validation."""
+    import tempfile
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.parent, suffix=".tmp", delete=False) as f:
