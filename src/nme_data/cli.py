@@ -82,7 +82,8 @@ def validate(path: Path | None, fmt: str, no_cache: bool) -> None:
 def tables(source: Path | None) -> None:
     """List the tables with their row counts and descriptions."""
     package = _open(source)
-    width = max((len(name) for name in package.tables), default=0)
+    with _readable():
+        width = max((len(name) for name in package.tables), default=0)
     for table in package.tables.values():
         with _readable():
             rows = table.count_rows()
@@ -100,6 +101,8 @@ def show(table: str, fmt: str, source: Path | None) -> None:
         package.table(table)
     except UnknownTableError as exc:
         raise click.BadParameter(str(exc), param_hint="TABLE") from None
+    except PackageError as exc:  # a table the package model refuses: the validator's message
+        raise click.ClickException(str(exc)) from None
     from nme_data.loader import read_table
 
     with _readable():

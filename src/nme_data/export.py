@@ -13,7 +13,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError, Table
@@ -48,13 +48,13 @@ class ExportError(Exception):
 
 
 def _as_package(package: DataPackage | str | Path | None) -> DataPackage:
-    """Accept an opened package, a path to one, or None for the bundled copy."""
-    if isinstance(package, DataPackage):
-        return package
+    """Accept an opened package, a path to one, or None for the bundled copy; every table must be readable."""
     try:
-        return DataPackage.open(package)
+        package = package if isinstance(package, DataPackage) else DataPackage.open(package)
+        package.tables  # noqa: B018 - a table the package model refuses is an error, never left out
     except PackageError as exc:
         raise ExportError(str(exc)) from None
+    return package
 
 
 def _out_dir(out_dir: str | Path) -> Path:
@@ -297,15 +297,12 @@ def export_parquet(package: DataPackage | str | Path | None, out_dir: str | Path
 # --- Zip ------------------------------------------------------------------------------------------
 
 
-def _member(root: Path, relative: str) -> Path:
-    """A package file named by a descriptor path, refusing paths that leave the package."""
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts:
-        raise ExportError(f"{relative}: resource paths must stay inside the package")
-    path = root.joinpath(*pure.parts)
-    if not path.is_file():
-        raise ExportError(f"{relative}: file named by the descriptor is missing from {root}")
-    return path
+def _member(package: DataPackage, relative: str) -> Path:
+    """A package file named by a descriptor path, through the package model's path gate."""
+    try:
+        return package.resolve(relative)
+    except PackageError as exc:
+        raise ExportError(f"{relative}: file named by the descriptor is missing or unsafe: {exc}") from None
 
 
 def zip_members(package: DataPackage) -> dict[str, Path]:
@@ -314,11 +311,12 @@ def zip_members(package: DataPackage) -> dict[str, Path]:
     members = {DESCRIPTOR_NAME: package.descriptor_path}
     for resource in package.descriptor.get("resources", []):
         for relative in _as_list(resource.get("path") if isinstance(resource, dict) else None):
-            members[relative] = _member(root, relative)
+            members[relative] = _member(package, relative)
     for directory in ZIP_EXTRA_DIRS:
         for path in (root / directory).rglob("*"):
-            if path.is_file():
-                members[path.relative_to(root).as_posix()] = path
+            if not (path.is_dir() and not path.is_symlink()):  # files, links and specials meet the path gate
+                relative = path.relative_to(root).as_posix()
+                members[relative] = _member(package, relative)
     return dict(sorted(members.items()))
 
 

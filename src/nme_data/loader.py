@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DataPackage, Table
+from nme_data.package import DataPackage, Table, TableError
+from nme_data.package.csvfile import ENCODING, field_limit
+from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.raw import FIRST_DATA_ROW
 
 if TYPE_CHECKING:
@@ -23,13 +25,11 @@ def _read_text_path(table: Table) -> pd.DataFrame:
         dtype="string",
         keep_default_na=False,
         na_values=table.missing_values,
-        encoding="utf-8-sig",
+        encoding=ENCODING,
+        sep=",",
         skip_blank_lines=False,
         index_col=False,
     )
-    missing = [name for name in table.field_names if name not in frame.columns]
-    if missing:
-        raise ValueError(f"{table.name}: columns {missing} of the schema are not in {table.path.name}")
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
     columns = {f["name"]: convert_column(frame[f["name"]], f, table.name) for f in table.fields}
     return pd.DataFrame(columns).reset_index(drop=True)
@@ -85,9 +85,23 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
 
 
 def read_table(table: Table) -> pd.DataFrame:
-    """Read one table: only the schema's missing values are missing, so 'NA' or 'null' stays text."""
-    frame = _read_arrow_path(table)
-    return frame if frame is not None else _read_text_path(table)
+    """Read one table: only the schema's missing values are missing, so 'NA' or 'null' stays text.
+
+    The header must be exactly the schema's fields, in order, as the validator requires: a copy the
+    validator refuses is refused here too (a HeaderError or EmptyTableError, both PackageErrors),
+    never read by position into the wrong columns. A file the parsers cannot read raises TableError.
+    """
+    import pandas as pd
+
+    table.check_header()
+    try:
+        with field_limit(MAX_CELL_CHARS):
+            frame = _read_arrow_path(table)
+            return frame if frame is not None else _read_text_path(table)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
+        raise TableError(
+            f"{table.name}: {table.file} cannot be read as CSV: {exc}", code="source-error", table=table.name
+        ) from None
 
 
 def load(name: str, source: str | Path | None = None) -> pd.DataFrame:

@@ -1,22 +1,31 @@
-"""Read a CSV exactly as the validator sees it: every cell text, nothing guessed."""
+"""Read a CSV exactly as the validator sees it: every cell text, nothing guessed.
+
+Only tables of the package model are read, so the file, encoding (UTF-8, a byte-order mark
+dropped), delimiter (a comma) and header (exactly the schema's fields) are the ones the
+normalised descriptor gives frictionless: the two layers cannot disagree about columns or rows.
+"""
 
 from __future__ import annotations
 
 import csv
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from nme_data.package.csvfile import ENCODING, field_limit
+from nme_data.package.limits import MAX_CELL_CHARS
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from nme_data.package import Table
+
 #: Row numbers follow frictionless: the header is row 1, the first record row 2.
 FIRST_DATA_ROW = 2
-#: Large enough for any cell a person could mean; the schemas' maxLength reports what is too long.
-FIELD_SIZE_LIMIT = 64 * 1024 * 1024
+#: The csv module's cell limit while a table is read: the cell budget (see nme_data.package.limits).
+FIELD_SIZE_LIMIT = MAX_CELL_CHARS
 
 
-def read_text_frame(path: Path) -> pd.DataFrame:
+def read_text_frame(table: Table) -> pd.DataFrame:
     """All records as strings, indexed by row number; blank rows kept, short rows padded, long rows cut.
 
     pandas' C parser does the work (compact string storage, bounded memory on large files); a file it
@@ -30,29 +39,26 @@ def read_text_frame(path: Path) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                path,
+                table.path,
+                sep=",",
                 dtype=str,
                 keep_default_na=False,
                 na_filter=False,
                 index_col=False,
                 skip_blank_lines=False,
-                encoding="utf-8-sig",
+                encoding=ENCODING,
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, ValueError):
-        frame = _read_with_csv_module(path)
+        frame = _read_with_csv_module(table)
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
     return frame
 
 
-def _read_with_csv_module(path: Path) -> pd.DataFrame:
+def _read_with_csv_module(table: Table) -> pd.DataFrame:
     import pandas as pd
 
-    previous = csv.field_size_limit(FIELD_SIZE_LIMIT)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.reader(handle))
-    finally:
-        csv.field_size_limit(previous)
+    with table.path.open(encoding=ENCODING, newline="") as handle, field_limit(FIELD_SIZE_LIMIT):
+        records = list(csv.reader(handle))
     if not records:
         return pd.DataFrame()
     header, body = records[0], records[1:]

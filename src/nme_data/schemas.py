@@ -17,7 +17,6 @@ offending cells.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,11 +27,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from nme_data import ontology
-from nme_data._package import DataPackage, Table
 from nme_data.curation_checks import curation_checks
 from nme_data.dtypes import enum_values, pandas_dtype
+from nme_data.package import DataPackage, PackageError, Table, UnsafePathError
 from nme_data.raw import read_text_frame
-from nme_data.validation.preflight import unsafe_reason
 
 EVIDENCE_SEPARATOR = " [...] "
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
@@ -50,27 +48,44 @@ class Context:
     terms: dict[str, ontology.Term] = field(default_factory=ontology.snapshot)
 
     @classmethod
-    def from_frames(cls, root: Path, frames: dict[str, pd.DataFrame]) -> Context:
+    def from_frames(cls, package: DataPackage | Path, frames: dict[str, pd.DataFrame]) -> Context:
         context = cls()
+        package = _as_package(package)
         for name, frame in frames.items():
-            context.add(root, name, frame)
+            context.add(package, name, frame)
         return context
 
-    def add(self, root: Path, name: str, frame: pd.DataFrame) -> None:
-        """Remember what other tables need of this one: its ids and, for sources, the cited texts."""
+    def add(self, package: DataPackage | Path, name: str, frame: pd.DataFrame) -> None:
+        """Remember what other tables need of this one: its ids and, for sources, the cited texts.
+
+        Snapshots are opened only through the package model's path gate, so pass the package (a root
+        directory is still accepted, and opened as a package).
+        """
+        package = _as_package(package)
         if "id" in frame.columns:
             self.ids[name] = set(frame["id"].dropna().astype(str))
         if name == "sources" and {"id", "path"} <= set(frame.columns):
             digests = frame["sha256"] if "sha256" in frame.columns else [""] * len(frame)
             for source_id, path, digest in zip(frame["id"], frame["path"], digests, strict=True):
-                self._read_source(root, str(source_id), str(path), str(digest))
+                self._read_source(package, str(source_id), str(path), str(digest))
 
-    def _read_source(self, root: Path, source_id: str, path: str, digest: str) -> None:
-        reason = unsafe_reason(path, root) if path else "has no path"
-        if reason or not (root / path).is_file():
-            self.source_problems[source_id] = ("source-missing", f"snapshot {path!r} {reason or 'does not exist'}")
+    def _read_source(self, package: DataPackage, source_id: str, path: str, digest: str) -> None:
+        """A snapshot is opened only through the package model's path gate, and hashed as a stream."""
+        if not path:
+            self.source_problems[source_id] = ("source-missing", "the source has no snapshot path")
             return
-        text, actual = _read_snapshot(root / path)
+        try:
+            text, actual = _read_snapshot(package, path)
+        except UnsafePathError as exc:
+            self.source_problems[source_id] = ("unsafe-path", f"snapshot {exc.message}")
+            return
+        except PackageError as exc:
+            code = "file-too-large" if exc.code == "file-too-large" else "source-missing"
+            self.source_problems[source_id] = (code, exc.message)
+            return
+        except OSError as exc:
+            self.source_problems[source_id] = ("source-missing", f"snapshot {path!r}: {exc.strerror or exc}")
+            return
         if actual != digest:
             self.source_problems[source_id] = (
                 "source-hash-mismatch",
@@ -79,13 +94,18 @@ class Context:
         self.source_texts[source_id] = text
 
 
-def _read_snapshot(path: Path) -> tuple[str, str]:
+def _as_package(package: DataPackage | Path) -> DataPackage:
+    return package if isinstance(package, DataPackage) else DataPackage.open(package)
+
+
+def _read_snapshot(package: DataPackage, reference: str) -> tuple[str, str]:
     """A snapshot's text and SHA-256, read once however many rows cite it."""
-    key = (str(path.resolve()), path.stat().st_mtime_ns, path.stat().st_size)
+    path = package.resolve(reference)
+    info = path.stat()
+    key = (str(path.resolve()), info.st_mtime_ns, info.st_size)
     if key not in _SNAPSHOTS:
-        data = path.read_bytes()
         _SNAPSHOTS.clear()
-        _SNAPSHOTS[key] = (data.decode("utf-8", errors="replace"), hashlib.sha256(data).hexdigest())
+        _SNAPSHOTS[key] = package.read_snapshot(reference)
     return _SNAPSHOTS[key]
 
 
@@ -249,6 +269,8 @@ def source_checks(context: Context) -> list[pa.Check]:
     return [
         pa.Check(problem("source-missing"), name=check_name("source-missing", "path")),
         pa.Check(problem("source-hash-mismatch"), name=check_name("source-hash-mismatch", "sha256")),
+        pa.Check(problem("file-too-large"), name=check_name("file-too-large", "path")),
+        pa.Check(problem("unsafe-path"), name=check_name("unsafe-path", "path")),
     ]
 
 
@@ -363,8 +385,8 @@ def build_schema(table: Table, context: Context, typed: bool, present: set[str] 
 
 
 def package_context(package: DataPackage) -> Context:
-    frames = {name: read_text_frame(table.path) for name, table in package.tables.items()}
-    return Context.from_frames(package.root, frames)
+    frames = {name: read_text_frame(table) for name, table in package.tables.items()}
+    return Context.from_frames(package, frames)
 
 
 def schema(name: str, source: str | Path | None = None) -> pa.DataFrameSchema:

@@ -1,10 +1,10 @@
-"""Validate a copy of the package: pre-flight safety, the Frictionless spec, then pandera semantics."""
+"""Validate a copy of the package: the package model's checks, the Frictionless spec, then pandera semantics."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from nme_data._package import resolve_descriptor
+from nme_data.package import DataPackage, PackageError, resolve_descriptor
 from nme_data.validation.errors import CODES, Code, ValidationError
 from nme_data.validation.report import Report
 
@@ -15,13 +15,21 @@ def validate(source: str | Path | None = None) -> Report:
     """Check a package copy (a directory or its datapackage.json; default: the bundled one).
 
     Reads only files inside the package directory, never writes, never opens a connection,
-    and reports every problem as a `ValidationError` rather than raising.
+    and reports every problem as a `ValidationError` rather than raising. Both layers read the
+    one normalised descriptor of the package model, and only the tables it found sound.
     """
     from nme_data.validation.preflight import run_preflight
 
     path = resolve_descriptor(source, must_exist=False).absolute()
-    pre = run_preflight(path)
-    report = Report(package=str(path), errors=list(pre.errors), tables_checked=pre.table_names)
+    report = Report(package=str(path))
+    try:
+        package = DataPackage.open(path)
+    except PackageError as exc:
+        report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
+        return report
+    pre = run_preflight(package)
+    report.tables_checked = pre.table_names
+    report.errors.extend(pre.errors)
     if pre.descriptor is None:
         return report
     from nme_data.validation.spec import start_spec
@@ -30,7 +38,7 @@ def validate(source: str | Path | None = None) -> Report:
     try:
         from nme_data.validation.semantic import validate_semantics
 
-        report.errors.extend(validate_semantics(pre.root, pre.descriptor))
+        report.errors.extend(validate_semantics(package, pre.tables))
     finally:
         report.errors.extend(pending.result())
     return report

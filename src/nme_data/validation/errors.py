@@ -51,9 +51,40 @@ CODES: dict[str, Code] = {
     ),
     "unsafe-path": Code(
         "preflight",
-        "A resource, schema or profile points outside the package: an absolute path, "
-        "a path climbing out with '..', a symlink leaving the package or a URL. It is not read.",
+        "A path, schema, dialect, profile or snapshot path is not a regular file inside the package: a URL "
+        "(in any spelling), an absolute path, '..', a backslash, a symlink leaving the package or looping, "
+        "a FIFO, device or directory, a control character or an over-long name. It is never opened.",
         '"path": "../../etc/passwd"',
+    ),
+    "unsupported-feature": Code(
+        "preflight",
+        "The descriptor uses a feature outside the one form this validator reads (CSV files in the package, "
+        "UTF-8, comma-delimited, one header row, standard profiles); the message names resource and property.",
+        '"dialect": {"delimiter": ";"}',
+    ),
+    "descriptor-too-large": Code(
+        "preflight",
+        "datapackage.json (or a schema or dialect file it names) exceeds a budget: size, nesting depth "
+        "or digits in a number (see Limits).",
+        "an integer of 5000 digits",
+    ),
+    "header-order": Code(
+        "preflight",
+        "The header has exactly the schema's fields but in another order; the message gives the expected "
+        "order. The table's rows are not checked until it is fixed.",
+        "two columns swapped",
+    ),
+    "header-too-wide": Code(
+        "preflight", "The header row has more columns or bytes than the budget (see Limits).", "100,000 columns"
+    ),
+    "too-many-rows": Code("preflight", "A table has more data rows than the budget (see Limits).", "2 million rows"),
+    "cell-too-large": Code(
+        "preflight", "A cell is longer than the budget (see Limits); the table is not parsed further.", "a 5 MB cell"
+    ),
+    "file-too-large": Code(
+        "preflight",
+        "A table or source snapshot file is larger than the budget (see Limits); it is not read.",
+        "a 1 GB snapshot",
     ),
     "file-not-found": Code("preflight", "A resource's file does not exist.", "data/sites.csv deleted"),
     "empty-file": Code("preflight", "A resource's file is empty (not even a header row).", "a 0-byte sites.csv"),
@@ -74,15 +105,23 @@ CODES: dict[str, Code] = {
     "blank-row": Code("spec", "A row with no values.", "an empty line in the middle"),
     "extra-cell": Code("spec", "A row with more cells than the header.", "an unquoted comma"),
     "missing-cell": Code("spec", "A row with fewer cells than the header.", "a truncated row"),
-    "extra-label": Code("spec", "A header column with no schema field.", "a column 'notes' added"),
-    "missing-label": Code("spec", "A schema field with no header column.", "column 'evidence' deleted"),
-    "incorrect-label": Code(
-        "spec",
-        "A header label that differs from the schema's field name at that position.",
-        "columns renamed or reordered",
+    "extra-label": Code(
+        "preflight",
+        "A header column with no schema field (field names it): add the field to datapackage.json or drop the column.",
+        "a column 'notes' added",
     ),
-    "duplicate-label": Code("spec", "The same label twice in the header.", "two 'id' columns"),
-    "blank-label": Code("spec", "An empty header label.", "a trailing comma in the header"),
+    "missing-label": Code(
+        "preflight",
+        "A schema field with no header column: add the column or remove the field from datapackage.json.",
+        "column 'evidence' deleted",
+    ),
+    "incorrect-label": Code(
+        "preflight",
+        "A header label that differs from the schema's field name at that position (labels compare exactly).",
+        "a column renamed, or ' id' with a space",
+    ),
+    "duplicate-label": Code("preflight", "The same label twice in the header.", "two 'id' columns"),
+    "blank-label": Code("preflight", "An empty header label.", "a trailing comma in the header"),
     "source-error": Code("spec", "The file cannot be parsed as CSV.", "an unbalanced quote"),
     "scheme-error": Code("spec", "The file cannot be opened.", "a path that is a directory"),
     "format-error": Code("spec", "The file is not in the declared format.", "format: xlsx for a CSV"),

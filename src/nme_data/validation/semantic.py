@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DESCRIPTOR_NAME, DataPackage, Table
+from nme_data.package import DataPackage, PackageError, Table
 from nme_data.validation.errors import CODES, ValidationError
 
 if TYPE_CHECKING:
@@ -49,12 +48,17 @@ def _to_errors(table: Table, frame: Any, failure_cases: Any) -> list[ValidationE
     return sorted(errors, key=lambda e: (e.row or 0, e.field or "", e.code))
 
 
-def validate_semantics(root: Path, descriptor: dict[str, Any]) -> list[ValidationError]:
-    """Run every table's semantic schema; tables that cannot be read as CSV are left to the spec layer."""
+def validate_semantics(package: DataPackage, tables: list[Table] | None = None) -> list[ValidationError]:
+    """Run the semantic schema of each table the package model found sound (default: all of them).
+
+    Frames come from `raw.read_text_frame`, which reads exactly the file, encoding and header the
+    normalised descriptor names, the same one frictionless validates; a file the parser still cannot
+    read is left to the spec layer, which locates the damage.
+    """
     from nme_data.raw import read_text_frame
     from nme_data.schemas import Context
 
-    tables = list(DataPackage(root / DESCRIPTOR_NAME, descriptor).tables.values())
+    tables = list(package.sound_tables.values()) if tables is None else list(tables)
     # Sources first (evidence needs their texts), tables that refer to rows of any table last (they need
     # every id); each frame is dropped once checked, so memory holds one table and the id sets.
     needs_every_id = {t.name for t in tables if {"subject_table", "subject_id"} <= set(t.field_names)}
@@ -64,11 +68,11 @@ def validate_semantics(root: Path, descriptor: dict[str, Any]) -> list[Validatio
     errors: list[ValidationError] = []
     for table in tables:
         try:
-            frame = read_text_frame(table.path)
-        except (OSError, csv.Error, UnicodeDecodeError):
+            frame = read_text_frame(table)
+        except (OSError, csv.Error, UnicodeDecodeError, PackageError):
             continue  # the spec layer reports why the file cannot be parsed
         frame = frame.loc[:, ~frame.columns.duplicated()]
-        context.add(root, table.name, frame)
+        context.add(package, table.name, frame)
         if table.name in needs_every_id:
             deferred[table.name] = frame
         else:
