@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from nme_data import dtypes
-from nme_data._package import DataPackage
+from nme_data.package import DataPackage
 
 if TYPE_CHECKING:
     import pandas as pd

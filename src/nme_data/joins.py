@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from nme_data import dtypes
-from nme_data._package import DataPackage
+from nme_data.package import DataPackage
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DataPackage
+from nme_data.package import DataPackage
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from nme_data._package import resolve_descriptor
+from nme_data.package import resolve_descriptor
 from nme_data.validation.errors import ValidationError
 from nme_data.validation.report import Report
 
