@@ -99,4 +99,4 @@ def test_readme_pandas_example_runs() -> None:
     assert block is not None
     lines = [line for line in block.group(1).splitlines() if "path/to/" not in line]
     assert len(lines) > 10
-    exec(compile("\n".join(lines), "README.md", "exec"), {"__name__": "__readme__"})
+    exec(compile("\n".join(lines), "README.md", "exec"), {"__name__": "__readme__"})  # noqa: S102 - our README
