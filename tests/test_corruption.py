@@ -182,7 +182,7 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
     "no-resources": (edit_descriptor(lambda d: d.update(resources=[])), [(None, None, None, "descriptor-invalid")]),
     "unknown-field-type": (
         edit_descriptor(lambda d: sites_resource(d)["schema"]["fields"][2].update(type="strnig")),
-        [(None, None, None, "field-error")],
+        [("sites", None, None, "field-error")],
     ),
     "resource-without-name": (
         edit_descriptor(lambda d: sites_resource(d).pop("name")),

@@ -750,3 +750,18 @@ def test_no_descriptor_value_crashes_a_reader(package_copy: Path, place: str, ke
                 read_table(package.sound_tables["sites"])
         except (PackageError, ConversionError):
             continue
+
+
+def test_an_unreadable_table_is_reported_not_raised(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Permission denied (simulated: CI runs as root, which may read anything) is a located error."""
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "sites.csv":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert locations(nme_data.validate(package_copy)) == [("sites", None, None, "scheme-error")]
+    with pytest.raises(PackageError, match="Permission denied"):
+        nme_data.load("sites", source=package_copy)

@@ -73,7 +73,7 @@ def validate(path: Path | None, fmt: str, no_cache: bool) -> None:
         from nme_data.validation.cache import validate as cached
 
         report = cached(path, run)
-    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    click.echo(report.render(fmt, getattr(sys.stdout, "encoding", None)))
     sys.exit(0 if report.valid else 1)
 
 

@@ -55,6 +55,13 @@ class Header:
 
 def read_header(path: Path, table: str) -> Header:
     """The first record of a CSV file, read in chunks up to MAX_HEADER_BYTES bytes, never further."""
+    try:
+        return _read_header(path, table)
+    except OSError as exc:
+        raise TableError(f"{path.name} cannot be read: {exc.strerror or exc}", code="scheme-error") from None
+
+
+def _read_header(path: Path, table: str) -> Header:
     size = regular_file_size(path)
     data = b""
     with path.open("rb") as handle:
@@ -158,6 +165,13 @@ def _line_of(data: bytes, offset: int, before: int) -> int:
 
 def scan_bytes(path: Path, table: str) -> list[Problem]:
     """NUL bytes, invalid UTF-8, emptiness and the size budgets, in one streamed pass over the file."""
+    try:
+        return _scan_bytes(path, table)
+    except OSError as exc:
+        return [Problem(table, None, None, "scheme-error", f"{path.name} cannot be read: {exc.strerror or exc}")]
+
+
+def _scan_bytes(path: Path, table: str) -> list[Problem]:
     name = path.name
     size = regular_file_size(path)
     if size > MAX_TABLE_BYTES:

@@ -18,20 +18,32 @@ def validate(source: str | Path | None = None) -> Report:
     and reports every problem as a `ValidationError` rather than raising. Both layers read the
     one normalised descriptor of the package model, and only the tables it found sound.
     """
+    report = Report(package=str(source) if source is not None else "bundled package")
+    try:
+        _run(source, report)
+    except Exception as exc:  # whatever broke, the caller gets a report that says so, never a traceback
+        from nme_data.validation.spec_worker import failure
+
+        report.errors.append(failure(None, "validation could not finish", exc))
+    return report
+
+
+def _run(source: str | Path | None, report: Report) -> None:
+    """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept."""
     from nme_data.validation.preflight import run_preflight
 
     path = resolve_descriptor(source, must_exist=False).absolute()
-    report = Report(package=str(path))
+    report.package = str(path)
     try:
         package = DataPackage.open(path)
     except PackageError as exc:
         report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
-        return report
+        return
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)
     if pre.descriptor is None:
-        return report
+        return
     from nme_data.validation.spec import start_spec
 
     pending = start_spec(pre.descriptor, pre.root)
@@ -39,6 +51,9 @@ def validate(source: str | Path | None = None) -> Report:
         from nme_data.validation.semantic import validate_semantics
 
         report.errors.extend(validate_semantics(package, pre.tables))
+    except Exception as exc:
+        from nme_data.validation.spec_worker import failure
+
+        report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
         report.errors.extend(pending.result())
-    return report

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+#: The spec layer's budgets, named here for the catalogue (nme_data.validation.spec and .sandbox use them):
+#: wall-clock time is a base plus an allowance per MiB of table files, so that a large honest package
+#: (frictionless reads about 1 MiB in 0.3 s here) is never stopped, while a hang still ends.
+SPEC_TIMEOUT_SECONDS = 60
+SPEC_SECONDS_PER_MIB = 2
+SPEC_MEMORY_GIB = 2
+
 
 @dataclass(frozen=True, order=True)
 class ValidationError:
@@ -59,7 +66,8 @@ CODES: dict[str, Code] = {
     "unsupported-feature": Code(
         "preflight",
         "The descriptor uses a feature outside the one form this validator reads (CSV files in the package, "
-        "UTF-8, comma-delimited, one header row, standard profiles); the message names resource and property.",
+        "UTF-8, comma-delimited, one header row, standard profiles), or a pattern only a backtracking engine "
+        "can run; the message names resource and property.",
         '"dialect": {"delimiter": ";"}',
     ),
     "descriptor-too-large": Code(
@@ -169,6 +177,19 @@ CODES: dict[str, Code] = {
         "status proposed with no factor_id; frequency minimum above maximum",
     ),
     "check-error": Code("semantic", "A check could not run on this table; the cause is in the message.", ""),
+    # Any layer: evidence that is no quote; a spec layer stopped by its budget.
+    "evidence-too-short": Code(
+        "semantic",
+        "An evidence quote is no quote: a part around ' [...] ' is empty or has no word of 4 letters, "
+        "or a cut quote has no part of at least 3 words.",
+        '" [...] ", "the [...] of"',
+    ),
+    "budget-exceeded": Code(
+        "spec",
+        f"The spec layer went past its time ({SPEC_TIMEOUT_SECONDS} s plus {SPEC_SECONDS_PER_MIB} s per MiB of "
+        f"table files) or memory ({SPEC_MEMORY_GIB} GiB) budget and was stopped.",
+        "a table so wide that frictionless takes minutes",
+    ),
     # Curation rules (nme_data.curation_checks): typed columns say no more than their quote or release.
     "certainty-overstated": Code(
         "semantic",

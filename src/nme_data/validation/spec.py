@@ -1,100 +1,175 @@
-"""The spec layer: frictionless validates the Data Package, schemas, types, constraints and keys."""
+"""The spec layer, run in a fresh interpreter beside the caller: frictionless' start-up and validation
+overlap with pandas' and pandera's in the caller (two cores, about half the wall time), and the
+worker's sandbox (no network, no reads outside the package, a memory cap) and its wall-clock budget
+never touch the caller's process.
+
+No `os.fork`: forking a process that runs threads (pyarrow's, a Jupyter kernel's, a web server's)
+can deadlock the child. `subprocess` starts a new interpreter instead. With NME_DATA_SERIAL set
+(or where no interpreter can be started) the same work runs in the caller, without the sandbox.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from nme_data.raw import FIELD_SIZE_LIMIT
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import SPEC_SECONDS_PER_MIB, SPEC_TIMEOUT_SECONDS, ValidationError
+from nme_data.validation.sandbox import scrubbed_environment
 
-#: Messages quote cells; a huge cell must not make a huge report.
-MAX_MESSAGE = 300
-#: Enough for a real package; a pathological file stops at this many per table.
-ERROR_LIMIT = 10_000
-
-
-def shorten(message: str) -> str:
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 15] + f"... ({len(message)} chars)"
+#: Wall-clock budget of the spec layer, from the worker's start to its result: this base, plus
+#: SPEC_SECONDS_PER_MIB for every MiB of the table files named in the descriptor.
+SPEC_TIMEOUT = float(SPEC_TIMEOUT_SECONDS)
 
 
-def _convert(table: str | None, error: Any) -> ValidationError:
-    note = error.to_descriptor()
-    return ValidationError(
-        table=table,
-        row=note.get("rowNumber"),
-        field=note.get("fieldName") or ",".join(note.get("fieldNames") or []) or None,
-        code=str(note.get("type", "general-error")),
-        message=shorten(str(note.get("message", error))),
-    )
+def time_budget(descriptor: dict[str, Any], root: Path) -> float:
+    """The wall-clock budget for this package: the base plus an allowance for the size of its tables."""
+    size = 0
+    resources = descriptor.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
+        path = resource.get("path") if isinstance(resource, dict) else None
+        try:
+            size += (root / path).stat().st_size if isinstance(path, str) else 0
+        except (OSError, ValueError):
+            continue  # a file that cannot be looked at is the other layers' error
+    return SPEC_TIMEOUT + SPEC_SECONDS_PER_MIB * size / 2**20
+
+
+#: The worker's program: the caller's module search path, then the worker. -P keeps the working directory
+#: off sys.path; -W ignore keeps the caller's warning filters (say, warnings as errors) off frictionless.
+BOOTSTRAP = "import sys; sys.path[:] = {path!r}; from nme_data.validation.spec_worker import main; main()"
+
+
+def worker_command() -> list[str]:
+    """How the worker is started: the caller's interpreter, finding modules where the caller finds them."""
+    path = [str(Path(entry).absolute()) if entry else str(Path.cwd()) for entry in sys.path]
+    return [sys.executable, "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=path)]
 
 
 def validate_spec(descriptor: dict[str, Any], root: Path) -> list[ValidationError]:
-    """Every frictionless error for the (pre-flight sanitised) descriptor, located by table, row and field."""
-    from frictionless import FrictionlessException, Package
+    """The spec layer in this process (no sandbox): see `nme_data.validation.spec_worker`."""
+    from nme_data.validation.spec_worker import validate_spec as run
 
-    previous = csv.field_size_limit(FIELD_SIZE_LIMIT)
-    try:
-        try:
-            package = Package(descriptor, basepath=str(root))
-        except FrictionlessException as exc:
-            return [_convert(None, exc.error)] + [_convert(None, reason) for reason in exc.reasons]
-        report = package.validate(limit_errors=ERROR_LIMIT)
-    finally:
-        csv.field_size_limit(previous)
-    errors = [_convert(None, error) for error in report.errors]
-    for task in report.tasks:
-        errors.extend(_convert(task.name, error) for error in task.errors)
-    return errors
+    return run(descriptor, root)
+
+
+def _check_error(message: str, table: str | None = None, code: str = "check-error") -> ValidationError:
+    return ValidationError(table, None, None, code, message)
 
 
 class PendingSpec:
-    """The spec layer's errors, computed now or by a child process still running."""
+    """The spec layer's errors, computed already or by a worker still running."""
 
-    def __init__(self, errors: list[ValidationError] | None = None, pid: int = 0, reader: int = -1) -> None:
-        self._errors, self._pid, self._reader = errors, pid, reader
+    def __init__(
+        self,
+        errors: list[ValidationError] | None = None,
+        process: subprocess.Popen[bytes] | None = None,
+        files: tuple[IO[bytes], IO[bytes]] | None = None,
+        workdir: str | None = None,
+        budget: float = SPEC_TIMEOUT,
+    ) -> None:
+        self._errors, self._process, self._files, self._workdir = errors, process, files, workdir
+        self._budget = budget
+        self._deadline = time.monotonic() + budget
 
     def result(self) -> list[ValidationError]:
         if self._errors is not None:
             return self._errors
-        with os.fdopen(self._reader, "rb") as pipe:
-            payload = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
+        assert self._process is not None
+        assert self._files is not None
+        timed_out = False
         try:
-            self._errors = [ValidationError(**item) for item in json.loads(payload)]
-        except (ValueError, TypeError):
-            message = f"frictionless validation ended without a result (exit code {os.waitstatus_to_exitcode(status)})"
-            self._errors = [ValidationError(None, None, None, "check-error", message)]
+            self._process.wait(timeout=max(self._deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            if self._process.poll() is None:
+                self._process.kill()
+                self._process.wait()
+        out, err = self._files
+        try:
+            out.seek(0)
+            err.seek(0)
+            payload, diagnostics = out.read(), err.read().decode("utf-8", "replace")
+        finally:
+            out.close()
+            err.close()
+            if self._workdir:
+                shutil.rmtree(self._workdir, ignore_errors=True)
+        self._errors = self._interpret(payload, diagnostics, timed_out)
         return self._errors
+
+    def _interpret(self, payload: bytes, diagnostics: str, timed_out: bool) -> list[ValidationError]:
+        from nme_data.validation.spec_worker import PROGRESS_PREFIX
+
+        table = None
+        for line in diagnostics.splitlines():
+            if line.startswith(PROGRESS_PREFIX):
+                try:
+                    table = json.loads(line[len(PROGRESS_PREFIX) :])
+                except ValueError:
+                    table = None
+        where = f" while checking table {table!r}" if table else ""
+        if timed_out:
+            return [
+                _check_error(
+                    f"frictionless validation took longer than its {self._budget:.0f} s budget{where} and was stopped",
+                    table,
+                    "budget-exceeded",
+                )
+            ]
+        try:
+            items = json.loads(payload)
+            return [ValidationError(**item) for item in items]
+        except (ValueError, TypeError):
+            code = self._process.returncode if self._process else None
+            last = [line for line in diagnostics.splitlines() if line.strip() and not line.startswith(PROGRESS_PREFIX)]
+            detail = f": {last[-1][:200]}" if last else ""
+            memory = "MemoryError" in diagnostics
+            return [
+                _check_error(
+                    f"frictionless validation ended without a result (exit code {code}){where}{detail}",
+                    table,
+                    "budget-exceeded" if memory else "check-error",
+                )
+            ]
 
 
 def start_spec(descriptor: dict[str, Any], root: Path) -> PendingSpec:
-    """Run the spec layer in a forked child where the platform allows, so that frictionless'
-    import and validation overlap with pandas' and pandera's in the parent (two cores, half the wall
-    time). Elsewhere, or with NME_DATA_SERIAL set, it runs here and now."""
-    if not hasattr(os, "fork") or os.environ.get("NME_DATA_SERIAL"):
+    """Start the spec layer in a worker interpreter and return at once; `.result()` waits for it."""
+    if os.environ.get("NME_DATA_SERIAL") or not sys.executable:
         return PendingSpec(validate_spec(descriptor, root))
-    reader, writer = os.pipe()
+    budget = time_budget(descriptor, root)
     try:
-        pid = os.fork()
+        job = json.dumps({"descriptor": descriptor, "root": str(root), "budget": budget}, ensure_ascii=True)
+    except (ValueError, TypeError, RecursionError) as exc:
+        return PendingSpec([_check_error(f"the descriptor cannot be handed to frictionless: {exc!r}"[:300])])
+    workdir = tempfile.mkdtemp(prefix="nme-data-spec-")
+    # files, not pipes: neither side ever blocks on the other; closed in result() (or below on failure)
+    stdin, out, err = (tempfile.TemporaryFile() for _ in range(3))  # noqa: SIM115
+    try:
+        stdin.write(job.encode("ascii"))
+        stdin.seek(0)
+        process = subprocess.Popen(
+            worker_command(),
+            stdin=stdin,
+            stdout=out,
+            stderr=err,
+            cwd=workdir,  # an empty directory: a relative open by a library reaches nothing of the caller's
+            env=scrubbed_environment(os.environ),
+            close_fds=True,
+        )
     except OSError:
-        os.close(reader)
-        os.close(writer)
+        out.close()
+        err.close()
+        shutil.rmtree(workdir, ignore_errors=True)
         return PendingSpec(validate_spec(descriptor, root))
-    if pid == 0:  # the child: validate, send the errors as JSON, leave without running any cleanup
-        try:
-            os.close(reader)
-            try:
-                payload = json.dumps([error.to_dict() for error in validate_spec(descriptor, root)])
-            except BaseException as exc:
-                failure = ValidationError(None, None, None, "check-error", f"frictionless failed: {exc!r}")
-                payload = json.dumps([failure.to_dict()])
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(payload.encode("utf-8"))
-        finally:
-            os._exit(0)
-    os.close(writer)
-    return PendingSpec(pid=pid, reader=reader)
+    finally:
+        stdin.close()
+    return PendingSpec(process=process, files=(out, err), workdir=workdir, budget=budget)

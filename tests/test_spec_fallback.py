@@ -1,0 +1,116 @@
+"""One table frictionless refuses does not hide the others' errors.
+
+frictionless refuses a whole package when one resource's schema is broken (and reports nothing else);
+the spec layer then finds the broken resource, reports it where it is, and validates the rest together,
+foreign keys included. These tests call the spec layer directly, so that they show its own behaviour
+whatever the package model in front of it already refuses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import descriptor_of, read_rows, write_rows
+from nme_data.validation.spec_worker import validate_spec
+
+
+def resource(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def field(descriptor: dict, table: str, name: str) -> dict:
+    return next(f for f in resource(descriptor, table)["schema"]["fields"] if f["name"] == name)
+
+
+def dangle(root: Path) -> None:
+    """associations row 2 points to a condition that does not exist."""
+    path = root / "data" / "associations.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("subject_id")] = "no-such-condition"
+    write_rows(path, rows)
+
+
+def bad_type(d: dict) -> None:
+    field(d, "sites", "site")["type"] = "strnig"
+
+
+def nameless_field(d: dict) -> None:
+    resource(d, "sites")["schema"]["fields"][2].pop("name")
+
+
+def bad_regex(d: dict) -> None:
+    field(d, "sites", "site").setdefault("constraints", {})["pattern"] = "(["
+
+
+def backreference(d: dict) -> None:
+    field(d, "sites", "site").setdefault("constraints", {})["pattern"] = "(a)\\1"
+
+
+def bad_package_property(d: dict) -> None:
+    d["licenses"] = "not a list"
+
+
+BREAKS: dict[str, tuple[Callable[[dict], None], tuple[str | None, set[str]]]] = {
+    "field type unknown": (bad_type, ("sites", {"field-error", "schema-error", "package-error", "resource-error"})),
+    "field without a name": (nameless_field, ("sites", {"schema-error", "field-error", "package-error"})),
+    "invalid regex": (bad_regex, ("sites", {"field-error"})),
+    "pattern with a backreference": (backreference, ("sites", {"unsupported-feature"})),
+    "package property broken": (bad_package_property, (None, {"package-error"})),
+}
+
+
+@pytest.mark.parametrize(("breaks", "expected"), BREAKS.values(), ids=BREAKS.keys())
+def test_broken_schema_hides_no_other_error(
+    package_copy: Path, breaks: Callable[[dict], None], expected: tuple[str | None, set[str]]
+) -> None:
+    dangle(package_copy)
+    descriptor = descriptor_of(package_copy)
+    breaks(descriptor)
+    errors = validate_spec(descriptor, package_copy)
+    found = {(e.table, e.code) for e in errors}
+    table, codes = expected
+    assert any(t == table and c in codes for t, c in found), found
+    assert ("associations", "foreign-key") in found, found
+    dangling = [e for e in errors if e.code == "foreign-key"]
+    assert [(e.table, e.row) for e in dangling] == [("associations", 2)]
+    # errors are located at the broken table only: no other table is blamed for it
+    assert {t for t, _ in found} <= {table, "associations"}, found
+
+
+def test_catastrophic_pattern_is_evaluated_in_linear_time(package_copy: Path) -> None:
+    descriptor = descriptor_of(package_copy)
+    field(descriptor, "sites", "site").setdefault("constraints", {})["pattern"] = "^(a+)+$"
+    path = package_copy / "data" / "sites.csv"
+    rows = read_rows(path)
+    rows[2][rows[0].index("site")] = "a" * 5000 + "!"
+    write_rows(path, rows)
+    errors = validate_spec(descriptor, package_copy)
+    # every row breaks ^(a+)+$; the long one is answered as fast as the others
+    flagged = {e.row for e in errors if (e.table, e.field, e.code) == ("sites", "site", "constraint-error")}
+    assert flagged == set(range(2, len(rows) + 1))
+
+
+def test_typed_schema_runs_patterns_in_linear_time(package_copy: Path) -> None:
+    """nme_data.schemas builds its pandera checks with the same RE2 matcher: a crafted copy's pattern
+    cannot hang a caller who validates a loaded frame either."""
+    import pandera.errors
+
+    import nme_data
+    from nme_data.schemas import schema
+
+    descriptor = descriptor_of(package_copy)
+    field(descriptor, "sites", "site").setdefault("constraints", {})["pattern"] = "^(a+)+$"
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    path = package_copy / "data" / "sites.csv"
+    rows = read_rows(path)
+    rows[2][rows[0].index("site")] = "a" * 5000 + "!"
+    write_rows(path, rows)
+    frame = nme_data.load("sites", source=package_copy)
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        schema("sites", package_copy).validate(frame, lazy=True)
+    failing = caught.value.failure_cases
+    assert "a" * 5000 + "!" in set(failing.loc[failing["column"] == "site", "failure_case"])
