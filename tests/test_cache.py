@@ -154,3 +154,18 @@ def test_cli_uses_the_cache_unless_told_not_to(package_copy: Path, cache_home: P
     assert stored.output == repeat.output == fresh.output
     assert repeat.exit_code == 0
     assert len(list((cache_home / "validation").glob("*.json"))) == 1
+
+
+@pytest.mark.parametrize("code", sorted(cache.UNCACHEABLE_CODES))
+def test_a_verdict_that_depends_on_the_moment_is_not_stored(package_copy: Path, cache_home: Path, code: str) -> None:
+    calls = []
+
+    def crashed(source: str | Path | None) -> Report:
+        calls.append(source)
+        error = ValidationError(None, None, None, code, "the spec layer was stopped")
+        return Report(package=str(source), errors=[error], tables_checked=[])
+
+    cache.validate(package_copy, crashed)
+    cache.validate(package_copy, crashed)
+    assert len(calls) == 2
+    assert not list(cache_home.glob("validation/*.json"))

@@ -15,7 +15,8 @@ Entries live in the user's cache directory (`$NME_DATA_CACHE_DIR`, else `$XDG_CA
 else `~/.cache/nme-data`; `%LOCALAPPDATA%` on Windows), never in the package; each is written to a
 temporary file and renamed, and only the newest `KEEP` are kept. The library's `validate()` never uses
 it (a library does not write to its caller's home unasked); the CLI does unless given `--no-cache`.
-A copy too large to hash cheaply (more than `MAX_FILES` files or `MAX_BYTES` bytes) is not cached.
+A copy too large to hash cheaply (more than `MAX_FILES` files or `MAX_BYTES` bytes) is not cached, and
+neither is a report holding a `check-error` or `budget-exceeded` (they can depend on the moment).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ FORMAT = 1
 KEEP = 64
 MAX_FILES = 5_000
 MAX_BYTES = 512 * 1024**2
+#: Verdicts that may depend on the moment (a check that crashed, a time or memory budget run out) are
+#: never stored: the next run tries again.
+UNCACHEABLE_CODES = frozenset({"check-error", "budget-exceeded"})
 DEPENDENCIES = ("frictionless", "pandera", "pandas", "pyarrow")
 LIBRARY_ROOT = Path(__file__).resolve().parents[1]
 #: Where a wheel carries its bundled copy inside the library: data, not validator code.
@@ -66,7 +70,8 @@ def validate(source: str | Path | None = None, run: Callable[[str | Path | None]
     if cached is not None:
         return cached
     report = run(source)
-    _write(entry, report)
+    if not any(error.code in UNCACHEABLE_CODES for error in report.errors):
+        _write(entry, report)
     return report
 
 
