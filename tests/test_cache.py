@@ -169,3 +169,19 @@ def test_a_verdict_that_depends_on_the_moment_is_not_stored(package_copy: Path, 
     cache.validate(package_copy, crashed)
     assert len(calls) == 2
     assert not list(cache_home.glob("validation/*.json"))
+
+
+def test_text_that_is_not_valid_utf8_round_trips(package_copy: Path, cache_home: Path) -> None:
+    """A lone surrogate (e.g. from a crafted descriptor) in a message or file name is stored and read back."""
+    (package_copy / "data" / "odd-\udcff.csv").write_bytes(b"x\n")  # a file name that is not UTF-8
+    calls = []
+
+    def odd(source: str | Path | None) -> Report:
+        calls.append(source)
+        error = ValidationError("name-\ud800", 2, "f", "descriptor-invalid", "a lone \ud800 surrogate")
+        return Report(package=str(source), errors=[error], tables_checked=["name-\ud800"])
+
+    first = cache.validate(package_copy, odd)
+    second = cache.validate(package_copy, odd)
+    assert len(calls) == 1
+    assert second.to_dict() == first.to_dict()

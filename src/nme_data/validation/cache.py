@@ -33,6 +33,8 @@ from nme_data.package import resolve_descriptor
 from nme_data.validation.errors import ValidationError
 from nme_data.validation.report import Report
 
+#: How names are hashed: file names that are not valid UTF-8 arrive as lone surrogates, which hash too.
+NAMES = ("utf-8", "surrogatepass")
 #: Bump when the stored format changes.
 FORMAT = 1
 KEEP = 64
@@ -78,7 +80,7 @@ def validate(source: str | Path | None = None, run: Callable[[str | Path | None]
 def cache_key(descriptor: Path) -> str | None:
     """SHA-256 of the copy, its location and the validator; None when the copy is too large to hash cheaply."""
     digest = hashlib.sha256()
-    digest.update(f"nme-data validation cache {FORMAT}\0{descriptor}\0".encode())
+    digest.update(f"nme-data validation cache {FORMAT}\0{descriptor}\0".encode(*NAMES))
     digest.update(_validator_fingerprint().encode())
     root = descriptor.parent
     found = list(itertools.islice(_package_files(root), MAX_FILES + 1)) if root.is_dir() else []
@@ -89,7 +91,7 @@ def cache_key(descriptor: Path) -> str | None:
     for path in files:
         relative = path.relative_to(root).as_posix()
         if path.is_symlink():
-            digest.update(f"\0link\0{relative}\0{path.readlink()}".encode())
+            digest.update(f"\0link\0{relative}\0{path.readlink()}".encode(*NAMES))
             continue
         try:
             total += path.stat().st_size
@@ -99,7 +101,7 @@ def cache_key(descriptor: Path) -> str | None:
                 content = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as exc:  # unreadable: hash the failure, so the verdict about it is cached too
             content = f"error {type(exc).__name__}"
-        digest.update(f"\0file\0{relative}\0{content}".encode())
+        digest.update(f"\0file\0{relative}\0{content}".encode(*NAMES))
     return digest.hexdigest()
 
 
@@ -122,7 +124,7 @@ def _validator_fingerprint() -> str:
     for path in sorted(LIBRARY_ROOT.rglob("*")):
         parts = path.relative_to(LIBRARY_ROOT).parts
         if path.is_file() and "__pycache__" not in parts and BUNDLE_PART not in parts:
-            digest.update(path.relative_to(LIBRARY_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+            digest.update(path.relative_to(LIBRARY_ROOT).as_posix().encode(*NAMES) + b"\0" + path.read_bytes())
     for name in DEPENDENCIES:
         try:
             digest.update(f"\0{name}={metadata.version(name)}".encode())
@@ -151,11 +153,13 @@ def _write(entry: Path, report: Report) -> None:
     """Store a report atomically; a cache that cannot be written is no reason to fail validation."""
     import tempfile
 
+    text = json.dumps(report.to_dict(), ensure_ascii=True)  # ASCII: lone surrogates survive as escapes
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=entry.parent, suffix=".tmp", delete=False) as f:
-            f.write(json.dumps(report.to_dict(), ensure_ascii=False))
-        Path(f.name).replace(entry)
+        with tempfile.NamedTemporaryFile("w", encoding="ascii", dir=entry.parent, suffix=".tmp", delete=False) as f:
+            temporary = Path(f.name)
+            f.write(text)
+        temporary.replace(entry)
         _prune(entry.parent)
     except OSError:
         return
