@@ -13,6 +13,7 @@ from nme_data.metadata import TableInfo, TableList, descriptor, table_names, tab
 
 if TYPE_CHECKING:
     from nme_data import schemas
+    from nme_data.curate.save import save
     from nme_data.frames import at_least, frame, rank
     from nme_data.joins import with_xrefs, xrefs
     from nme_data.loader import load, load_all
@@ -30,6 +31,7 @@ __all__ = [
     "load",
     "load_all",
     "rank",
+    "save",
     "schemas",
     "table_names",
     "table_path",
@@ -43,6 +45,7 @@ _LAZY = {
     "load": ("nme_data.loader", "load"),
     "load_all": ("nme_data.loader", "load_all"),
     "validate": ("nme_data.validation", "validate"),
+    "save": ("nme_data.curate.save", "save"),
     "schemas": ("nme_data.schemas", None),
     "frame": ("nme_data.frames", "frame"),
     "rank": ("nme_data.frames", "rank"),
