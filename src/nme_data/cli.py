@@ -138,11 +138,13 @@ class ReportCommand(click.Command):
     help="text for people; json prints exactly one JSON document on stdout, on every exit; "
     "github prints GitHub Actions annotations.",
 )
-def validate(path: Path | None, source: Path | None, fmt: str) -> None:
+@click.option("--no-cache", is_flag=True, help="Validate afresh: neither read nor store the verdict for this copy.")
+def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool) -> None:
     """Check a package copy against the Frictionless spec and the semantic rules.
 
     PATH is a directory holding datapackage.json, or that file (default: the bundled package).
-    Exits 0 when valid, 1 when invalid, 2 on a usage error.
+    Exits 0 when valid, 1 when invalid, 2 on a usage error. The verdict on an unchanged copy (same
+    bytes in every file, same validator) is reused from the user's cache directory unless --no-cache.
     """
     from nme_data.validation import validate as run
 
@@ -154,7 +156,12 @@ def validate(path: Path | None, source: Path | None, fmt: str) -> None:
             sys.exit(2)
         raise click.UsageError(message)
     try:
-        report = run(path)
+        if no_cache:
+            report = run(path)
+        else:
+            from nme_data.validation.cache import validate as cached
+
+            report = cached(path, run)
     except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
         report = _usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
     click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))
