@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: validate test lint docs bench clean
+.PHONY: validate test test-fast lint docs figures recipes bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,13 @@ $(INSTALLED_TEST): $(BIN)/python pyproject.toml
 validate: $(INSTALLED)
 	$(BIN)/nme-data validate
 
+# Two workers: the CI machine has 2 cores. Slow tests (wheel build, growth, lowest pandas) run too.
 test: $(INSTALLED_TEST)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
+
+# Everything but the slow tests, for quick iterations (make test is what CI runs)
+test-fast: $(INSTALLED_TEST)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
@@ -31,6 +36,13 @@ lint: $(INSTALLED_TEST)
 
 docs: $(INSTALLED)
 	$(BIN)/python scripts/generate_docs.py
+
+# docs/img/*.svg and the outputs shown in docs/recipes.md (matplotlib comes with the test extra)
+figures: $(INSTALLED_TEST)
+	$(BIN)/python scripts/make_figures.py
+
+recipes: $(INSTALLED_TEST)
+	$(BIN)/python scripts/run_recipes.py
 
 bench: $(INSTALLED_TEST)
 	$(BIN)/python scripts/bench.py

@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +72,12 @@ def edit_cell(package_copy: Path) -> Callable[[str, int, str, str], Path]:
         return package_copy
 
     return edit
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_validation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`nme-data validate` in tests (in-process or a child) keeps its verdict cache in a temporary directory."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("NME_DATA_CACHE_DIR", str(tmp_path_factory.mktemp("validation-cache")))
+    yield
+    patch.undo()

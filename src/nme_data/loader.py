@@ -75,7 +75,7 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
         enum = dtypes.enum_values(field)
         if enum is not None and field.get("type", "string") == "string":
             codes = pc.index_in(values, options=dtypes.enum_lookup(tuple(enum)))
-            if pc.any(pc.and_(pc.is_valid(values), pc.is_null(codes))).as_py():
+            if codes.null_count != values.null_count:  # codes are null for missing cells and unknown values
                 return None  # a value outside the enum: the exact path names it
             category = dtypes.categorical_dtype(tuple(enum), dtypes.is_ordered(field))
             columns[name] = pd.Categorical.from_codes(pc.fill_null(codes, -1).to_numpy(), dtype=category)

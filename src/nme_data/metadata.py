@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DataPackage
+from nme_data.package import DataPackage
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,30 @@ class TableInfo:
     description: str
     rows: int
     path: Path
+
+
+class TableList(list[TableInfo]):
+    """`tables()`'s answer: a plain list of TableInfo that prints as a short table and converts to a DataFrame.
+
+    A list, not a DataFrame, so that asking which tables exist needs no pandas.
+    """
+
+    def __repr__(self) -> str:
+        if not self:
+            return "TableList([])"
+        width = max(len(info.name) for info in self)
+        digits = max(len(str(info.rows)) for info in self)
+        lines = [f"{'table'.ljust(width)}  {'rows'.rjust(digits)}  title"]
+        lines += [f"{info.name.ljust(width)}  {str(info.rows).rjust(digits)}  {info.title}" for info in self]
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per table: name, title, description, rows, path (as text), indexed by name."""
+        import pandas as pd
+
+        records = [{**asdict(info), "path": str(info.path)} for info in self]
+        columns = list(TableInfo.__dataclass_fields__)
+        return pd.DataFrame(records, columns=columns).set_index("name")
 
 
 def descriptor(source: str | Path | None = None) -> dict[str, Any]:
@@ -35,7 +62,7 @@ def table_names(source: str | Path | None = None) -> list[str]:
     return list(DataPackage.open(source).tables)
 
 
-def tables(source: str | Path | None = None) -> list[TableInfo]:
-    """Names, titles, descriptions, row counts and file paths of every table."""
+def tables(source: str | Path | None = None) -> TableList:
+    """Names, titles, descriptions, row counts and file paths of every table; `.to_frame()` for a DataFrame."""
     package = DataPackage.open(source)
-    return [TableInfo(t.name, t.title, t.description, t.count_rows(), t.path) for t in package.tables.values()]
+    return TableList(TableInfo(t.name, t.title, t.description, t.count_rows(), t.path) for t in package.tables.values())

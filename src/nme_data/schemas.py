@@ -32,8 +32,8 @@ from nme_data.dtypes import enum_values, pandas_dtype
 from nme_data.package import DataPackage, PackageError, Table, UnsafePathError
 from nme_data.patterns import compile_linear
 from nme_data.raw import read_text_frame
+from nme_data.sentences import EVIDENCE_SEPARATOR
 
-EVIDENCE_SEPARATOR = " [...] "
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 #: Field placeholder for row checks over several columns; the validator names the offending cells.
 ANY_FIELD = "*"

@@ -29,6 +29,7 @@ def distinct_sites(source: str | Path | None = None) -> pd.DataFrame:
     """
     import pandas as pd
 
+    from nme_data.dtypes import string_dtype
     from nme_data.loader import load
 
     sites = load("sites", source=source)
@@ -41,10 +42,10 @@ def distinct_sites(source: str | Path | None = None) -> pd.DataFrame:
         {
             "prominence": strongest.astype(sites["prominence"].dtype),
             "statements": counts.astype("Int64"),
-            "strongest_statement_ids": leader_ids.astype("string"),
+            "strongest_statement_ids": leader_ids.astype(string_dtype()),
         }
     )
-    summary.index = summary.index.astype("string")
+    summary.index = summary.index.astype(string_dtype())  # the loader's text dtype, so the key stays text
     table = anatomical.rename(columns={"id": "anatomical_site_id"})[
         ["anatomical_site_id", "name", "body_region", "parent_id"]
     ]

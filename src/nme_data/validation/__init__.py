@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from nme_data.package import DataPackage, PackageError, resolve_descriptor
 from nme_data.validation.errors import CODES, Code, ValidationError
@@ -19,17 +20,20 @@ def validate(source: str | Path | None = None) -> Report:
     one normalised descriptor of the package model, and only the tables it found sound.
     """
     report = Report(package=str(source) if source is not None else "bundled package")
+    safe = None
     try:
-        _run(source, report)
+        safe = _run(source, report)
     except Exception as exc:  # whatever broke, the caller gets a report that says so, never a traceback
         from nme_data.validation.spec_worker import failure
 
         report.errors.append(failure(None, "validation could not finish", exc))
-    return report
+    return _with_hints(report, safe)
 
 
-def _run(source: str | Path | None, report: Report) -> None:
-    """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept."""
+def _run(source: str | Path | None, report: Report) -> dict[str, Any] | None:
+    """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept.
+
+    Returns the descriptor pre-flight let through (what `hints` may read), None when it let nothing through."""
     from nme_data.validation.preflight import run_preflight
 
     path = resolve_descriptor(source, must_exist=False).absolute()
@@ -38,12 +42,12 @@ def _run(source: str | Path | None, report: Report) -> None:
         package = DataPackage.open(path)
     except PackageError as exc:
         report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
-        return
+        return None
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)
     if pre.descriptor is None:
-        return
+        return None
     from nme_data.validation.spec import start_spec
 
     pending = start_spec(pre.descriptor, pre.root)
@@ -57,3 +61,16 @@ def _run(source: str | Path | None, report: Report) -> None:
         report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
         report.errors.extend(pending.result())
+    return pre.descriptor
+
+
+def _with_hints(report: Report, safe: dict[str, Any] | None) -> Report:
+    """Every exit's last step: file, line, value and hint on each error (validation.hints), as a courtesy
+    that can never cost the report itself."""
+    try:
+        from nme_data.validation.hints import add_hints
+
+        report.errors = add_hints(report.errors, Path(report.package), safe)
+    except Exception:  # noqa: S110 - the errors stand without their hints
+        pass
+    return report

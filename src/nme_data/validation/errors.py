@@ -7,6 +7,7 @@ the codes below them are ours. Renaming a code is a breaking change.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from dataclasses import field as _extra
 
 #: The spec layer's budgets, named here for the catalogue (nme_data.validation.spec and .sandbox use them):
 #: wall-clock time is a base plus an allowance per MiB of table files, so that a large honest package
@@ -18,13 +19,26 @@ SPEC_MEMORY_GIB = 2
 
 @dataclass(frozen=True, order=True)
 class ValidationError:
-    """One problem in a package copy, located as precisely as it can be."""
+    """One problem in a package copy, located as precisely as it can be.
+
+    Identity (equality, hashing, order) is the location, code and message; what `validation.hints` adds
+    afterwards (the file, its line, the cell's value, a hint) describes the same error, so it is left out
+    of comparisons and never makes one error two.
+    """
 
     table: str | None
     row: int | None
     field: str | None
     code: str
     message: str
+    #: The file, relative to the package root (datapackage.json for problems of the descriptor).
+    path: str | None = _extra(default=None, compare=False)
+    #: The line of that file where the row starts (differs from row when a cell spans lines).
+    line: int | None = _extra(default=None, compare=False)
+    #: The offending cell's text, truncated.
+    value: str | None = _extra(default=None, compare=False)
+    #: What to do about it, when the error alone does not say.
+    hint: str | None = _extra(default=None, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -230,5 +244,9 @@ CODES: dict[str, Code] = {
         "One subject is skos:exactMatch to both an HPO phenotype and a MONDO disease, which would make the two "
         "terms equivalent; one of them must be a closeMatch.",
         "diabetes-mellitus exactMatch to HP:0000819 and MONDO:0005015",
+    ),
+    # The command line: a JSON or GitHub report even when the command itself was misused.
+    "usage-error": Code(
+        "cli", "The command line was wrong (exit 2); nothing was validated.", "validate A B --format json"
     ),
 }

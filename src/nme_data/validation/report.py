@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from nme_data.validation.errors import ValidationError
 
@@ -40,12 +42,23 @@ class Report:
         return sorted(dict.fromkeys(self.errors), key=key)
 
     def summary(self) -> str:
+        """One line; tables are counted only when errors are in tables, so an empty directory is no "1 of 0"."""
         errors = self.sorted_errors()
         if not errors:
             return f"valid: {len(self.tables_checked)} tables checked, no errors"
-        tables = {e.table or "package" for e in errors}
-        noun = "error" if len(errors) == 1 else "errors"
-        return f"invalid: {len(errors)} {noun} in {len(tables)} of {len(self.tables_checked)} tables"
+        in_tables = [e for e in errors if e.table is not None]
+        tables = {e.table for e in in_tables}
+        in_package = len(errors) - len(in_tables)
+        where = []
+        if in_package:
+            where.append(f"{in_package} in the package")
+        if tables:
+            where.append(f"{len(in_tables)} in {len(tables)} of {max(len(self.tables_checked), len(tables))} tables")
+        if len(where) == 1:
+            text = f"invalid: {_count(len(errors))} {where[0].split(' ', 1)[1]}"
+        else:
+            text = f"invalid: {_count(len(errors))}: {', '.join(where)}"
+        return text if self.tables_checked else f"{text}, no tables checked"
 
     def to_dict(self) -> dict[str, object]:
         errors = self.sorted_errors()
@@ -63,15 +76,47 @@ class Report:
         that cannot encode them). Either way lone surrogates come out escaped, never raise."""
         return escape_surrogates(json.dumps(self.to_dict(), indent=2, ensure_ascii=ascii_only))
 
-    def to_text(self) -> str:
-        lines = [f"{e.location()}: [{e.code}] {e.message}" for e in self.sorted_errors()]
+    def to_github(self, workdir: str | Path | None = None) -> str:
+        """GitHub Actions workflow commands, one `::error` per error, so that they annotate the pull request.
+
+        File names are relative to `workdir` (the repository checkout, normally the current directory)
+        when the package lies inside it, else relative to the package.
+        """
+        root = Path(self.package).parent
+        lines = []
+        for error in self.sorted_errors():
+            properties = {"title": f"nme-data {error.code}"}
+            if error.path and error.code != "descriptor-not-found":  # no file to annotate
+                properties["file"] = _file_name(root / error.path, workdir) if workdir is not None else error.path
+            line = error.line if error.line is not None else error.row
+            if line is not None and error.path and error.path != "datapackage.json":
+                properties["line"] = str(line)
+            text = f"{error.location()}: {error.message}"
+            if error.hint:
+                text += f" Hint: {error.hint}"
+            rendered = ",".join(f"{key}={_escape_property(value)}" for key, value in sorted(properties.items()))
+            lines.append(f"::error {rendered}::{_escape_data(text)}")
         lines.append(self.summary())
         return escape_surrogates("\n".join(lines))
 
-    def render(self, fmt: str, encoding: str | None) -> str:
-        """The report as text or JSON that the output's encoding can write: what it cannot encode is
-        backslash-escaped in text, JSON-escaped in JSON."""
-        text = self.to_json() if fmt == "json" else self.to_text()
+    def to_text(self) -> str:
+        lines = []
+        for error in self.sorted_errors():
+            lines.append(f"{error.location()}: [{error.code}] {error.message}")
+            if error.hint:
+                lines.append(f"  hint: {error.hint}")
+        lines.append(self.summary())
+        return escape_surrogates("\n".join(lines))
+
+    def render(self, fmt: str, encoding: str | None, workdir: str | Path | None = None) -> str:
+        """The report as text, JSON or GitHub commands that the output's encoding can write: what it cannot
+        encode is backslash-escaped in text and GitHub commands, JSON-escaped in JSON."""
+        if fmt == "json":
+            text = self.to_json()
+        elif fmt == "github":
+            text = self.to_github(workdir)
+        else:
+            text = self.to_text()
         try:
             text.encode(encoding or "utf-8")
         except (UnicodeEncodeError, LookupError):
@@ -82,3 +127,25 @@ class Report:
             except LookupError:
                 return text.encode("ascii", "backslashreplace").decode("ascii")
         return text
+
+
+def _count(number: int) -> str:
+    return f"{number} error" if number == 1 else f"{number} errors"
+
+
+def _file_name(path: Path, workdir: str | Path) -> str:
+    """The path as GitHub expects it: relative to the checkout, forward slashes."""
+    try:
+        return Path(os.path.relpath(path.absolute(), Path(workdir).absolute())).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def _escape_data(text: str) -> str:
+    """Workflow-command message escaping, as GitHub's toolkit does it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """Property escaping: the message rules plus ':' and ',', which delimit properties."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

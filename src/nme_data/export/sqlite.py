@@ -1,34 +1,23 @@
-"""Export the package to formats other tools open directly: SQLite, Parquet and a reproducible zip.
+"""SQLite export: every table with its keys and checks, plus views for the common questions (Datasette, SQL).
 
-SQLite is for Datasette and SQL users, Parquet for dataframe users who want the loader's dtypes
-without this library, and the zip is the citable archive of the package exactly as published.
-Only the standard library loads at import time; pandas and pyarrow load when a frame is needed.
+Only the standard library loads at import time; pandas loads when a frame is read.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
-import tempfile
-import zipfile
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError, Table
+from nme_data._package import DataPackage, Table
+from nme_data.export._common import ExportError, as_package, atomic_target, read_frame
+from nme_data.export._common import out_dir as make_out_dir
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SQLITE_NAME = "nme-data.sqlite"
-#: The earliest timestamp a zip entry can hold: a constant so that the archive does not depend on file times.
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-ZIP_PERMISSIONS = 0o644
-EXPORT_PERMISSIONS = 0o644
-ZIP_COMPRESSLEVEL = 9
-#: Directories of the package copied into the zip besides the descriptor's resources.
-ZIP_EXTRA_DIRS = ("source",)
 
 #: Table Schema type -> SQLite column type; booleans are 0/1 integers, dates ISO 8601 text.
 SQLITE_TYPES: dict[str, str] = {
@@ -43,64 +32,47 @@ SQLITE_TYPES: dict[str, str] = {
 }
 
 
-class ExportError(Exception):
-    """An export that cannot be written or whose source cannot be read; the message says which."""
+@dataclass(frozen=True)
+class View:
+    """A named query stored in the database, answering a question users ask of the tables again and again."""
+
+    name: str
+    title: str
+    description: str
+    sql: str
 
 
-def _as_package(package: DataPackage | str | Path | None) -> DataPackage:
-    """Accept an opened package, a path to one, or None for the bundled copy; every table must be readable."""
-    try:
-        package = package if isinstance(package, DataPackage) else DataPackage.open(package)
-        package.tables  # noqa: B018 - a table the package model refuses is an error, never left out
-    except PackageError as exc:
-        raise ExportError(str(exc)) from None
-    return package
-
-
-def _out_dir(out_dir: str | Path) -> Path:
-    """Create the output directory, turning OS errors into one clear message."""
-    path = Path(out_dir)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create output directory {path}: {exc.strerror or exc}") from None
-    if not path.is_dir():
-        raise ExportError(f"cannot write to {path}: not a directory")
-    return path
-
-
-@contextlib.contextmanager
-def _atomic_target(target: Path) -> Iterator[Path]:
-    """A temporary file next to target that replaces it only if the body succeeds (no half-written exports)."""
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise ExportError(f"cannot write to {target.parent}: {exc.strerror or exc}") from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        temporary.chmod(EXPORT_PERMISSIONS)  # mkstemp makes files private; exports are meant to be shared
-        temporary.replace(target)
-    except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _read_frame(table: Table) -> pd.DataFrame:
-    """The loader's typed frame, with read errors of a damaged copy as an ExportError."""
-    from nme_data.loader import read_table
-
-    try:
-        return read_table(table)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ExportError(
-            f"cannot read table {table.name!r} from {table.path}: {exc} (run 'nme-data validate' for every error)"
-        ) from None
-
-
-# --- SQLite ---------------------------------------------------------------------------------------
+#: The views every SQLite export carries (their descriptions also go into Datasette's metadata).
+VIEWS: tuple[View, ...] = (
+    View(
+        "associations_named",
+        "Associations with condition names",
+        "Each association with the names of the conditions it links, its relation, certainty and evidence.",
+        """SELECT a.id, a.subject_id, s.name AS subject_name, a.relation, a.object_id, o.name AS object_name,
+       a.certainty, a.evidence
+FROM associations AS a
+JOIN conditions AS s ON s.id = a.subject_id
+JOIN conditions AS o ON o.id = a.object_id""",
+    ),
+    View(
+        "condition_mappings",
+        "Conditions with their ontology identifiers",
+        "Each condition's mappings: condition name, SSSOM predicate, identifier, the release's label and source.",
+        """SELECT c.id AS condition_id, c.name AS condition_name, m.predicate_id, m.object_id, m.object_label,
+       m.object_source, m.object_source_version
+FROM conditions AS c
+JOIN mappings AS m ON m.subject_table = 'conditions' AND m.subject_id = c.id""",
+    ),
+    View(
+        "feature_phenotypes",
+        "Clinical features with their HPO terms",
+        "Each clinical feature with the HPO term(s) it maps to (none when no term fits) and the mapping predicate.",
+        """SELECT f.id AS feature_id, f.feature, f.kind, m.predicate_id,
+       m.object_id AS hpo_id, m.object_label AS hpo_label
+FROM clinical_features AS f
+LEFT JOIN mappings AS m ON m.subject_table = 'clinical_features' AND m.subject_id = f.id AND m.object_source = 'HP'""",
+    ),
+)
 
 
 def _as_list(value: Any) -> list[str]:
@@ -238,10 +210,10 @@ def table_rows(table: Table, frame: pd.DataFrame) -> list[tuple[Any, ...]]:
 
 def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path) -> Path:
     """Write every table to `<out_dir>/nme-data.sqlite` with keys and checks, replacing an existing file."""
-    package = _as_package(package)
-    frames = {name: _read_frame(package.tables[name]) for name in dependency_order(package)}
-    target = _out_dir(out_dir) / SQLITE_NAME
-    with _atomic_target(target) as temporary:
+    package = as_package(package)
+    frames = {name: read_frame(package.tables[name]) for name in dependency_order(package)}
+    target = make_out_dir(out_dir) / SQLITE_NAME
+    with atomic_target(target) as temporary:
         temporary.unlink()
         try:
             connection = sqlite3.connect(temporary)
@@ -257,6 +229,8 @@ def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path)
                     f"INSERT INTO {_quote(name)} ({columns}) VALUES ({placeholders})",  # noqa: S608 - quoted names
                     table_rows(table, frame),
                 )
+            for view in VIEWS:
+                connection.execute(f"CREATE VIEW {_quote(view.name)} AS\n{view.sql}")
             connection.commit()
             violations = connection.execute("PRAGMA foreign_key_check").fetchall()
         except sqlite3.IntegrityError as exc:
@@ -274,66 +248,4 @@ def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path)
                 f"{len(violations)} foreign key violation(s), e.g. {table} row {rowid + 1} refers to a missing "
                 f"{parent} row; run 'nme-data validate' for every error"
             )
-    return target
-
-
-# --- Parquet --------------------------------------------------------------------------------------
-
-
-def export_parquet(package: DataPackage | str | Path | None, out_dir: str | Path) -> list[Path]:
-    """Write one `<table>.parquet` per table with the loader's dtypes (categoricals, nullable types)."""
-    package = _as_package(package)
-    frames = {name: _read_frame(table) for name, table in package.tables.items()}  # all readable before any write
-    directory = _out_dir(out_dir)
-    written = []
-    for name, frame in frames.items():
-        target = directory / f"{name}.parquet"
-        with _atomic_target(target) as temporary:
-            frame.to_parquet(temporary, engine="pyarrow", index=False)
-        written.append(target)
-    return written
-
-
-# --- Zip ------------------------------------------------------------------------------------------
-
-
-def _member(package: DataPackage, relative: str) -> Path:
-    """A package file named by a descriptor path, through the package model's path gate."""
-    try:
-        return package.resolve(relative)
-    except PackageError as exc:
-        raise ExportError(f"{relative}: file named by the descriptor is missing or unsafe: {exc}") from None
-
-
-def zip_members(package: DataPackage) -> dict[str, Path]:
-    """Archive name -> file: the descriptor, every resource file and the source snapshot, sorted by name."""
-    root = package.root
-    members = {DESCRIPTOR_NAME: package.descriptor_path}
-    for resource in package.descriptor.get("resources", []):
-        for relative in _as_list(resource.get("path") if isinstance(resource, dict) else None):
-            members[relative] = _member(package, relative)
-    for directory in ZIP_EXTRA_DIRS:
-        for path in (root / directory).rglob("*"):
-            if not (path.is_dir() and not path.is_symlink()):  # files, links and specials meet the path gate
-                relative = path.relative_to(root).as_posix()
-                members[relative] = _member(package, relative)
-    return dict(sorted(members.items()))
-
-
-def export_zip(package: DataPackage | str | Path | None, out_dir: str | Path) -> Path:
-    """Write `nme-data-<version>.zip`: the package byte for byte, reproducible (fixed order, times and modes)."""
-    package = _as_package(package)
-    members = zip_members(package)
-    target = _out_dir(out_dir) / f"nme-data-{package.version}.zip"
-    with _atomic_target(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
-        for name, path in members.items():
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
-            info.create_system = 3  # Unix, so that the permission bits below mean the same everywhere
-            info.external_attr = (0o100000 | ZIP_PERMISSIONS) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_COMPRESSLEVEL)
     return target

@@ -1,0 +1,216 @@
+"""The one canonical CSV form of a table, shared by `nme-data fmt` and `nme_data.save`.
+
+Canonical means: UTF-8 without a byte-order mark, LF line endings, RFC 4180 quoting only where a cell
+needs it, the descriptor's field order, and each cell written the way frictionless writes its type
+(`70`, not `70.0`; `true`, not `True`). A file in that form turns a one-cell edit into a one-line diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from nme_data.curate._common import CurateError
+from nme_data.package import Table
+from nme_data.package.csvfile import ENCODING, field_limit
+from nme_data.package.limits import MAX_CELL_CHARS
+
+DEFAULT_TRUE = ("true", "True", "TRUE", "1")
+DEFAULT_FALSE = ("false", "False", "FALSE", "0")
+#: Characters that make RFC 4180 quote a cell.
+_NEEDS_QUOTES = frozenset(',"\r\n')
+#: A date, possibly written by pandas as a midnight timestamp.
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?")
+
+
+class CellError(CurateError):
+    """A cell whose text cannot be written canonically for its field's type."""
+
+    def __init__(self, table: str, row: int, field: str, value: str, reason: str) -> None:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        super().__init__(f"{table}: row {row}, field {field!r}: {shown!r} {reason}")
+        self.table, self.row, self.field, self.value = table, row, field, value
+
+
+def missing_marker(table: Table) -> str:
+    """The text written for a missing cell: empty when the schema allows it, else its first marker."""
+    values = table.missing_values
+    return "" if "" in values or not values else values[0]
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _plain(number: Decimal) -> str:
+    """A finite decimal without exponent or trailing zeros: 70, 12.5, 0.001."""
+    if number == number.to_integral_value():
+        return str(int(number))
+    text = format(number.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def canonical_cell(text: str, field: dict[str, Any], missing: Sequence[str] = ("",), marker: str = "") -> str:
+    """The canonical text of one cell, or ValueError with the reason it has none.
+
+    Types other than integer, year, number, boolean and date are text and stay exactly as written.
+    """
+    if text in missing:
+        return marker
+    kind = field.get("type", "string")
+    if kind in ("integer", "year"):
+        number = _decimal(text)
+        if number is None or number != number.to_integral_value():
+            raise ValueError(f"is not a whole number ({kind})")
+        return str(int(number))
+    if kind == "number":
+        number = _decimal(text)
+        if number is None:
+            raise ValueError("is not a finite number")
+        return _plain(number)
+    if kind == "boolean":
+        truthy = list(field.get("trueValues", DEFAULT_TRUE))
+        falsy = list(field.get("falseValues", DEFAULT_FALSE))
+        if text.strip() in truthy:
+            return truthy[0]
+        if text.strip() in falsy:
+            return falsy[0]
+        raise ValueError(f"is not one of the boolean values {truthy + falsy}")
+    if kind == "date" and field.get("format", "default") == "default":
+        match = _ISO_DATE.fullmatch(text.strip())
+        if not match:
+            raise ValueError("is not an ISO date (YYYY-MM-DD)")
+        return match.group(1)
+    return text
+
+
+def encode_row(cells: Iterable[str]) -> str:
+    """One record: minimal RFC 4180 quoting, LF-terminated; a lone empty cell is quoted so it is not a blank line."""
+    cells = list(cells)
+    if cells == [""]:
+        return '""\n'
+    out = []
+    for cell in cells:
+        if _NEEDS_QUOTES.intersection(cell):
+            cell = '"' + cell.replace('"', '""') + '"'
+        out.append(cell)
+    return ",".join(out) + "\n"
+
+
+def encode_table(table: Table, records: Iterable[Sequence[str]], first_row: int = 2) -> bytes:
+    """Header plus canonical records (cells already in field order) as the bytes of the file.
+
+    Raises CellError naming the first cell that has no canonical form.
+    """
+    fields = table.fields
+    missing, marker = table.missing_values, missing_marker(table)
+    parts = [encode_row(table.field_names)]
+    for row, record in enumerate(records, start=first_row):
+        cells = []
+        for field, text in zip(fields, record, strict=True):
+            try:
+                cells.append(canonical_cell(text, field, missing, marker))
+            except ValueError as exc:
+                raise CellError(table.name, row, field["name"], text, str(exc)) from None
+        parts.append(encode_row(cells))
+    return "".join(parts).encode("utf-8")
+
+
+def check_dialect(table: Table) -> None:
+    """fmt and save write the default dialect only; a table that declares another is refused, not rewritten."""
+    dialect = table.descriptor.get("dialect")
+    if dialect not in (None, {}) and not (
+        isinstance(dialect, dict)
+        and dialect.get("delimiter", ",") == ","
+        and dialect.get("quoteChar", '"') == '"'
+        and dialect.get("header", True) is True
+        and dialect.get("headerRows", [1]) == [1]
+    ):
+        raise CurateError(f"{table.name}: declares a CSV dialect {dialect!r}; only the default dialect is written")
+    encoding = str(table.descriptor.get("encoding", "utf-8")).lower().replace("_", "-")
+    if encoding not in ("utf-8", "utf8", "utf-8-sig"):
+        raise CurateError(f"{table.name}: declares encoding {encoding!r}; only UTF-8 is written")
+
+
+def read_records(table: Table, path: Path) -> list[list[str]]:
+    """The file's records in descriptor field order, refusing what cannot be reordered by name.
+
+    A header that differs from the schema's field names as a set, a duplicate label, a blank row or a row
+    of the wrong width is refused: rewriting it would guess, and guessing loses data.
+    """
+    try:
+        text = path.read_bytes().decode(ENCODING)
+    except UnicodeDecodeError as exc:
+        raise CurateError(f"{table.name}: {path.name} is not valid UTF-8 (offset {exc.start})") from None
+    try:
+        with field_limit(MAX_CELL_CHARS):  # the package model's cell budget, put back after
+            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise CurateError(f"{table.name}: {path.name} cannot be parsed as CSV: {exc}") from None
+    if not rows:
+        raise CurateError(f"{table.name}: {path.name} is empty: not even a header row")
+    header, body = rows[0], rows[1:]
+    expected = table.field_names
+    duplicates = sorted({label for label in header if header.count(label) > 1})
+    extra = [label for label in header if label not in expected]
+    missing = [name for name in expected if name not in header]
+    if duplicates or extra or missing:
+        problems = []
+        if duplicates:
+            problems.append(f"duplicate columns {duplicates}")
+        if extra:
+            problems.append(f"columns {extra} are not fields of the schema (add them to datapackage.json first)")
+        if missing:
+            problems.append(f"fields {missing} have no column")
+        raise CurateError(f"{table.name}: the header of {path.name} does not match the schema: {'; '.join(problems)}")
+    order = [header.index(name) for name in expected]
+    records = []
+    for row, record in enumerate(body, start=2):
+        if not record:
+            raise CurateError(f"{table.name}: row {row} of {path.name} is blank; delete it")
+        if len(record) != len(header):
+            raise CurateError(
+                f"{table.name}: row {row} of {path.name} has {len(record)} cells for {len(header)} columns"
+            )
+        records.append([record[i] for i in order])
+    return records
+
+
+def canonical_bytes(table: Table, path: Path) -> bytes:
+    """What the table's file holds once written canonically (raises CurateError if it cannot be)."""
+    check_dialect(table)
+    return encode_table(table, read_records(table, path))
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, flushed, then renamed over it.
+
+    The new file keeps the old one's permissions (a fresh temporary file would be private to the owner).
+    """
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = path.parent.stat().st_mode & 0o666  # a new file as readable as its directory
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.chmod(mode)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,48 @@
+"""`nme-data fmt`: rewrite every table of a copy in the canonical CSV form, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nme_data.curate._common import CurateError, relative
+from nme_data.curate.canonical import atomic_write, canonical_bytes
+from nme_data.package import DataPackage
+
+
+@dataclass
+class FormatResult:
+    """Which files differ from their canonical form (and were rewritten, unless only checked)."""
+
+    package: DataPackage
+    changed: list[Path] = field(default_factory=list)
+    written: bool = False
+
+    def names(self) -> list[str]:
+        return [relative(self.package, path) for path in self.changed]
+
+
+def format_package(source: str | Path | None, check: bool = False) -> FormatResult:
+    """Canonicalise every table; with check=True write nothing, only report.
+
+    Every table is canonicalised in memory before any file is written, so a copy with one table that
+    cannot be (a header that does not match the schema, a cell with no canonical form) is refused whole:
+    nothing is written and CurateError names the problem. Files already canonical are not touched.
+    """
+    package = DataPackage.open(source)
+    if not package.tables:
+        raise CurateError(f"{package.descriptor_path}: the descriptor lists no tables")
+    pending: list[tuple[Path, bytes]] = []
+    for table in package.tables.values():
+        path = table.path
+        if not path.is_file():
+            raise CurateError(f"{table.name}: {relative(package, path)} does not exist")
+        data = canonical_bytes(table, path)
+        if data != path.read_bytes():
+            pending.append((path, data))
+    result = FormatResult(package, [path for path, _ in pending])
+    if not check:
+        for path, data in pending:
+            atomic_write(path, data)
+        result.written = bool(pending)
+    return result

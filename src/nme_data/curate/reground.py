@@ -1,0 +1,228 @@
+"""`nme-data reground`: check every quote against a new revision of the article, and find what is new.
+
+The article moves; a dataset derived from it must follow. Against a new revision (plain UTF-8 text the
+curator supplies), each evidence part is either still verbatim or broken (reported with the nearest new
+sentence), and each new sentence is either quoted by some row or a candidate new fact. Lines the old
+snapshot already had and no row quoted (headings, empty sections) are not candidates: the curation
+already decided they state nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nme_data.curate._common import CurateError, relative
+from nme_data.curate.canonical import atomic_write, check_dialect, encode_table, read_records
+from nme_data.package import DataPackage, Table
+from nme_data.sentences import Sentence, is_quoted, nearest, quote_parts, split_sentences
+
+#: A revision of one article; anything larger is not what this command is for.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class BrokenQuote:
+    """A part of a row's evidence that the new text no longer contains verbatim."""
+
+    table: str
+    row: int
+    id: str
+    quote: str
+    nearest: str | None
+    similarity: float
+
+
+@dataclass
+class RegroundResult:
+    package: DataPackage
+    source_id: str
+    snapshot: Path
+    new_text: Path
+    new_bytes: bytes = field(repr=False)
+    old_sha256: str
+    new_sha256: str
+    recorded_sha256: str
+    rows_checked: int
+    broken: list[BrokenQuote] = field(default_factory=list)
+    uncovered: list[Sentence] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def quotes_hold(self) -> bool:
+        return not self.broken
+
+    @property
+    def ok(self) -> bool:
+        """Everything still holds: every quote verbatim and no new sentence left uncurated."""
+        return not self.broken and not self.uncovered
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "quotes_hold": self.quotes_hold,
+            "source_id": self.source_id,
+            "snapshot": relative(self.package, self.snapshot),
+            "new_text": str(self.new_text),
+            "old_sha256": self.old_sha256,
+            "new_sha256": self.new_sha256,
+            "rows_checked": self.rows_checked,
+            "broken_quotes": [
+                {
+                    "table": b.table,
+                    "row": b.row,
+                    "id": b.id,
+                    "quote": b.quote,
+                    "nearest_sentence": b.nearest,
+                    "similarity": round(b.similarity, 3),
+                }
+                for b in self.broken
+            ],
+            "unquoted_sentences": [{"line": s.line, "text": s.text} for s in self.uncovered],
+            "applied": self.applied,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        lines = [f"re-grounding {self.rows_checked} rows quoting {self.source_id} on {self.new_text}"]
+        if self.old_sha256 == self.new_sha256:
+            lines.append("the new text is identical to the snapshot")
+        for broken in self.broken:
+            lines.append(f"{broken.table}, row {broken.row} ({broken.id}): no longer verbatim: {broken.quote!r}")
+            if broken.nearest is not None:
+                lines.append(f"  nearest new sentence ({broken.similarity:.0%}): {broken.nearest!r}")
+            else:
+                lines.append("  no sentence of the new text is close: the passage may have been removed")
+        for sentence in self.uncovered:
+            lines.append(f"line {sentence.line}: no row quotes (candidate new fact): {sentence.text!r}")
+        if self.ok:
+            lines.append("everything still holds")
+        else:
+            lines.append(
+                f"{len(self.broken)} quote{'s' * (len(self.broken) != 1)} no longer verbatim, "
+                f"{len(self.uncovered)} new sentence{'s' * (len(self.uncovered) != 1)} no row quotes"
+            )
+        if self.applied:
+            lines.append(f"applied: {relative(self.package, self.snapshot)} is the new text, sha256 {self.new_sha256}")
+        return "\n".join(lines)
+
+
+def _records(package: DataPackage, table: Table) -> list[dict[str, str]]:
+    check_dialect(table)
+    return [dict(zip(table.field_names, r, strict=True)) for r in read_records(table, table.path)]
+
+
+def _source_row(package: DataPackage, source_id: str | None) -> dict[str, str]:
+    if "sources" not in package.tables:
+        raise CurateError("the package has no sources table naming its snapshots")
+    rows = [r for r in _records(package, package.table("sources")) if r.get("path")]
+    if source_id is not None:
+        chosen = [r for r in rows if r.get("id") == source_id]
+        if not chosen:
+            raise CurateError(f"no source {source_id!r} with a snapshot path; sources: {[r.get('id') for r in rows]}")
+        return chosen[0]
+    if len(rows) != 1:
+        raise CurateError(f"the package has {len(rows)} sources with snapshots; name one with --source-id")
+    return rows[0]
+
+
+def _read_new_text(path: Path) -> tuple[bytes, str]:
+    try:
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            raise CurateError(f"{path} is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB; not an article revision")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CurateError(f"{path} does not exist") from None
+    except IsADirectoryError:
+        raise CurateError(f"{path} is a directory, not a text file") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CurateError(f"{path} is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})") from None
+    if "\x00" in text:
+        raise CurateError(f"{path} contains a NUL byte; it is not plain text")
+    return data, text
+
+
+def reground(new_text: str | Path, source: str | Path | None = None, source_id: str | None = None) -> RegroundResult:
+    """Check the package's quotes of one source (the only one, or `source_id`) against `new_text`."""
+    package = DataPackage.open(source)
+    row = _source_row(package, source_id)
+    snapshot = package.resolve(row["path"])  # the model's path gate: inside the package, a regular file
+    old_text, old_sha256 = package.read_snapshot(row["path"])  # within the model's size budget
+    new_path = Path(new_text)
+    data, text = _read_new_text(new_path)
+    sentences = split_sentences(text)
+    sentence_texts = [s.text for s in sentences]
+    result = RegroundResult(
+        package=package,
+        source_id=row["id"],
+        snapshot=snapshot,
+        new_text=new_path,
+        new_bytes=data,
+        old_sha256=old_sha256,
+        new_sha256=hashlib.sha256(data).hexdigest(),
+        recorded_sha256=row.get("sha256", ""),
+        rows_checked=0,
+    )
+    quotes: list[str] = []
+    for table in package.tables.values():
+        if not {"evidence", "source_id"} <= set(table.field_names):
+            continue
+        key = table.primary_key[0] if table.primary_key else table.field_names[0]
+        for number, record in enumerate(_records(package, table), start=2):
+            if record["source_id"] != result.source_id:
+                continue
+            result.rows_checked += 1
+            for part in quote_parts(record["evidence"]):
+                quotes.append(part)
+                if part and part not in text:
+                    found = nearest(part, sentence_texts)
+                    result.broken.append(
+                        BrokenQuote(
+                            table.name,
+                            number,
+                            record.get(key, ""),
+                            part,
+                            found[0] if found else None,
+                            found[1] if found else 0.0,
+                        )
+                    )
+    decided = {s.text for s in split_sentences(old_text) if not is_quoted(s.text, quotes)}
+    result.uncovered = [s for s in sentences if s.text not in decided and not is_quoted(s.text, quotes)]
+    return result
+
+
+def apply_revision(result: RegroundResult) -> None:
+    """Make the new text the snapshot and record its SHA-256, only if every quote still holds.
+
+    Everything is prepared before anything is written; each file is then replaced atomically (sources.csv,
+    the digest quoted in datapackage.json, then the snapshot itself).
+    """
+    if not result.quotes_hold:
+        raise CurateError(f"{len(result.broken)} quotes are no longer verbatim; fix them before applying")
+    package = result.package
+    writes: list[tuple[Path, bytes]] = []
+    sources = package.table("sources")
+    if "sha256" in sources.field_names:
+        rows = read_records(sources, sources.path)
+        id_at, sha_at = sources.field_names.index("id"), sources.field_names.index("sha256")
+        for record in rows:
+            if record[id_at] == result.source_id:
+                record[sha_at] = result.new_sha256
+        writes.append((sources.path, encode_table(sources, rows)))
+    descriptor = package.descriptor_path.read_bytes()
+    old_digest = result.recorded_sha256.encode("ascii", errors="replace")
+    if len(old_digest) == 64 and old_digest in descriptor:
+        writes.append((package.descriptor_path, descriptor.replace(old_digest, result.new_sha256.encode("ascii"))))
+    if not result.snapshot.parent.is_dir():
+        raise CurateError(f"the directory of {relative(package, result.snapshot)} does not exist")
+    writes.append((result.snapshot, result.new_bytes))
+    for path, data in writes:
+        atomic_write(path, data)
+    result.applied = True

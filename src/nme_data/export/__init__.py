@@ -1,0 +1,57 @@
+"""Export the package to the formats other tools load directly, each checked by that format's reference tool.
+
+- sqlite: one database with keys, checks and views, plus a Datasette `metadata.json`;
+- parquet: one file per table with the loader's dtypes;
+- sssom: the mapping set as SSSOM TSV with its YAML metadata header;
+- hpoa: the article's phenotype facts in HPO's `phenotype.hpoa` annotation format;
+- kgx: nodes and edges TSV for knowledge-graph builders (Biolink model);
+- croissant: Croissant 1.1 JSON-LD describing the CSVs (dataset search, ML loaders);
+- zip: the reproducible release archive: the package, its Croissant file and every export.
+
+Only the standard library loads at import time; pandas and pyarrow load when a frame is needed.
+"""
+
+from __future__ import annotations
+
+from nme_data.export._common import ExportError
+from nme_data.export.archive import (
+    ZIP_COMPRESSLEVEL,
+    ZIP_DATE_TIME,
+    ZIP_EXTRA_DIRS,
+    ZIP_PERMISSIONS,
+    export_zip,
+    zip_members,
+)
+from nme_data.export.croissant import croissant_metadata
+from nme_data.export.formats import FORMATS, WRITERS, InvalidPackageError, export
+from nme_data.export.parquet import export_parquet
+from nme_data.export.sqlite import (
+    SQLITE_NAME,
+    SQLITE_TYPES,
+    create_table_sql,
+    dependency_order,
+    export_sqlite,
+    table_rows,
+)
+
+__all__ = [
+    "FORMATS",
+    "SQLITE_NAME",
+    "SQLITE_TYPES",
+    "WRITERS",
+    "ZIP_COMPRESSLEVEL",
+    "ZIP_DATE_TIME",
+    "ZIP_EXTRA_DIRS",
+    "ZIP_PERMISSIONS",
+    "ExportError",
+    "InvalidPackageError",
+    "create_table_sql",
+    "croissant_metadata",
+    "dependency_order",
+    "export",
+    "export_parquet",
+    "export_sqlite",
+    "export_zip",
+    "table_rows",
+    "zip_members",
+]

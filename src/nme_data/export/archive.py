@@ -1,0 +1,107 @@
+"""The release zip: the package byte for byte, its Croissant description and every other export, reproducibly.
+
+One file to cite and download: extracted, it is the Data Package (frictionless reads it), a Croissant
+dataset (`croissant.json` beside `data/`) and, under `exports/`, the files the other formats produce.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError
+from nme_data.export._common import ExportError, as_package, atomic_target
+from nme_data.export._common import out_dir as make_out_dir
+
+#: The earliest timestamp a zip entry can hold: a constant so that the archive does not depend on file times.
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_PERMISSIONS = 0o644
+ZIP_COMPRESSLEVEL = 9
+#: Directories of the package copied into the zip besides the descriptor's resources.
+ZIP_EXTRA_DIRS = ("source",)
+#: Where the other formats' files go inside the zip.
+EXPORTS_DIR = "exports"
+#: Formats whose files are added to the zip, and where: croissant describes the package, so it sits at the root.
+ZIP_FORMATS = {
+    "croissant": "",
+    "sqlite": EXPORTS_DIR,
+    "parquet": EXPORTS_DIR,
+    "sssom": EXPORTS_DIR,
+    "hpoa": EXPORTS_DIR,
+    "kgx": EXPORTS_DIR,
+}
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _member(package: DataPackage, relative: str) -> Path:
+    """A package file named by a descriptor path, through the package model's path gate."""
+    try:
+        return package.resolve(relative)
+    except PackageError as exc:
+        raise ExportError(f"{relative}: file named by the descriptor is missing or unsafe: {exc}") from None
+
+
+def zip_members(package: DataPackage) -> dict[str, Path]:
+    """Archive name -> file: the descriptor, every resource file and the source snapshot, sorted by name."""
+    root = package.root
+    members = {DESCRIPTOR_NAME: package.descriptor_path}
+    for resource in package.descriptor.get("resources", []):
+        for relative in _as_list(resource.get("path") if isinstance(resource, dict) else None):
+            members[relative] = _member(package, relative)
+    for directory in ZIP_EXTRA_DIRS:
+        for path in (root / directory).rglob("*"):
+            if not (path.is_dir() and not path.is_symlink()):  # files, links and specials meet the path gate
+                relative = path.relative_to(root).as_posix()
+                members[relative] = _member(package, relative)
+    return dict(sorted(members.items()))
+
+
+def _export_members(package: DataPackage, work: Path) -> dict[str, Path]:
+    """Archive name -> file for the other formats, written into work (a temporary directory)."""
+    from nme_data.export.formats import WRITERS
+
+    members: dict[str, Path] = {}
+    for fmt, prefix in ZIP_FORMATS.items():
+        directory = work / fmt
+        directory.mkdir()
+        for path in WRITERS[fmt](package, directory):
+            relative = path.relative_to(directory).as_posix()
+            if fmt == "croissant" and relative.startswith("data/"):
+                continue  # the zip already holds the package's own data files at these names
+            members[f"{prefix}/{relative}" if prefix else relative] = path
+    return members
+
+
+def export_zip(package: DataPackage | str | Path | None, out_dir: str | Path, *, include_exports: bool = True) -> Path:
+    """Write `nme-data-<version>.zip`: the package byte for byte, reproducible (fixed order, times and modes).
+
+    With include_exports (the release zip), `croissant.json` and an `exports/` folder with every other
+    format are added; without it the zip is the package alone.
+    """
+    package = as_package(package)
+    members = zip_members(package)
+    target = make_out_dir(out_dir) / f"nme-data-{package.version}.zip"
+    with tempfile.TemporaryDirectory(prefix=".nme-data-zip.", dir=target.parent) as work:
+        if include_exports:
+            extra = _export_members(package, Path(work))
+            clash = sorted(set(extra) & set(members))
+            if clash:
+                raise ExportError(f"the package already holds files named like exports: {', '.join(clash)}")
+            members = dict(sorted({**members, **extra}.items()))
+        with atomic_target(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+            for name, path in members.items():
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+                info.create_system = 3  # Unix, so that the permission bits below mean the same everywhere
+                info.external_attr = (0o100000 | ZIP_PERMISSIONS) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_COMPRESSLEVEL)
+    return target

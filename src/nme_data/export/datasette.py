@@ -1,0 +1,60 @@
+"""Datasette `metadata.json` for the SQLite export: titles, licence, source and every table and column described.
+
+Datasette shows this beside the tables (`datasette nme-data.sqlite -m metadata.json`, or `datasette DIR`
+for a directory holding both), so a browser user reads the same descriptions as `datapackage.json` has.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nme_data._package import DataPackage
+from nme_data.export._common import write_bytes
+from nme_data.export.sqlite import SQLITE_NAME, VIEWS
+
+METADATA_NAME = "metadata.json"
+
+
+def _licence(descriptor: dict[str, Any]) -> dict[str, str]:
+    licences = [lic for lic in descriptor.get("licenses", []) or [] if isinstance(lic, dict)]
+    if not licences:
+        return {}
+    first = licences[0]
+    return {"license": str(first.get("name", "")), "license_url": str(first.get("path", ""))}
+
+
+def _source(descriptor: dict[str, Any]) -> dict[str, str]:
+    sources = [s for s in descriptor.get("sources", []) or [] if isinstance(s, dict)]
+    if not sources:
+        return {}
+    return {"source": str(sources[0].get("title", "")), "source_url": str(sources[0].get("path", ""))}
+
+
+def datasette_metadata(package: DataPackage) -> dict[str, Any]:
+    """Datasette's metadata document for the SQLite export of package (tables and views described)."""
+    descriptor = package.descriptor
+    tables: dict[str, Any] = {}
+    for table in package.tables.values():
+        tables[table.name] = {
+            "title": table.title,
+            "description": table.description,
+            "columns": {f["name"]: str(f.get("description", "")) for f in table.fields},
+        }
+    for view in VIEWS:
+        tables[view.name] = {"title": view.title, "description": view.description}
+    database = {"title": str(descriptor.get("title", "")), "tables": tables}
+    return {
+        "title": str(descriptor.get("title", "")),
+        "description": str(descriptor.get("description", "")),
+        **_licence(descriptor),
+        **_source(descriptor),
+        "databases": {Path(SQLITE_NAME).stem: database},
+    }
+
+
+def write_datasette_metadata(package: DataPackage, directory: Path) -> Path:
+    """Write `metadata.json` for the database that `export_sqlite` writes into the same directory."""
+    text = json.dumps(datasette_metadata(package), indent=2, ensure_ascii=False) + "\n"
+    return write_bytes(directory / METADATA_NAME, text.encode("utf-8"))

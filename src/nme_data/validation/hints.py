@@ -1,0 +1,278 @@
+"""Make each error something a curator can act on: where it is, what the cell says, what was probably meant.
+
+Runs after every layer has reported, on their errors only; it never adds or hides a problem, except the
+`unique-error` frictionless reports beside a `primary-key` error for the same row (one duplicate key,
+one error). Everything it reads has passed pre-flight: only tables pre-flight kept, only snapshots inside
+the package, and only as far as the last row an error names.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import difflib
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from nme_data.package import DESCRIPTOR_NAME
+from nme_data.validation.errors import ValidationError
+
+#: How much of a cell the report repeats.
+MAX_VALUE = 120
+#: Nearest-sentence hints cost a fuzzy match each; past this many, errors keep their message only.
+MAX_EVIDENCE_HINTS = 200
+#: Codes about the descriptor itself: their file is datapackage.json whatever table they name.
+DESCRIPTOR_CODES = frozenset(
+    {
+        "descriptor-not-found",
+        "descriptor-invalid-json",
+        "descriptor-invalid",
+        "unsafe-path",
+        "package-error",
+        "resource-error",
+        "schema-error",
+        "field-error",
+    }
+)
+
+
+@dataclasses.dataclass
+class _Row:
+    line: int
+    cells: dict[str, str]
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 3] + "..."
+
+
+def _resources(descriptor: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return {}
+    return {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
+
+
+def _read_rows(path: Path, wanted: set[int] | None) -> dict[int, _Row]:
+    """The wanted rows (header = row 1; None: every row) with the line each starts on; stops after the last.
+
+    Read as the package model reads every table (UTF-8, a byte-order mark dropped, comma-delimited, its
+    cell budget); labels are kept exactly, as the model compares them.
+    """
+    from nme_data.package.csvfile import ENCODING, field_limit
+    from nme_data.package.limits import MAX_CELL_CHARS
+
+    rows: dict[int, _Row] = {}
+    last = max(wanted) if wanted is not None else None
+    try:
+        with path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
+            reader = csv.reader(handle)
+            header: list[str] = []
+            start = 1
+            for number, record in enumerate(reader, start=1):
+                if number == 1:
+                    header = record
+                elif wanted is None or number in wanted:
+                    rows[number] = _Row(start, dict(zip(header, record, strict=False)))
+                start = reader.line_num + 1
+                if last is not None and number >= last:
+                    break
+    except (OSError, csv.Error, UnicodeDecodeError, ValueError):
+        pass  # the layers have reported why; hints are a courtesy
+    return rows
+
+
+def _enum_hint(value: str, field: dict[str, Any]) -> str | None:
+    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    allowed = constraints.get("enum")
+    if not isinstance(allowed, list) or not value or value in allowed:
+        return None
+    choices = [str(v) for v in allowed]
+    by_case = [c for c in choices if c.casefold() == value.strip().casefold()]
+    close = by_case or difflib.get_close_matches(value.strip(), choices, n=1, cutoff=0.6)
+    listed = ", ".join(choices)
+    if close:
+        return f"did you mean {close[0]!r}? allowed values: {listed}"
+    return f"allowed values: {listed} (a new value must be added to the field's enum in datapackage.json)"
+
+
+def _label_hint(cells: dict[str, str]) -> str | None:
+    from nme_data import ontology
+
+    curie = cells.get("object_id", "")
+    term = ontology.snapshot().get(curie)
+    if term is None:
+        return None
+    if not term.label:
+        return f"the shipped {term.source} {term.source_version} snapshot has no label for {curie}; leave it empty"
+    return f"{term.source} {term.source_version} labels {curie} {term.label!r}"
+
+
+class _Lookups:
+    """What hints look up in the package, read on demand and once: source sentences, referenced keys."""
+
+    def __init__(self, root: Path, resources: dict[str, dict[str, Any]], budget: int) -> None:
+        self.root, self.resources, self.budget = root, resources, budget
+        self._paths: dict[str, str] | None = None
+        self._sentences: dict[str, tuple[str, list[str]] | None] = {}
+        self._keys: dict[tuple[str, str], list[str]] = {}
+
+    def keys(self, table: str, field: str) -> list[str]:
+        """The distinct values of one column of a table pre-flight let through (empty if it did not)."""
+        if (table, field) not in self._keys:
+            resource = self.resources.get(table)
+            values: dict[str, None] = {}
+            if resource and isinstance(resource.get("path"), str):
+                for row in _read_rows(self.root / resource["path"], None).values():
+                    if row.cells.get(field):
+                        values[row.cells[field]] = None
+            self._keys[table, field] = list(values)
+        return self._keys[table, field]
+
+    def _source_paths(self) -> dict[str, str]:
+        if self._paths is None:
+            self._paths = {}
+            resource = self.resources.get("sources")
+            if resource and isinstance(resource.get("path"), str):
+                for row in _read_rows(self.root / resource["path"], None).values():
+                    if row.cells.get("id") and row.cells.get("path"):
+                        self._paths[row.cells["id"]] = row.cells["path"]
+        return self._paths
+
+    def sentences(self, source_id: str) -> tuple[str, list[str]] | None:
+        if source_id not in self._sentences:
+            self._sentences[source_id] = self._load(source_id)
+        return self._sentences[source_id]
+
+    def _load(self, source_id: str) -> tuple[str, list[str]] | None:
+        from nme_data.package import PackageError
+        from nme_data.package.limits import MAX_SNAPSHOT_BYTES
+        from nme_data.package.paths import regular_file_size, resolve_reference
+        from nme_data.sentences import split_sentences
+
+        reference = self._source_paths().get(source_id)
+        if not reference:
+            return None
+        try:
+            path = resolve_reference(self.root, reference)  # the package model's path gate
+            if regular_file_size(path) > MAX_SNAPSHOT_BYTES:
+                return None
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except (PackageError, OSError):
+            return None
+        return reference, [s.text for s in split_sentences(text)]
+
+
+def _reference_hint(error: ValidationError, value: str, lookups: _Lookups) -> str | None:
+    """Did-you-mean for a dangling reference, from the ids the referenced table really has."""
+    resource = lookups.resources.get(error.table or "", {})
+    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    for key in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
+        fields = key.get("fields") if isinstance(key, dict) else None
+        fields = [fields] if isinstance(fields, str) else fields
+        reference = key.get("reference") if isinstance(key.get("reference"), dict) else {}
+        target = reference.get("resource") or error.table or ""
+        targets = reference.get("fields")
+        targets = [targets] if isinstance(targets, str) else targets
+        if fields != [error.field] or not isinstance(targets, list) or len(targets) != 1:
+            continue
+        close = difflib.get_close_matches(value, lookups.keys(target, str(targets[0])), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {close[0]!r}? no row of {target} has {targets[0]} {value!r}"
+        return f"no row of {target} has {targets[0]} {value!r}; add that row first, or refer to an existing one"
+    return None
+
+
+def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
+    from nme_data.sentences import nearest, quote_parts
+
+    if lookups.budget <= 0:
+        return None
+    lookups.budget -= 1
+    loaded = lookups.sentences(cells.get("source_id", ""))
+    if loaded is None:
+        return None
+    reference, sentences = loaded
+    text = "\n".join(sentences)
+    for part in quote_parts(cells.get("evidence", "")):
+        if part and part not in text:
+            found = nearest(part, sentences)
+            if found:
+                return f"not verbatim: {_truncate(part)!r}; the nearest sentence of {reference} is {found[0]!r}"
+            return f"not verbatim: {_truncate(part)!r}; no sentence of {reference} is close to it"
+    return None
+
+
+def add_hints(
+    errors: list[ValidationError], descriptor_path: Path, safe: dict[str, Any] | None
+) -> list[ValidationError]:
+    """The errors with `path`, `line`, `value` and `hint` filled in where known, duplicate-key twins dropped.
+
+    `safe` is the descriptor pre-flight let through (None when it let nothing through): only its tables
+    are read.
+    """
+    root = descriptor_path.parent
+    try:
+        original = _resources(json.loads(descriptor_path.read_bytes().decode("utf-8-sig")))
+    except (OSError, ValueError, RecursionError):
+        original = {}
+    readable = _resources(safe)
+    duplicate_keys = {(e.table, e.row) for e in errors if e.code == "primary-key"}
+    kept = [e for e in errors if not (e.code == "unique-error" and (e.table, e.row) in duplicate_keys)]
+
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for error in kept:
+        if error.table in readable and error.row is not None and error.code not in ("nul-byte", "encoding-error"):
+            wanted[error.table].add(error.row)
+    rows: dict[str, dict[int, _Row]] = {}
+    for table, numbers in wanted.items():
+        reference = readable[table].get("path")
+        if isinstance(reference, str):
+            rows[table] = _read_rows(root / reference, numbers)
+    lookups = _Lookups(root, readable, budget=MAX_EVIDENCE_HINTS)
+    fields = {
+        name: {f["name"]: f for f in r.get("schema", {}).get("fields", []) if isinstance(f, dict) and "name" in f}
+        for name, r in readable.items()
+        if isinstance(r.get("schema"), dict)
+    }
+    return [_described(e, original, rows, fields, lookups) for e in kept]
+
+
+def _path_of(error: ValidationError, original: dict[str, dict[str, Any]]) -> str:
+    resource = original.get(error.table or "")
+    reference = resource.get("path") if resource is not None else None
+    if error.code in DESCRIPTOR_CODES or not isinstance(reference, str):
+        return DESCRIPTOR_NAME
+    return reference
+
+
+def _described(
+    error: ValidationError,
+    original: dict[str, dict[str, Any]],
+    rows: dict[str, dict[int, _Row]],
+    fields: dict[str, dict[str, dict[str, Any]]],
+    lookups: _Lookups,
+) -> ValidationError:
+    path = _path_of(error, original)
+    line = error.row if error.code in ("nul-byte", "encoding-error") else None
+    value = hint = None
+    row = rows.get(error.table or "", {}).get(error.row or 0)
+    if row is not None:
+        line = row.line
+        if error.field in row.cells:
+            value = row.cells[error.field]
+        elif error.code == "primary-key":
+            value = row.cells.get("id")
+        field = fields.get(error.table or "", {}).get(error.field or "")
+        if error.code == "constraint-error" and field is not None and value is not None:
+            hint = _enum_hint(value, field)
+        elif error.code == "label-mismatch":
+            hint = _label_hint(row.cells)
+        elif error.code == "evidence-not-verbatim":
+            hint = _evidence_hint(row.cells, lookups)
+        elif error.code == "foreign-key" and value:
+            hint = _reference_hint(error, value, lookups)
+    return dataclasses.replace(
+        error, path=path, line=line, value=None if value is None else _truncate(value), hint=hint
+    )
