@@ -165,19 +165,17 @@ def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
 
 
 def _exports(package: DataPackage, target: Path) -> list[tuple[str, str]]:
-    from nme_data.export import ExportError, export_parquet, export_sqlite, export_zip
+    from nme_data.export import ExportError, export_sqlite, export_zip
 
     folder = target / links.EXPORTS_DIR
     try:
         zipped = export_zip(package, folder)
         database = export_sqlite(package, folder)
-        parquet = export_parquet(package, folder / "parquet")
     except ExportError as exc:
         raise SiteError(str(exc)) from None
     written = [
-        (zipped, "the package as one reproducible zip"),
+        (zipped, "the release zip: the package and every export format (Parquet, SSSOM, KGX, ...)"),
         (database, "every table in one SQLite database with keys"),
-        *((path, f"table {path.stem} as Parquet") for path in parquet),
     ]
     return [(path.relative_to(target).as_posix(), what) for path, what in written]
 
