@@ -120,7 +120,9 @@ CODES: dict[str, Code] = {
         "spec", "A cell breaks a constraint: required, enum, pattern, length, range.", 'prominence "often"'
     ),
     "primary-key": Code("spec", "Two rows share a primary key.", "two rows with id nme"),
-    "unique-error": Code("spec", "Two rows share a value in a unique field.", "a repeated id"),
+    "unique-error": Code(
+        "spec", "Two rows share a value in a unique field.", "a repeated value in a unique non-key field"
+    ),
     "foreign-key": Code(
         "spec", "A reference points to no row of the referenced table.", "condition_id no-such-condition"
     ),
