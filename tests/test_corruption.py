@@ -15,57 +15,17 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import read_rows, tree_hashes, write_rows
+from damage import Corruption, descriptor_text, edit_descriptor, rewrite_bytes, rewrite_rows, set_cell
 from nme_data.cli import main
 
 Location = tuple[str | None, int | None, str | None, str]
-Corruption = Callable[[Path], None]
-
-
-def rewrite_bytes(table: str, change: Callable[[bytes], bytes]) -> Corruption:
-    def corrupt(root: Path) -> None:
-        path = root / "data" / f"{table}.csv"
-        path.write_bytes(change(path.read_bytes()))
-
-    return corrupt
-
-
-def rewrite_rows(table: str, change: Callable[[list[str]], list[str]]) -> Corruption:
-    def corrupt(root: Path) -> None:
-        path = root / "data" / f"{table}.csv"
-        write_rows(path, [change(list(row)) for row in read_rows(path)])
-
-    return corrupt
-
-
-def set_cell(table: str, row: int, field: str, value: str) -> Corruption:
-    def corrupt(root: Path) -> None:
-        path = root / "data" / f"{table}.csv"
-        rows = read_rows(path)
-        rows[row - 1][rows[0].index(field)] = value
-        write_rows(path, rows)
-
-    return corrupt
-
-
-def edit_descriptor(change: Callable[[dict], None]) -> Corruption:
-    def corrupt(root: Path) -> None:
-        path = root / "datapackage.json"
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-        change(descriptor)
-        path.write_text(json.dumps(descriptor), encoding="utf-8")
-
-    return corrupt
 
 
 def sites_resource(descriptor: dict) -> dict:
     return next(r for r in descriptor["resources"] if r["name"] == "sites")
 
 
-def write_descriptor_text(text: str) -> Corruption:
-    def corrupt(root: Path) -> None:
-        (root / "datapackage.json").write_text(text, encoding="utf-8")
-
-    return corrupt
+write_descriptor_text = descriptor_text
 
 
 # Row 5 of sites.csv is "intro-buttocks"; row 2 of history.csv is William Becker's 1942 description.

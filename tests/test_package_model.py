@@ -13,14 +13,15 @@ import os
 import shutil
 import signal
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import descriptor_of, read_rows, tree_hashes, write_rows
+from conftest import descriptor_of, read_rows, tree_hashes
+from damage import Corruption, descriptor_text, edit_descriptor, resource, rewrite_bytes, rewrite_rows, set_cell
 from nme_data import _package
 from nme_data.cli import main
 from nme_data.package import (
@@ -35,7 +36,6 @@ from nme_data.package import (
 )
 
 Location = tuple[str | None, int | None, str | None, str]
-Corruption = Callable[[Path], None]
 #: Generous for a slow CI runner; a FIFO opened by mistake would block forever, not for a minute.
 DEADLINE_SECONDS = 120
 
@@ -59,54 +59,8 @@ def deadline() -> Iterator[None]:
 # ---- corruptions ---------------------------------------------------------------------------------
 
 
-def edit_descriptor(change: Callable[[dict], None]) -> Corruption:
-    def corrupt(root: Path) -> None:
-        descriptor = descriptor_of(root)
-        change(descriptor)
-        (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-
-    return corrupt
-
-
-def descriptor_text(text: str) -> Corruption:
-    def corrupt(root: Path) -> None:
-        (root / "datapackage.json").write_text(text, encoding="utf-8")
-
-    return corrupt
-
-
-def resource(descriptor: dict, name: str) -> dict:
-    return next(r for r in descriptor["resources"] if r["name"] == name)
-
-
 def set_property(table: str, key: str, value: object) -> Corruption:
     return edit_descriptor(lambda d: resource(d, table).update({key: value}))
-
-
-def rewrite_rows(table: str, change: Callable[[list[str]], list[str]]) -> Corruption:
-    def corrupt(root: Path) -> None:
-        path = root / "data" / f"{table}.csv"
-        write_rows(path, [change(list(row)) for row in read_rows(path)])
-
-    return corrupt
-
-
-def set_cell(table: str, row: int, field: str, value: str) -> Corruption:
-    def corrupt(root: Path) -> None:
-        path = root / "data" / f"{table}.csv"
-        rows = read_rows(path)
-        rows[row - 1][rows[0].index(field)] = value
-        write_rows(path, rows)
-
-    return corrupt
-
-
-def rewrite_bytes(table: str, change: Callable[[bytes], bytes]) -> Corruption:
-    def corrupt(root: Path) -> None:
-        path = root / "data" / f"{table}.csv"
-        path.write_bytes(change(path.read_bytes()))
-
-    return corrupt
 
 
 def both(*corruptions: Corruption) -> Corruption:

@@ -1,45 +1,6 @@
-"""Compatibility names for the package model, which lives in `nme_data.package`."""
+"""Compatibility names for the package model, which lives in `nme_data.package` (same names, same objects)."""
 
 from __future__ import annotations
 
-from nme_data.package import (
-    BUNDLE_DIR,
-    DESCRIPTOR_NAME,
-    DataPackage,
-    DescriptorError,
-    EmptyTableError,
-    HeaderError,
-    MissingFileError,
-    PackageError,
-    Problem,
-    Table,
-    TableError,
-    UnknownTableError,
-    UnsafePathError,
-    UnsupportedFeatureError,
-    bundled_root,
-    read_json,
-    resolve_descriptor,
-    unsafe_reason,
-)
-
-__all__ = [
-    "BUNDLE_DIR",
-    "DESCRIPTOR_NAME",
-    "DataPackage",
-    "DescriptorError",
-    "EmptyTableError",
-    "HeaderError",
-    "MissingFileError",
-    "PackageError",
-    "Problem",
-    "Table",
-    "TableError",
-    "UnknownTableError",
-    "UnsafePathError",
-    "UnsupportedFeatureError",
-    "bundled_root",
-    "read_json",
-    "resolve_descriptor",
-    "unsafe_reason",
-]
+from nme_data.package import *  # noqa: F403
+from nme_data.package import __all__  # noqa: F401
