@@ -141,3 +141,15 @@ def test_a_snapshot_path_outside_the_package_is_refused(package_copy: Path, tmp_
     result = CliRunner().invoke(main, ["reground", str(same), str(package_copy)])
     assert result.exit_code == 1
     assert "climbs out of the package" in result.output
+
+
+def test_a_named_pipe_as_new_text_is_refused_without_opening_it(tmp_path: Path) -> None:
+    import os
+
+    from nme_data.curate._common import CurateError
+    from nme_data.curate.reground import _read_new_text
+
+    fifo = tmp_path / "new.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(CurateError, match="not a regular file"):
+        _read_new_text(fifo)  # opening a FIFO with no writer would block forever

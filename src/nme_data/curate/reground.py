@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,12 @@ def _source_row(package: DataPackage, source_id: str | None) -> dict[str, str]:
 
 def _read_new_text(path: Path) -> tuple[bytes, str]:
     try:
-        if path.stat().st_size > MAX_TEXT_BYTES:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end: never opened
+            raise CurateError(f"{path} is not a regular file; give the article's text as a plain file")
+        if status.st_size > MAX_TEXT_BYTES:
             raise CurateError(f"{path} is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB; not an article revision")
         data = path.read_bytes()
     except FileNotFoundError:
