@@ -8,15 +8,15 @@ the package, and only as far as the last row an error names.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import difflib
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from nme_data.package import DESCRIPTOR_NAME
+from nme_data.package import DESCRIPTOR_NAME, PackageError, read_json
 from nme_data.validation.errors import ValidationError
 
 #: How much of a cell the report repeats.
@@ -213,10 +213,10 @@ def add_hints(
     are read.
     """
     root = descriptor_path.parent
-    try:
-        original = _resources(json.loads(descriptor_path.read_bytes().decode("utf-8-sig")))
-    except (OSError, ValueError, RecursionError):
-        original = {}
+    original: dict[str, dict[str, Any]] = {}
+    if safe is not None:  # a descriptor pre-flight refused (a FIFO, a link out, over budget) is never reopened
+        with contextlib.suppress(PackageError, RecursionError):
+            original = _resources(read_json(descriptor_path))
     readable = _resources(safe)
     duplicate_keys = {(e.table, e.row) for e in errors if e.code == "primary-key"}
     kept = [e for e in errors if not (e.code == "unique-error" and (e.table, e.row) in duplicate_keys)]
