@@ -8,9 +8,14 @@ import io
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from nme_data.validation import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_PARTS = ("datapackage.json", "data", "source")
@@ -81,3 +86,48 @@ def private_validation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     patch.setenv("NME_DATA_CACHE_DIR", str(tmp_path_factory.mktemp("validation-cache")))
     yield
     patch.undo()
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A damaged copy, the hashes of its files before validation, and the library's report on it."""
+
+    root: Path
+    before: dict[str, str]
+    report: Report
+
+
+ValidatedCopy = Callable[[str, Callable[[Path], None], Callable[[Path], dict[str, str]]], Validated]
+
+
+def shared_case(group: str, case: str) -> pytest.ParameterSet:
+    """A case whose damaged copy several tests share: xdist (--dist loadgroup) runs them in one worker."""
+    return pytest.param(case, marks=pytest.mark.xdist_group(f"{group}:{case}"))
+
+
+@pytest.fixture(scope="session")
+def validated_copy(tmp_path_factory: pytest.TempPathFactory) -> ValidatedCopy:
+    """One damaged copy per case, validated once, shared by every test of that case.
+
+    Validating is most of a test's cost (a frictionless worker interpreter per call). The library test
+    of a case asserts on `report`; the CLI and report-format tests of the same case run on the same
+    bytes, where `nme-data validate` finds this verdict in the validation cache (private to this test
+    session) instead of validating again. Building the copy is the test's first call, so a blocking
+    damage or validation still runs under that test's own deadline. Tests must not change the copy.
+    """
+    from nme_data import validate
+    from nme_data.validation import cache
+
+    made: dict[str, Validated] = {}
+
+    def make(key: str, damage: Callable[[Path], None], hashes: Callable[[Path], dict[str, str]]) -> Validated:
+        if key not in made:
+            root = copy_package(tmp_path_factory.mktemp("validated") / "package")
+            damage(root)
+            before = hashes(root)
+            report = validate(root)
+            cache.validate(root, run=lambda _source: report)  # remembered as the CLI would remember it
+            made[key] = Validated(root, before, report)
+        return made[key]
+
+    return make

@@ -1,7 +1,8 @@
 """Every kind of damage to a package copy is caught, located and explained; nothing crashes or changes.
 
 Each case copies the package, applies one corruption, validates through the library and the
-CLI, and compares the errors' (table, row, field, code) to an exact expected list.
+CLI, and compares the errors' (table, row, field, code) to an exact expected list. The tests of one
+case (here and in test_curate_reports) share its damaged copy and its validation (`validated_copy`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import read_rows, tree_hashes, write_rows
+from conftest import Validated, ValidatedCopy, read_rows, shared_case, tree_hashes, write_rows
 from damage import Corruption, descriptor_text, edit_descriptor, rewrite_bytes, rewrite_rows, set_cell
 from nme_data.cli import main
 
@@ -183,21 +184,28 @@ def locations(report: nme_data.validation.Report) -> list[Location]:
     return [(e.table, e.row, e.field, e.code) for e in report.sorted_errors()]
 
 
-@pytest.mark.parametrize("case", [name for name, (_, expected) in CASES.items() if expected is not None])
-def test_corruption_is_reported_exactly(package_copy: Path, case: str) -> None:
-    corrupt, expected = CASES[case]
-    corrupt(package_copy)
-    before = tree_hashes(package_copy)
-    report = nme_data.validate(package_copy)
-    assert sorted(locations(report), key=str) == sorted(expected, key=str)
+def corrupted(validated_copy: ValidatedCopy, case: str) -> Validated:
+    """The case's damaged copy and its report, made once for every test of the case."""
+    return validated_copy(f"corruption:{case}", CASES[case][0], tree_hashes)
+
+
+#: Every case, as parameters whose tests share one damaged copy (test_curate_reports uses them too).
+SHARED_CASES = [shared_case("corruption", name) for name in CASES]
+LOCATED_CASES = [shared_case("corruption", name) for name, (_, expected) in CASES.items() if expected is not None]
+
+
+@pytest.mark.parametrize("case", LOCATED_CASES)
+def test_corruption_is_reported_exactly(validated_copy: ValidatedCopy, case: str) -> None:
+    copy = corrupted(validated_copy, case)
+    report = copy.report
+    assert sorted(locations(report), key=str) == sorted(CASES[case][1], key=str)
     assert all(e.message for e in report.errors)
-    assert tree_hashes(package_copy) == before
+    assert tree_hashes(copy.root) == copy.before
 
 
-@pytest.mark.parametrize("case", [name for name, (_, expected) in CASES.items() if expected is not None])
-def test_corruption_through_the_cli(package_copy: Path, case: str) -> None:
-    corrupt, expected = CASES[case]
-    corrupt(package_copy)
+@pytest.mark.parametrize("case", LOCATED_CASES)
+def test_corruption_through_the_cli(validated_copy: ValidatedCopy, case: str) -> None:
+    package_copy, expected = corrupted(validated_copy, case).root, CASES[case][1]
     result = CliRunner().invoke(main, ["validate", str(package_copy), "--format", "json"])
     assert result.exit_code == 1, result.output
     document = json.loads(result.stdout)
@@ -210,9 +218,9 @@ def test_corruption_through_the_cli(package_copy: Path, case: str) -> None:
     assert text.output.strip().splitlines()[-1].startswith("invalid: ")
 
 
-def test_bare_carriage_return_is_reported(package_copy: Path) -> None:
-    CASES["bare-carriage-return"][0](package_copy)
-    report = nme_data.validate(package_copy)
+@pytest.mark.parametrize("case", [shared_case("corruption", "bare-carriage-return")])
+def test_bare_carriage_return_is_reported(validated_copy: ValidatedCopy, case: str) -> None:
+    report = corrupted(validated_copy, case).report
     assert not report.valid
     assert {e.table for e in report.errors} == {"history"}
 
@@ -222,9 +230,9 @@ def test_renamed_column(package_copy: Path) -> None:
     assert locations(nme_data.validate(package_copy)) == [("history", None, "person", "incorrect-label")]
 
 
-def test_edited_snapshot_fails_hash_and_every_quote(package_copy: Path) -> None:
-    CASES["source-snapshot-edited"][0](package_copy)
-    report = nme_data.validate(package_copy)
+@pytest.mark.parametrize("case", [shared_case("corruption", "source-snapshot-edited")])
+def test_edited_snapshot_fails_hash_and_every_quote(validated_copy: ValidatedCopy, case: str) -> None:
+    report = corrupted(validated_copy, case).report
     codes = {e.code for e in report.errors}
     assert codes == {"source-hash-mismatch", "evidence-not-verbatim"}
     fact_rows = sum(len(nme_data.load(t)) for t in nme_data.table_names() if t not in ("sources", "mappings"))

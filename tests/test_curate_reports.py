@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import descriptor_of, read_rows
+from conftest import ValidatedCopy, descriptor_of, read_rows
 from nme_data import ontology
 from nme_data.cli import main
 from nme_data.validation.errors import ValidationError
 from nme_data.validation.hints import MAX_VALUE
 from nme_data.validation.report import Report
-from test_corruption import CASES, set_cell
+from test_corruption import SHARED_CASES, corrupted, set_cell
 
 ERROR_LINE = re.compile(r"^::error (?P<properties>[^\r\n]*?)::(?P<message>[^\r\n]*)$")
 PROPERTY = re.compile(r"^(?P<key>file|line|title)=(?P<value>[^,:]*)$")
@@ -41,10 +41,10 @@ def check_github(text: str, report: Report) -> list[dict[str, str]]:
     return parsed
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_json_and_github_hold_for_every_corruption(package_copy: Path, case: str) -> None:
-    CASES[case][0](package_copy)
-    report = nme_data.validate(package_copy)
+@pytest.mark.parametrize("case", SHARED_CASES)
+def test_json_and_github_hold_for_every_corruption(validated_copy: ValidatedCopy, case: str) -> None:
+    copy = corrupted(validated_copy, case)
+    package_copy, report = copy.root, copy.report
     assert not report.valid
     document = json.loads(report.to_json())
     try:

@@ -2,7 +2,8 @@
 
 Each crafted copy is validated through the library and the CLI (one JSON document, exact located
 errors), under a deadline so that a FIFO that got opened fails the test instead of hanging it, and
-with every file of the copy hashed before and after.
+with every file of the copy hashed before and after. The two tests of a case share the copy and its
+validation (`validated_copy` in conftest).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import descriptor_of, read_rows, tree_hashes
+from conftest import Validated, ValidatedCopy, descriptor_of, read_rows, shared_case, tree_hashes
 from damage import Corruption, descriptor_text, edit_descriptor, resource, rewrite_bytes, rewrite_rows, set_cell
 from nme_data import _package
 from nme_data.cli import main
@@ -397,24 +398,28 @@ def locations(report: nme_data.validation.Report) -> list[Location]:
     return [(e.table, e.row, e.field, e.code) for e in report.sorted_errors()]
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_crafted_copy_is_reported_exactly(package_copy: Path, case: str, deadline: None) -> None:
-    prepare(package_copy, case)
-    before = tree_hashes_safe(package_copy)
-    report = nme_data.validate(package_copy)
+def crafted(validated_copy: ValidatedCopy, case: str) -> Validated:
+    """The case's crafted copy and its report, made once for the library and the CLI test of the case."""
+    return validated_copy(f"crafted:{case}", lambda root: prepare(root, case), tree_hashes_safe)
+
+
+@pytest.mark.parametrize("case", [shared_case("crafted", c) for c in CASES])
+def test_crafted_copy_is_reported_exactly(validated_copy: ValidatedCopy, case: str, deadline: None) -> None:
+    copy = crafted(validated_copy, case)
+    report = copy.report
     assert sorted(locations(report), key=str) == sorted(CASES[case][1], key=str), report.to_text()[:3000]
     assert all(e.message for e in report.errors)
     assert "leaked-value" not in report.to_json()
-    assert tree_hashes_safe(package_copy) == before
+    assert tree_hashes_safe(copy.root) == copy.before
 
 
 #: The CLI runs every case but the spelling matrix, of which it takes one property (path) in full.
 CLI_CASES = [c for c in CASES if not c.startswith(("dialect-", "schema-", "profile-")) or c in SPOT_CHECKS]
 
 
-@pytest.mark.parametrize("case", CLI_CASES)
-def test_crafted_copy_through_the_cli(package_copy: Path, case: str, deadline: None) -> None:
-    prepare(package_copy, case)
+@pytest.mark.parametrize("case", [shared_case("crafted", c) for c in CLI_CASES])
+def test_crafted_copy_through_the_cli(validated_copy: ValidatedCopy, case: str, deadline: None) -> None:
+    package_copy = crafted(validated_copy, case).root
     result = CliRunner().invoke(main, ["validate", str(package_copy), "--format", "json"])
     assert result.exit_code == 1, result.output[:2000]
     document = json.loads(result.stdout)  # exactly one JSON document
