@@ -1,7 +1,8 @@
 """The curation rules hold on the shipped data and catch each kind of overstatement in a damaged copy.
 
 Each case edits a temporary copy of the package, validates it through the library and through the
-CLI, and compares the (table, row, field, code) of every error to an exact expected list.
+CLI (both tests of a case share the copy and its validation), and compares the (table, row, field,
+code) of every error to an exact expected list.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import ROOT, read_rows, tree_hashes, write_rows
+from conftest import ROOT, Validated, ValidatedCopy, read_rows, shared_case, tree_hashes, write_rows
 from nme_data.cli import main
 from nme_data.curation_checks import CERTAINTY_CUES, OPEN_LIST_CUES, cues_in
 
@@ -111,19 +112,22 @@ def expected_locations(case: str) -> list[Location]:
     )
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_library_reports_exactly(package_copy: Path, case: str) -> None:
-    apply(package_copy, CASES[case][0])
-    before = tree_hashes(package_copy)
-    report = nme_data.validate(package_copy)
-    found = sorted(((e.table, e.row, e.field, e.code) for e in report.errors), key=str)
+def overstated(validated_copy: ValidatedCopy, case: str) -> Validated:
+    """The case's edited copy and its report, made once for the library and the CLI test of the case."""
+    return validated_copy(f"curation:{case}", lambda root: apply(root, CASES[case][0]), tree_hashes)
+
+
+@pytest.mark.parametrize("case", [shared_case("curation", c) for c in sorted(CASES)])
+def test_library_reports_exactly(validated_copy: ValidatedCopy, case: str) -> None:
+    copy = overstated(validated_copy, case)
+    found = sorted(((e.table, e.row, e.field, e.code) for e in copy.report.errors), key=str)
     assert found == expected_locations(case)
-    assert tree_hashes(package_copy) == before
+    assert tree_hashes(copy.root) == copy.before
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_cli_reports_exactly(package_copy: Path, case: str) -> None:
-    apply(package_copy, CASES[case][0])
+@pytest.mark.parametrize("case", [shared_case("curation", c) for c in sorted(CASES)])
+def test_cli_reports_exactly(validated_copy: ValidatedCopy, case: str) -> None:
+    package_copy = overstated(validated_copy, case).root
     result = CliRunner().invoke(main, ["validate", str(package_copy), "--format", "json"])
     assert result.exit_code == 1, result.output
     document = json.loads(result.output)
