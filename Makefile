@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: validate test test-fast lint docs figures recipes bench clean
+.PHONY: validate test test-fast test-slow lint docs figures recipes bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,25 @@ $(INSTALLED_TEST): $(BIN)/python pyproject.toml
 validate: $(INSTALLED)
 	$(BIN)/nme-data validate
 
-# Two workers: the CI machine has 2 cores. Slow tests (wheel build, growth, lowest pandas) run too.
-test: $(INSTALLED_TEST)
-	$(BIN)/python -m pytest -n 2
+# Two workers: the CI machine has 2 cores. loadgroup keeps the tests that share one artefact (a damaged
+# copy and its validation, a browser, a server) in one worker; the rest are spread one by one.
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# Everything but the slow tests, for quick iterations (make test is what CI runs)
+# Everything, in two phases: the main suite, then the slow tests (marker `slow`: crafted copies through
+# a child CLI, fuzzing, a real browser, reference tools, a wheel in a temporary venv, the lowest pandas,
+# 100,000 rows). Both phases always run; make test fails if either fails.
+test: $(INSTALLED_TEST)
+	@status=0; \
+	$(PYTEST) -m "not slow" || status=1; \
+	$(PYTEST) -m slow || status=1; \
+	exit $$status
+
+# The main suite alone, for quick iterations (make test is what CI runs)
 test-fast: $(INSTALLED_TEST)
-	$(BIN)/python -m pytest -n 2 -m "not slow"
+	$(PYTEST) -m "not slow"
+
+test-slow: $(INSTALLED_TEST)
+	$(PYTEST) -m slow
 
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .

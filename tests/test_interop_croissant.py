@@ -45,6 +45,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
+@pytest.mark.slow  # runs a reference tool: make test runs it in its slow phase
 def test_mlcroissant_validate_passes(croissant_dir: Path) -> None:
     result = subprocess.run(
         [tool("mlcroissant"), "validate", "--jsonld", str(croissant_dir / CROISSANT_NAME)],
@@ -57,6 +58,7 @@ def test_mlcroissant_validate_passes(croissant_dir: Path) -> None:
     assert "is not standard" not in result.stderr, "the @context is the specification's"
 
 
+@pytest.mark.slow  # runs a reference tool: make test runs it in its slow phase
 def test_every_record_set_loads_with_the_csv_rows(croissant_dir: Path, no_network: None) -> None:
     import mlcroissant as mlc
 
@@ -73,6 +75,7 @@ def test_every_record_set_loads_with_the_csv_rows(croissant_dir: Path, no_networ
             assert got == [row["id"] for row in expected], name
 
 
+@pytest.mark.slow  # runs a reference tool: make test runs it in its slow phase
 def test_validator_and_loader_catch_a_wrong_column(
     document: dict[str, Any], croissant_dir: Path, tmp_path: Path
 ) -> None:
@@ -162,6 +165,7 @@ def test_a_path_leaving_the_package_is_refused(package_copy: Path, tmp_path: Pat
     assert not (tmp_path / "outside.csv").exists()
 
 
+@pytest.mark.slow  # runs a reference tool: make test runs it in its slow phase
 def test_the_release_zip_is_a_croissant_dataset(tmp_path: Path, no_network: None) -> None:
     """Extracted, the release zip has croissant.json beside data/: mlcroissant loads it as it is."""
     import zipfile

@@ -94,6 +94,8 @@ def server(exported: Path) -> Iterator[str]:
             process.stdout.close()
 
 
+@pytest.mark.slow  # a real Datasette server: make test runs it in its slow phase
+@pytest.mark.xdist_group("datasette-server")  # one server per run, not one per worker
 def test_table_through_the_json_api(server: str) -> None:
     rows = get_json(f"{server}/{DATABASE}/conditions.json?_shape=array&_size=max")
     expected = {row["id"]: row for row in csv_rows("conditions")}
@@ -102,6 +104,8 @@ def test_table_through_the_json_api(server: str) -> None:
         assert row["name"] == expected[row["id"]]["name"]
 
 
+@pytest.mark.slow  # a real Datasette server: make test runs it in its slow phase
+@pytest.mark.xdist_group("datasette-server")  # one server per run, not one per worker
 def test_view_through_the_json_api(server: str) -> None:
     rows = get_json(f"{server}/{DATABASE}/associations_named.json?_shape=array&_size=max")
     associations = csv_rows("associations")
@@ -113,6 +117,8 @@ def test_view_through_the_json_api(server: str) -> None:
         assert by_id[row["id"]]["object_name"] == names[row["object_id"]]
 
 
+@pytest.mark.slow  # a real Datasette server: make test runs it in its slow phase
+@pytest.mark.xdist_group("datasette-server")  # one server per run, not one per worker
 def test_metadata_is_served(server: str, exported: Path) -> None:
     served = get_json(f"{server}/-/metadata.json")
     written = json.loads((exported / METADATA_NAME).read_text(encoding="utf-8"))

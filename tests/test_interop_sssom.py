@@ -37,11 +37,13 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
 
 
+@pytest.mark.slow  # runs a reference tool: make test runs it in its slow phase
 def test_sssom_validate_passes(sssom_file: Path) -> None:
     result = run(tool("sssom"), "validate", str(sssom_file))
     assert result.returncode == 0, result.stderr[-2000:]
 
 
+@pytest.mark.slow  # runs a reference tool: make test runs it in its slow phase
 def test_sssom_validate_can_fail(sssom_file: Path, tmp_path: Path) -> None:
     """The check above means something: sssom validate rejects a predicate whose prefix is not declared."""
     broken = tmp_path / "broken.sssom.tsv"
@@ -51,6 +53,7 @@ def test_sssom_validate_can_fail(sssom_file: Path, tmp_path: Path) -> None:
     assert run(tool("sssom"), "validate", str(broken)).returncode != 0
 
 
+@pytest.mark.slow  # runs a reference tool: make test runs it in its slow phase
 def test_sssom_converts_to_owl(sssom_file: Path, tmp_path: Path) -> None:
     import rdflib
 

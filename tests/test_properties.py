@@ -5,12 +5,16 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nme_data
 from conftest import copy_package, read_rows, tree_hashes, write_rows
 from nme_data.validation.errors import CODES
+
+#: 50 generated crafted copies, each validated: make test runs these in its slow phase.
+pytestmark = pytest.mark.slow
 
 TABLES = nme_data.table_names()
 SHAPES = {name: (info.rows, len(read_rows(info.path)[0])) for name, info in ((t.name, t) for t in nme_data.tables())}

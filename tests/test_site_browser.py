@@ -17,6 +17,9 @@ from conftest import ROOT, copy_package, read_rows, write_rows
 from nme_data.site import build_site
 from site_support import evidence_rows, quoted_runs, rows_of
 
+#: A real browser: make test runs these in its slow phase, all in one xdist worker (one chromium, one site).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
