@@ -207,11 +207,13 @@ def test_hints_keep_error_identity() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "github", "text"])
-def test_a_validator_failure_still_prints_one_report(monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+def test_a_validator_failure_still_prints_one_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fmt: str) -> None:
     def broken(source: object = None) -> Report:
         raise KeyError("name")
 
     monkeypatch.setattr("nme_data.validation.validate", broken)
+    # an empty cache: a verdict on the bundled copy stored by an earlier test in this worker would skip `broken`
+    monkeypatch.setenv("NME_DATA_CACHE_DIR", str(tmp_path / "cache"))
     result = CliRunner().invoke(main, ["validate", "--format", fmt])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
