@@ -125,9 +125,11 @@ def validated_copy(tmp_path_factory: pytest.TempPathFactory) -> ValidatedCopy:
             root = copy_package(tmp_path_factory.mktemp("validated") / "package")
             damage(root)
             before = hashes(root)
-            report = validate(root)
-            cache.validate(root, run=lambda _source: report)  # remembered as the CLI would remember it
-            made[key] = Validated(root, before, report)
-        return made[key]
+            made[key] = Validated(root, before, validate(root))
+        copy = made[key]
+        # remembered as `nme-data validate` would remember it, on every use: the cache keeps only its newest
+        # entries, and other cases' tests may have evicted this one in between
+        cache.validate(copy.root, run=lambda _source: copy.report)
+        return copy
 
     return make
