@@ -42,6 +42,19 @@ def tree_hashes(root: Path) -> dict[str, str]:
     }
 
 
+def package_hashes(root: Path) -> dict[str, str]:
+    """`tree_hashes` of the package's own parts (descriptor, data/, source/) of a checkout or copy: hashing
+    the whole checkout would read its .venv too, thousands of files."""
+    hashes: dict[str, str] = {}
+    for part in PACKAGE_PARTS:
+        path = root / part
+        if path.is_dir():
+            hashes.update({f"{part}/{name}": digest for name, digest in tree_hashes(path).items()})
+        elif path.is_file():
+            hashes[part] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
 def read_rows(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.reader(handle))

@@ -10,18 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import ROOT, tree_hashes
+from conftest import ROOT, package_hashes, tree_hashes
 from nme_data._package import PackageError, resolve_descriptor
 from nme_data.cli import main
 from nme_data.curate.init import init_copy
 
 
 def shipped_files() -> dict[str, str]:
-    return {
-        name: digest
-        for name, digest in tree_hashes(ROOT).items()
-        if name == "datapackage.json" or name.startswith(("data/", "source/"))
-    }
+    return package_hashes(ROOT)
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new-directory", "empty-directory"])
