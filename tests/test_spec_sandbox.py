@@ -20,6 +20,9 @@ from loopback import Listener, listening
 from nme_data.validation import spec
 from nme_data.validation.sandbox import scrubbed_environment
 
+#: Hostile descriptors, each handed to a worker interpreter: make test runs these in its slow phase.
+pytestmark = pytest.mark.slow
+
 CANARY = "CANARY-8d1f0c-must-never-be-read"
 Damage = Callable[[dict, Path, Listener, Path], None]
 
