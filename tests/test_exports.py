@@ -33,6 +33,9 @@ from nme_data.export import (
 )
 from nme_data.export.datasette import METADATA_NAME
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("exports")
+
 PACKAGE = DataPackage.open(ROOT)
 TABLES = nme_data.table_names()
 VERSION = PACKAGE.version

@@ -17,6 +17,9 @@ from interop_helpers import PACKAGE, csv_rows, tool
 from nme_data.export import croissant_metadata, export
 from nme_data.export.croissant import CROISSANT_NAME, DESCRIPTION_LENGTH
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("interop-croissant")
+
 
 @pytest.fixture(scope="module")
 def croissant_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

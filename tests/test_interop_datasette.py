@@ -22,6 +22,9 @@ from nme_data.export import export
 from nme_data.export.datasette import METADATA_NAME
 from nme_data.export.sqlite import SQLITE_NAME, VIEWS
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("interop-datasette")
+
 DATABASE = Path(SQLITE_NAME).stem
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 10.0
@@ -95,7 +98,6 @@ def server(exported: Path) -> Iterator[str]:
 
 
 @pytest.mark.slow  # a real Datasette server: make test runs it in its slow phase
-@pytest.mark.xdist_group("datasette-server")  # one server per run, not one per worker
 def test_table_through_the_json_api(server: str) -> None:
     rows = get_json(f"{server}/{DATABASE}/conditions.json?_shape=array&_size=max")
     expected = {row["id"]: row for row in csv_rows("conditions")}
@@ -105,7 +107,6 @@ def test_table_through_the_json_api(server: str) -> None:
 
 
 @pytest.mark.slow  # a real Datasette server: make test runs it in its slow phase
-@pytest.mark.xdist_group("datasette-server")  # one server per run, not one per worker
 def test_view_through_the_json_api(server: str) -> None:
     rows = get_json(f"{server}/{DATABASE}/associations_named.json?_shape=array&_size=max")
     associations = csv_rows("associations")
@@ -118,7 +119,6 @@ def test_view_through_the_json_api(server: str) -> None:
 
 
 @pytest.mark.slow  # a real Datasette server: make test runs it in its slow phase
-@pytest.mark.xdist_group("datasette-server")  # one server per run, not one per worker
 def test_metadata_is_served(server: str, exported: Path) -> None:
     served = get_json(f"{server}/-/metadata.json")
     written = json.loads((exported / METADATA_NAME).read_text(encoding="utf-8"))

@@ -19,6 +19,9 @@ from nme_data.cli import main
 from nme_data.export import FORMATS, WRITERS, ExportError, InvalidPackageError, export
 from nme_data.export import formats as formats_module
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("interop-export")
+
 REFERENCE_TOOLS = ("sssom", "mlcroissant", "biolink_model", "datasette", "pyhpo", "kgx", "yaml", "rdflib", "linkml")
 HEAVY = ("pandas", "pandera", "frictionless", "pyarrow")
 

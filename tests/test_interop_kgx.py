@@ -15,6 +15,9 @@ from interop_helpers import PACKAGE, csv_rows
 from nme_data.export import export
 from nme_data.export.kgx import EDGES_NAME, KNOWLEDGE_LEVELS, LIST_SEPARATOR, NODES_NAME
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("interop-kgx")
+
 LIST_COLUMNS = {"category", "xref", "provided_by", "publications", "supporting_text", "qualifiers"}
 FLOAT_COLUMNS = {"has_percentage"}
 

@@ -18,6 +18,9 @@ from nme_data.cli import main
 from nme_data.export import ExportError, export
 from nme_data.export.sssom import SSSOM_NAME
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("interop-sssom")
+
 METADATA = PACKAGE.table("mappings").descriptor["sssom"]
 
 

@@ -13,6 +13,9 @@ import pytest
 
 from conftest import ROOT
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("recipes")
+
 RECIPES = ROOT / "docs" / "recipes.md"
 FIGURES_SCRIPT = ROOT / "scripts" / "make_figures.py"
 

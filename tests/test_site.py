@@ -18,6 +18,9 @@ from nme_data.site import InvalidPackageError, SiteError, build_site
 from nme_data.site.quotes import RowRef, highlights, locate
 from site_support import broken_links, evidence_rows, quoted_runs, rows_of
 
+#: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("site")
+
 SIZE_LIMIT = 1_000_000
 MARKUP = '<img src=x onerror=alert(1)><script>alert("x")</script>'
 

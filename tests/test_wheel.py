@@ -15,7 +15,7 @@ import pytest
 import nme_data
 from conftest import ROOT, copy_package, package_hashes, tree_hashes
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one wheel, one venv per run
 
 USE_EVERYTHING = """
 import json, sys
