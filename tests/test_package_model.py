@@ -403,19 +403,34 @@ def crafted(validated_copy: ValidatedCopy, case: str) -> Validated:
     return validated_copy(f"crafted:{case}", lambda root: prepare(root, case), tree_hashes_safe)
 
 
-#: Every URL spelling in every other property that names a file (schema, dialect, profile): the full product
-#: runs in make test's slow phase; the main suite keeps every spelling for `path` and SPOT_CHECKS for the rest.
-SPELLING_MATRIX = {f"{prop}-{kind}" for prop in ("schema", "dialect", "profile") for kind in URL_SPELLINGS}
+#: Every unsafe spelling in every property that names a file (path, schema, dialect, profile): the full product
+#: runs in make test's slow phase. The main suite keeps MAIN_SPELLINGS for `path` and SPOT_CHECKS for the others,
+#: and test_resolve_refuses_unsafe_references checks every spelling at the path gate itself.
+SPELLING_MATRIX = {
+    *(f"path-{kind}" for kind in [*URL_SPELLINGS, *OTHER_UNSAFE]),
+    *(f"{prop}-{kind}" for prop in ("schema", "dialect", "profile") for kind in URL_SPELLINGS),
+}
+MAIN_SPELLINGS = {
+    "path-https",
+    "path-leading-tab",
+    "path-full-width",
+    "path-file-uri",
+    "path-absolute",
+    "path-climbing-inside",
+    "path-nul",
+    "path-bidi-override",
+}
 
 
-def library_case(case: str) -> pytest.ParameterSet:
+def crafted_case(case: str) -> pytest.ParameterSet:
+    """A crafted case whose tests share its copy; the spelling matrix beyond the spot checks is `slow`."""
     param = shared_case("crafted", case)
-    if case in SPELLING_MATRIX - SPOT_CHECKS:
+    if case in SPELLING_MATRIX - SPOT_CHECKS - MAIN_SPELLINGS:
         return pytest.param(case, marks=[*param.marks, pytest.mark.slow])
     return param
 
 
-@pytest.mark.parametrize("case", [library_case(c) for c in CASES])
+@pytest.mark.parametrize("case", [crafted_case(c) for c in CASES])
 def test_crafted_copy_is_reported_exactly(validated_copy: ValidatedCopy, case: str, deadline: None) -> None:
     copy = crafted(validated_copy, case)
     report = copy.report
@@ -429,7 +444,7 @@ def test_crafted_copy_is_reported_exactly(validated_copy: ValidatedCopy, case: s
 CLI_CASES = [c for c in CASES if not c.startswith(("dialect-", "schema-", "profile-")) or c in SPOT_CHECKS]
 
 
-@pytest.mark.parametrize("case", [shared_case("crafted", c) for c in CLI_CASES])
+@pytest.mark.parametrize("case", [crafted_case(c) for c in CLI_CASES])
 def test_crafted_copy_through_the_cli(validated_copy: ValidatedCopy, case: str, deadline: None) -> None:
     package_copy = crafted(validated_copy, case).root
     result = CliRunner().invoke(main, ["validate", str(package_copy), "--format", "json"])
@@ -555,22 +570,27 @@ def test_loader_raises_package_errors_for_an_empty_table(package_copy: Path, con
 @pytest.mark.parametrize(
     ("case", "error"),
     [
-        ("inline-data", UnsupportedFeatureError),
-        ("semicolon-dialect", UnsupportedFeatureError),
-        ("path-leading-tab", UnsafePathError),
-        ("symlink-escape", UnsafePathError),
-        ("fifo-path", UnsafePathError),
-        ("conditions-columns-swapped", HeaderError),
-        ("header-of-100k-columns", HeaderError),
-        ("header-line-too-long", HeaderError),
+        pytest.param(case, error, marks=pytest.mark.xdist_group(f"crafted:{case}"))  # shares the crafted copy
+        for case, error in [
+            ("inline-data", UnsupportedFeatureError),
+            ("semicolon-dialect", UnsupportedFeatureError),
+            ("path-leading-tab", UnsafePathError),
+            ("symlink-escape", UnsafePathError),
+            ("fifo-path", UnsafePathError),
+            ("conditions-columns-swapped", HeaderError),
+            ("header-of-100k-columns", HeaderError),
+            ("header-line-too-long", HeaderError),
+        ]
     ],
 )
-def test_loader_refuses_what_the_validator_refuses(package_copy: Path, case: str, error: type, deadline: None) -> None:
-    prepare(package_copy, case)
+def test_loader_refuses_what_the_validator_refuses(
+    validated_copy: ValidatedCopy, case: str, error: type, deadline: None
+) -> None:
+    copy = crafted(validated_copy, case)
     table = "conditions" if case.startswith("conditions") else "history" if case.startswith("header") else "sites"
-    (expected,) = nme_data.validate(package_copy).errors
+    (expected,) = copy.report.errors
     with pytest.raises(error) as raised:
-        nme_data.load(table, source=package_copy)
+        nme_data.load(table, source=copy.root)
     assert expected.message in str(raised.value)
 
 
