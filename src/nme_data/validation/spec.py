@@ -1,5 +1,5 @@
 """The spec layer, run in a fresh interpreter beside the caller: frictionless' start-up and validation
-overlap with pandas' and pandera's in the caller (two cores, about half the wall time), and the
+overlap with pandas' and the semantic rules' in the caller (two cores, about half the wall time), and the
 worker's sandbox (no network, no reads outside the package, a memory cap) and its wall-clock budget
 never touch the caller's process.
 
