@@ -42,14 +42,18 @@ def time_budget(descriptor: dict[str, Any], root: Path) -> float:
 
 
 #: The worker's program: the caller's module search path, then the worker. -P keeps the working directory
-#: off sys.path; -W ignore keeps the caller's warning filters (say, warnings as errors) off frictionless.
+#: off sys.path; -S skips the site module (the caller's path, site-packages included, is handed over
+#: whole, so .pth files have done their work already); -W ignore keeps the caller's warning filters
+#: (say, warnings as errors) off frictionless.
 BOOTSTRAP = "import sys; sys.path[:] = {path!r}; from nme_data.validation.spec_worker import main; main()"
 
 
 def worker_command() -> list[str]:
-    """How the worker is started: the caller's interpreter, finding modules where the caller finds them."""
-    path = [str(Path(entry).absolute()) if entry else str(Path.cwd()) for entry in sys.path]
-    return [sys.executable, "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=path)]
+    """How the worker is started: the caller's interpreter, finding modules where the caller finds them,
+    and this library first where it is installed (an editable install may find it by an import hook)."""
+    home = str(Path(__file__).resolve().parents[2])
+    path = [home] + [str(Path(entry).absolute()) if entry else str(Path.cwd()) for entry in sys.path]
+    return [sys.executable, "-S", "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=list(dict.fromkeys(path)))]
 
 
 def validate_spec(descriptor: dict[str, Any], root: Path) -> list[ValidationError]:
