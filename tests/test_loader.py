@@ -127,6 +127,22 @@ def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("table", TABLES)
+def test_frame_builder_matches_the_public_constructor(table: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast frame builder (pandas' `_from_arrays`) and the public constructor give identical frames."""
+    from nme_data._package import DataPackage
+    from nme_data.loader import _read_arrow_path
+
+    resource = DataPackage.open().table(table)
+    fast = _read_arrow_path(resource)
+    monkeypatch.delattr(pd.DataFrame, "_from_arrays")
+    public = _read_arrow_path(resource)
+    assert fast is not None
+    assert public is not None
+    pd.testing.assert_frame_equal(fast, public)
+    assert fast.columns.dtype == public.columns.dtype
+
+
+@pytest.mark.parametrize("table", TABLES)
 def test_fast_and_exact_paths_agree(table: str) -> None:
     """pyarrow's fast path and the exact text path give identical frames, dtypes included."""
     from nme_data._package import DataPackage
