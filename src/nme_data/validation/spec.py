@@ -44,8 +44,12 @@ def time_budget(descriptor: dict[str, Any], root: Path) -> float:
 #: The worker's program: the caller's module search path, then the worker. -P keeps the working directory
 #: off sys.path; -S skips the site module (the caller's path, site-packages included, is handed over
 #: whole, so .pth files have done their work already); -W ignore keeps the caller's warning filters
-#: (say, warnings as errors) off frictionless.
-BOOTSTRAP = "import sys; sys.path[:] = {path!r}; from nme_data.validation.spec_worker import main; main()"
+#: (say, warnings as errors) off frictionless. Once the result is written the worker leaves at once:
+#: its caller waits for the exit, and tearing down frictionless' modules would only add to the wait.
+BOOTSTRAP = (
+    "import sys; sys.path[:] = {path!r}; from nme_data.validation.spec_worker import main; main(); "
+    "import os; sys.stderr.flush(); os._exit(0)"
+)
 
 
 def worker_command() -> list[str]:
