@@ -78,7 +78,8 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
                 return None  # a value outside the enum: the exact path names it
             category = dtypes.categorical_dtype(tuple(enum), dtypes.is_ordered(field))
             # the codes are positions in the enum by construction: pandas need not check them again
-            arrays.append(pd.Categorical.from_codes(pc.fill_null(codes, -1).to_numpy(), dtype=category, validate=False))
+            codes = pc.fill_null(codes, -1) if codes.null_count else codes  # -1: pandas' code for missing
+            arrays.append(pd.Categorical.from_codes(codes.to_numpy(), dtype=category, validate=False))
         else:
             arrays.append(dtypes.pandas_dtype(field).__from_arrow__(values))  # pandas' own arrow hand-over
     return frame_of(table.field_names, arrays, parsed.num_rows)
