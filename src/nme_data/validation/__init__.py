@@ -1,4 +1,4 @@
-"""Validate a copy of the package: the package model's checks, the Frictionless spec, then pandera semantics."""
+"""Validate a copy of the package: the package model's checks, the Frictionless spec, then the semantic rules."""
 
 from __future__ import annotations
 

@@ -154,7 +154,7 @@ CODES: dict[str, Code] = {
     "schema-error": Code("spec", "A Table Schema is invalid.", "a field without a name"),
     "field-error": Code("spec", "A field definition is invalid.", 'type "strnig"'),
     "general-error": Code("spec", "Any other error frictionless reports.", ""),
-    # Semantic layer: pandera checks the Table Schema cannot express.
+    # Semantic layer: the rules a Table Schema cannot express (nme_data.semantic_rules).
     "evidence-not-verbatim": Code(
         "semantic",
         "An evidence quote (or a part between ' [...] ') is not verbatim in the source snapshot it cites.",

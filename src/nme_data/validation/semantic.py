@@ -1,4 +1,9 @@
-"""The semantic layer: pandera runs the rules Table Schema cannot express, on each table's raw text."""
+"""The semantic layer: the rules Table Schema cannot express, run on each table's raw text.
+
+The rules are `nme_data.semantic_rules`; the pandera schemas of `nme_data.schemas` wrap the same
+functions. Here they are called directly: pandera would add its import (about a fifth of a second)
+and its per-check bookkeeping to every `nme-data validate`, for the same verdicts.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ import csv
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DataPackage, PackageError, Table
+from nme_data.rule import ANY_FIELD, Rule
 from nme_data.validation.errors import CODES, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from nme_data.schemas import Context
+    from nme_data.semantic_rules import Context
 
 MAX_VALUE_SHOWN = 200
 
@@ -21,31 +27,46 @@ def _shown(value: Any) -> str:
     return text if len(text) <= MAX_VALUE_SHOWN else text[: MAX_VALUE_SHOWN - 4] + "...'"
 
 
-def _to_errors(table: Table, frame: Any, failure_cases: Any) -> list[ValidationError]:
-    """One error per (row, field, code): whole-row checks name their field in the check name."""
+def verdicts(rule: Rule, frame: pd.DataFrame, blank: pd.Series) -> pd.Series:
+    """The rule's verdict per row, read as pandera reads a frame check: a missing verdict fails, a row
+    whose cells are all missing (`blank`) passes."""
     import pandas as pd
 
-    from nme_data.schemas import ANY_FIELD, formula_cells, text_fields
+    found = rule.check(frame)
+    if not isinstance(found, pd.Series):  # one verdict for the whole table
+        found = pd.Series(bool(found), index=frame.index)
+    return found.reindex(frame.index).fillna(False).astype(bool) | blank
 
-    errors = set()
-    for case in failure_cases.itertuples(index=False):
-        code, _, rest = str(case.check).partition("|")
-        field, _, specific = rest.partition("|")
-        if code not in CODES:
-            code, field = "check-error", case.column if isinstance(case.column, str) else ""
-        row = None if pd.isna(case.index) else int(case.index)
-        message = specific or (CODES[code].meaning if code != "check-error" else f"{case.check} failed")
-        if field == ANY_FIELD and row is not None:  # a row check over several columns: name each cell
-            columns = formula_cells(frame.loc[row], text_fields(table, set(frame.columns)))
-            cells = [(column, frame.at[row, column]) for column in columns]
-        elif row is not None and field in frame.columns:
-            cells = [(field, frame.at[row, field])]
+
+def _run_rule(
+    table: Table, frame: pd.DataFrame, rule: Rule, texts: list[str], blank: pd.Series
+) -> list[ValidationError]:
+    """One error per (row, field) that breaks the rule; a rule that cannot run is a check-error."""
+    from nme_data.semantic_rules import formula_cells
+
+    try:
+        failing = frame.index[~verdicts(rule, frame, blank).to_numpy()]
+    except Exception as exc:  # a check that cannot run is reported, never a traceback
+        message = f"semantic check {rule.code} on {rule.field or 'the table'} could not run: {exc!r}"
+        return [ValidationError(table.name, None, rule.field or None, "check-error", message)]
+    code = rule.code if rule.code in CODES else "check-error"
+    message = rule.detail or (CODES[code].meaning if code != "check-error" else f"{rule.name} failed")
+    errors = []
+    for row in failing:
+        if rule.field == ANY_FIELD:  # a row check over several columns: name each cell
+            fields = formula_cells(frame.loc[row], texts)
         else:
-            cells = [(field, case.failure_case)]
-        for cell_field, value in cells:
-            detail = "" if value is None or (isinstance(value, float) and pd.isna(value)) else f": {_shown(value)}"
-            errors.add(ValidationError(table.name, row, cell_field or None, code, f"{message}{detail}"))
-    return sorted(errors, key=lambda e: (e.row or 0, e.field or "", e.code))
+            fields = [rule.field] if rule.field in frame.columns else [rule.field or None]
+        for field in fields:
+            value = frame.at[row, field] if field in frame.columns else None
+            errors.append(ValidationError(table.name, int(row), field, code, f"{message}{_detail(value)}"))
+    return errors
+
+
+def _detail(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return f": {_shown(value)}"
 
 
 def validate_semantics(package: DataPackage, tables: list[Table] | None = None) -> list[ValidationError]:
@@ -56,7 +77,7 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
     read is left to the spec layer, which locates the damage.
     """
     from nme_data.raw import read_text_frame
-    from nme_data.schemas import Context
+    from nme_data.semantic_rules import Context
 
     tables = list(package.sound_tables.values()) if tables is None else list(tables)
     # Sources first (evidence needs their texts), tables that refer to rows of any table last (they need
@@ -84,17 +105,13 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
 
 
 def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[ValidationError]:
-    import pandera.errors
-
-    from nme_data.schemas import build_schema
+    from nme_data.semantic_rules import semantic_rules, text_fields
 
     if frame.empty:
         return []
-    schema = build_schema(table, context, typed=False, present=set(frame.columns))
-    try:
-        schema.validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        return _to_errors(table, frame, exc.failure_cases)
-    except Exception as exc:  # a check that cannot run is reported, never a traceback
-        return [ValidationError(table.name, None, None, "check-error", f"semantic checks failed: {exc!r}")]
-    return []
+    present = set(frame.columns)
+    texts = text_fields(table, present)
+    blank = frame.isna().all(axis="columns")
+    rules = semantic_rules(table, context, present)
+    errors = {error for rule in rules for error in _run_rule(table, frame, rule, texts, blank)}
+    return sorted(errors, key=lambda e: (e.row or 0, e.field or "", e.code))

@@ -1,5 +1,5 @@
 """The spec layer, run in a fresh interpreter beside the caller: frictionless' start-up and validation
-overlap with pandas' and pandera's in the caller (two cores, about half the wall time), and the
+overlap with pandas' and the semantic rules' in the caller (two cores, about half the wall time), and the
 worker's sandbox (no network, no reads outside the package, a memory cap) and its wall-clock budget
 never touch the caller's process.
 
@@ -42,14 +42,22 @@ def time_budget(descriptor: dict[str, Any], root: Path) -> float:
 
 
 #: The worker's program: the caller's module search path, then the worker. -P keeps the working directory
-#: off sys.path; -W ignore keeps the caller's warning filters (say, warnings as errors) off frictionless.
-BOOTSTRAP = "import sys; sys.path[:] = {path!r}; from nme_data.validation.spec_worker import main; main()"
+#: off sys.path; -S skips the site module (the caller's path, site-packages included, is handed over
+#: whole, so .pth files have done their work already); -W ignore keeps the caller's warning filters
+#: (say, warnings as errors) off frictionless. Once the result is written the worker leaves at once:
+#: its caller waits for the exit, and tearing down frictionless' modules would only add to the wait.
+BOOTSTRAP = (
+    "import sys; sys.path[:] = {path!r}; from nme_data.validation.spec_worker import main; main(); "
+    "import os; sys.stderr.flush(); os._exit(0)"
+)
 
 
 def worker_command() -> list[str]:
-    """How the worker is started: the caller's interpreter, finding modules where the caller finds them."""
-    path = [str(Path(entry).absolute()) if entry else str(Path.cwd()) for entry in sys.path]
-    return [sys.executable, "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=path)]
+    """How the worker is started: the caller's interpreter, finding modules where the caller finds them,
+    and this library first where it is installed (an editable install may find it by an import hook)."""
+    home = str(Path(__file__).resolve().parents[2])
+    path = [home] + [str(Path(entry).absolute()) if entry else str(Path.cwd()) for entry in sys.path]
+    return [sys.executable, "-S", "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=list(dict.fromkeys(path)))]
 
 
 def validate_spec(descriptor: dict[str, Any], root: Path) -> list[ValidationError]:

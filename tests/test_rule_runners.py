@@ -1,0 +1,103 @@
+"""The validator runs the semantic rules itself; the pandera schemas wrap the same rules: same verdicts.
+
+For every kind of semantic damage the corruption and curation suites apply, the rows, fields and codes
+the validator's runner reports equal those pandera's `semantic_schema` fails on, table by table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandera.errors
+import pytest
+
+import test_corruption
+import test_curation_checks
+from nme_data.package import DataPackage
+from nme_data.raw import read_text_frame
+from nme_data.rule import ANY_FIELD
+from nme_data.schemas import build_schema
+from nme_data.semantic_rules import formula_cells, package_context, text_fields
+from nme_data.validation.semantic import validate_semantics
+
+Location = tuple[str, int | None, str | None, str]
+
+SEMANTIC_CODES = {
+    "evidence-not-verbatim",
+    "evidence-too-short",
+    "formula-injection",
+    "identifier-malformed",
+    "identifier-unknown",
+    "identifier-system-mismatch",
+    "label-mismatch",
+    "subject-not-found",
+    "row-rule",
+}
+CORRUPTIONS = {
+    name: corrupt
+    for name, (corrupt, expected) in test_corruption.CASES.items()
+    if expected and any(location[3] in SEMANTIC_CODES for location in expected)
+}
+CORRUPTIONS["source-snapshot-edited"] = test_corruption.CASES["source-snapshot-edited"][0]
+CORRUPTIONS["evidence-only-separator"] = test_corruption.set_cell("history", 2, "evidence", " [...] ")
+CORRUPTIONS["formula-in-two-cells"] = lambda root: (
+    test_corruption.set_cell("history", 2, "person", "=A1")(root),
+    test_corruption.set_cell("history", 2, "evidence", "@SUM(A1)")(root),
+)
+CURATIONS = {
+    f"curation-{name}": (lambda root, edits=edits: test_curation_checks.apply(root, edits))
+    for name, (edits, _) in test_curation_checks.CASES.items()
+}
+
+
+def pandera_locations(root: Path) -> set[Location]:
+    """Where pandera's semantic schemas fail, named as the validator names its errors."""
+    package = DataPackage.open(root)
+    context = package_context(package)
+    found: set[Location] = set()
+    for name, table in package.tables.items():
+        frame = read_text_frame(table)
+        try:
+            build_schema(table, context, typed=False).validate(frame, lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            for case in exc.failure_cases.itertuples(index=False):
+                code, _, rest = str(case.check).partition("|")
+                field = rest.partition("|")[0]
+                row = int(case.index)
+                fields = formula_cells(frame.loc[row], text_fields(table)) if field == ANY_FIELD else [field]
+                found.update((name, row, cell, code) for cell in fields)
+    return found
+
+
+def runner_locations(root: Path) -> set[Location]:
+    errors = validate_semantics(DataPackage.open(root))
+    return {(error.table, error.row, error.field, error.code) for error in errors}
+
+
+def test_shipped_package_passes_both_runners() -> None:
+    root = DataPackage.open(None).root
+    assert pandera_locations(root) == runner_locations(root) == set()
+
+
+@pytest.mark.parametrize("case", sorted({**CORRUPTIONS, **CURATIONS}))
+def test_both_runners_find_the_same_failures(package_copy: Path, case: str) -> None:
+    {**CORRUPTIONS, **CURATIONS}[case](package_copy)
+    by_pandera = pandera_locations(package_copy)
+    assert by_pandera, "the damage must break a semantic rule"
+    assert runner_locations(package_copy) == by_pandera
+
+
+def test_a_rule_that_cannot_run_is_a_located_check_error(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nme_data import semantic_rules
+
+    def broken(columns: list[str]) -> semantic_rules.Rule:
+        return semantic_rules.Rule(
+            lambda frame: frame["no-such-column"], semantic_rules.check_name("formula-injection", "*")
+        )
+
+    monkeypatch.setattr(semantic_rules, "formula_check", broken)
+    errors = validate_semantics(DataPackage.open(package_copy))
+    assert errors
+    assert {(e.code, e.row) for e in errors} == {("check-error", None)}
+    assert all("formula-injection" in e.message and "KeyError" in e.message for e in errors)
+    assert {e.table for e in errors} == set(DataPackage.open(package_copy).tables)
