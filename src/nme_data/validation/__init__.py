@@ -20,20 +20,23 @@ def validate(source: str | Path | None = None) -> Report:
     one normalised descriptor of the package model, and only the tables it found sound.
     """
     report = Report(package=str(source) if source is not None else "bundled package")
-    safe = None
+    read: _Read = {}
     try:
-        safe = _run(source, report)
+        _run(source, report, read)
     except Exception as exc:  # whatever broke, the caller gets a report that says so, never a traceback
         from nme_data.validation.spec_worker import failure
 
         report.errors.append(failure(None, "validation could not finish", exc))
-    return _with_hints(report, safe)
+    return _with_hints(report, read)
 
 
-def _run(source: str | Path | None, report: Report) -> dict[str, Any] | None:
-    """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept.
+#: What the layers read, for the hints: "original", the descriptor as the package model parsed it (for
+#: the file each error is in), and "safe", the one pre-flight let through (whose tables hints may read).
+_Read = dict[str, dict[str, Any]]
 
-    Returns the descriptor pre-flight let through (what `hints` may read), None when it let nothing through."""
+
+def _run(source: str | Path | None, report: Report, read: _Read) -> None:
+    """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept."""
     from nme_data.validation.preflight import run_preflight
 
     path = resolve_descriptor(source, must_exist=False).absolute()
@@ -42,12 +45,14 @@ def _run(source: str | Path | None, report: Report) -> dict[str, Any] | None:
         package = DataPackage.open(path)
     except PackageError as exc:
         report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
-        return None
+        return
+    read["original"] = package.descriptor
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)
     if pre.descriptor is None:
-        return None
+        return
+    read["safe"] = pre.descriptor
     from nme_data.validation.spec import start_spec
 
     pending = start_spec(pre.descriptor, pre.root)
@@ -61,16 +66,15 @@ def _run(source: str | Path | None, report: Report) -> dict[str, Any] | None:
         report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
         report.errors.extend(pending.result())
-    return pre.descriptor
 
 
-def _with_hints(report: Report, safe: dict[str, Any] | None) -> Report:
+def _with_hints(report: Report, read: _Read) -> Report:
     """Every exit's last step: file, line, value and hint on each error (validation.hints), as a courtesy
     that can never cost the report itself."""
     try:
         from nme_data.validation.hints import add_hints
 
-        report.errors = add_hints(report.errors, Path(report.package), safe)
+        report.errors = add_hints(report.errors, Path(report.package), read.get("safe"), read.get("original"))
     except Exception:  # noqa: S110 - the errors stand without their hints
         pass
     return report

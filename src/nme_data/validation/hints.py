@@ -8,7 +8,6 @@ the package, and only as far as the last row an error names.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import dataclasses
 import difflib
@@ -16,7 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from nme_data.package import DESCRIPTOR_NAME, PackageError, read_json
+from nme_data.package import DESCRIPTOR_NAME
 from nme_data.validation.errors import ValidationError
 
 #: How much of a cell the report repeats.
@@ -205,18 +204,19 @@ def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
 
 
 def add_hints(
-    errors: list[ValidationError], descriptor_path: Path, safe: dict[str, Any] | None
+    errors: list[ValidationError],
+    descriptor_path: Path,
+    safe: dict[str, Any] | None,
+    descriptor: dict[str, Any] | None = None,
 ) -> list[ValidationError]:
     """The errors with `path`, `line`, `value` and `hint` filled in where known, duplicate-key twins dropped.
 
     `safe` is the descriptor pre-flight let through (None when it let nothing through): only its tables
-    are read.
+    are read. `descriptor` is the package's descriptor as the package model parsed it, which names the
+    file of each error; the descriptor file itself is never opened again here.
     """
     root = descriptor_path.parent
-    original: dict[str, dict[str, Any]] = {}
-    if safe is not None:  # a descriptor pre-flight refused (a FIFO, a link out, over budget) is never reopened
-        with contextlib.suppress(PackageError, RecursionError):
-            original = _resources(read_json(descriptor_path))
+    original = _resources(descriptor)
     readable = _resources(safe)
     duplicate_keys = {(e.table, e.row) for e in errors if e.code == "primary-key"}
     kept = [e for e in errors if not (e.code == "unique-error" and (e.table, e.row) in duplicate_keys)]
