@@ -70,7 +70,7 @@ def _detail(value: Any) -> str:
 
 
 def validate_semantics(package: DataPackage, tables: list[Table] | None = None) -> list[ValidationError]:
-    """Run the semantic schema of each table the package model found sound (default: all of them).
+    """Run the semantic rules of each table the package model found sound (default: all of them).
 
     Frames come from `raw.read_text_frame`, which reads exactly the file, encoding and header the
     normalised descriptor names, the same one frictionless validates; a file the parser still cannot
