@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from nme_data._package import DataPackage
 from nme_data.docs import DEFAULT_PATH, data_dictionary
+from nme_data.package import DataPackage
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from nme_data._package import DataPackage
+from nme_data.package import DataPackage
 
 PACKAGE = DataPackage.open(ROOT)
 BIN = Path(sys.executable).parent

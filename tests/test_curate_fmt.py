@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import ROOT, descriptor_of, read_rows, tree_hashes, write_rows
-from nme_data._package import PackageError
 from nme_data.cli import main
 from nme_data.curate.canonical import canonical_cell
 from nme_data.curate.fmt import format_package
+from nme_data.package import PackageError
 
 TABLES = nme_data.table_names()
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import ROOT, package_hashes, tree_hashes
-from nme_data._package import PackageError, resolve_descriptor
 from nme_data.cli import main
 from nme_data.curate.init import init_copy
+from nme_data.package import PackageError, resolve_descriptor
 
 
 def shipped_files() -> dict[str, str]:

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import ROOT
-from nme_data._package import DataPackage, Table
 from nme_data.cli import main
 from nme_data.docs import EXAMPLE_WIDTH, data_dictionary, render_constraints
+from nme_data.package import DataPackage, Table
 
 COMMITTED = ROOT / "docs" / "data-dictionary.md"
 PACKAGE = DataPackage.open(ROOT)

@@ -20,7 +20,6 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import ROOT, copy_package
-from nme_data._package import DataPackage, Table
 from nme_data.cli import main
 from nme_data.export import (
     SQLITE_NAME,
@@ -32,6 +31,7 @@ from nme_data.export import (
     export_zip,
 )
 from nme_data.export.datasette import METADATA_NAME
+from nme_data.package import DataPackage, Table
 
 #: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("exports")

@@ -141,8 +141,8 @@ def test_library_function_matches_the_file(document: dict[str, Any], croissant_d
 
 def test_a_short_description_is_refused(package_copy: Path, tmp_path: Path) -> None:
     from conftest import descriptor_of
-    from nme_data._package import DataPackage
     from nme_data.export import ExportError
+    from nme_data.package import DataPackage
 
     descriptor = descriptor_of(package_copy)
     descriptor["description"] = "Too short."
@@ -154,9 +154,9 @@ def test_a_short_description_is_refused(package_copy: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize("path", ["../outside.csv", "/etc/passwd", "data/../../x.csv"])
 def test_a_path_leaving_the_package_is_refused(package_copy: Path, tmp_path: Path, path: str) -> None:
     from conftest import descriptor_of
-    from nme_data._package import DataPackage
     from nme_data.export import ExportError
     from nme_data.export.croissant import write_croissant
+    from nme_data.package import DataPackage
 
     descriptor = descriptor_of(package_copy)
     descriptor["resources"][0]["path"] = path

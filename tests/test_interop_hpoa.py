@@ -237,7 +237,7 @@ def test_crosscheck_never_opens_a_named_pipe(tmp_path: Path, special: str) -> No
 def test_a_hedged_fact_is_reported_not_annotated(package_copy: Path) -> None:
     """'may' is not an annotation: the same fact, hedged, leaves the HPOA file and is listed by the report."""
     from conftest import read_rows, write_rows
-    from nme_data._package import DataPackage
+    from nme_data.package import DataPackage
 
     path = package_copy / "data" / "associations.csv"
     rows = read_rows(path)

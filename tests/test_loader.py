@@ -129,8 +129,8 @@ def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
 @pytest.mark.parametrize("table", TABLES)
 def test_frame_builder_matches_the_public_constructor(table: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast frame builder (pandas' `_from_arrays`) and the public constructor give identical frames."""
-    from nme_data._package import DataPackage
     from nme_data.loader import _read_arrow_path
+    from nme_data.package import DataPackage
 
     resource = DataPackage.open().table(table)
     fast = _read_arrow_path(resource)
@@ -145,8 +145,8 @@ def test_frame_builder_matches_the_public_constructor(table: str, monkeypatch: p
 @pytest.mark.parametrize("table", TABLES)
 def test_fast_and_exact_paths_agree(table: str) -> None:
     """pyarrow's fast path and the exact text path give identical frames, dtypes included."""
-    from nme_data._package import DataPackage
     from nme_data.loader import _read_arrow_path, _read_text_path
+    from nme_data.package import DataPackage
 
     resource = DataPackage.open().table(table)
     fast = _read_arrow_path(resource)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import PackageError, UnknownTableError
 from nme_data.metadata import TableInfo, TableList, descriptor, table_names, table_path, tables
+from nme_data.package import PackageError, UnknownTableError
 
 if TYPE_CHECKING:
     from nme_data import schemas
@@ -57,7 +57,7 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from nme_data._package import DataPackage
+        from nme_data.package import DataPackage
 
         return DataPackage.open().version
     if name in _LAZY:

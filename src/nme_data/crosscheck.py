@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage
+from nme_data.package import DataPackage
 
 HPOA_FILE = "phenotype.hpoa"
 OBO_FILE = "hp.obo"

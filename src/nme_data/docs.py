@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage, Table
+from nme_data.package import DataPackage, Table
 
 #: Where `nme-data docs` and `make docs` write the dictionary, relative to the repository root.
 DEFAULT_PATH = Path("docs") / "data-dictionary.md"

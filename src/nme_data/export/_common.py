@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DataPackage, PackageError, Table
+from nme_data.package import DataPackage, PackageError, Table
 
 if TYPE_CHECKING:
     import pandas as pd

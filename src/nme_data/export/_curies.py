@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from nme_data._package import DataPackage
 from nme_data.export._common import ExportError
+from nme_data.package import DataPackage
 
 MAPPINGS_TABLE = "mappings"
 TEMPLATE_KEY = "subject_curie_template"

@@ -11,9 +11,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DESCRIPTOR_NAME, DataPackage, PackageError
 from nme_data.export._common import ExportError, as_package, atomic_target
 from nme_data.export._common import out_dir as make_out_dir
+from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 
 #: The earliest timestamp a zip entry can hold: a constant so that the archive does not depend on file times.
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)

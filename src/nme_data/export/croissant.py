@@ -15,8 +15,8 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from nme_data._package import DataPackage, PackageError, Table
 from nme_data.export._common import ExportError, write_bytes
+from nme_data.package import DataPackage, PackageError, Table
 
 CROISSANT_NAME = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"

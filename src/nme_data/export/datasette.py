@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage
 from nme_data.export._common import write_bytes
 from nme_data.export.sqlite import SQLITE_NAME, VIEWS
+from nme_data.package import DataPackage
 
 METADATA_NAME = "metadata.json"
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nme_data._package import DataPackage
 from nme_data.export._common import ExportError, as_package, publish, staging
+from nme_data.package import DataPackage
 
 if TYPE_CHECKING:
     from nme_data.validation.report import Report

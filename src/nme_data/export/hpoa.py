@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.export._curies import MAPPINGS_TABLE
+from nme_data.package import DataPackage
 
 HPOA_NAME = "nme-data.hpoa"
 COLUMNS = (

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.export._curies import MAPPINGS_TABLE, local_curies
+from nme_data.package import DataPackage
 
 #: File names end in the suffixes kgx's TSV reader looks for.
 NODES_NAME = "nme-data_nodes.tsv"

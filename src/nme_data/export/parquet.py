@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nme_data._package import DataPackage
 from nme_data.export._common import as_package, atomic_target, read_frame
 from nme_data.export._common import out_dir as make_out_dir
+from nme_data.package import DataPackage
 
 
 def export_parquet(package: DataPackage | str | Path | None, out_dir: str | Path) -> list[Path]:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data._package import DataPackage, Table
 from nme_data.export._common import ExportError, as_package, atomic_target, read_frame
 from nme_data.export._common import out_dir as make_out_dir
+from nme_data.package import DataPackage, Table
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -16,9 +16,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nme_data._package import DataPackage
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.export._curies import MAPPINGS_TABLE, TEMPLATE_KEY, local_curies, sssom_metadata
+from nme_data.package import DataPackage
 
 SSSOM_NAME = "nme-data.sssom.tsv"
 #: Metadata keys that tell this exporter how to build rows; they are not SSSOM slots.
