@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import nme_data
 from conftest import ROOT, Validated, ValidatedCopy, read_rows, shared_case, tree_hashes, write_rows
 from nme_data.cli import main
-from nme_data.curation_checks import CERTAINTY_CUES, OPEN_LIST_CUES, cues_in
+from nme_data.rules.curation import CERTAINTY_CUES, OPEN_LIST_CUES, cues_in
 
 Location = tuple[str | None, int | None, str | None, str]
 Edit = tuple[str, str, str, str]  # table, row id, field, new value

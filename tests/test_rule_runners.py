@@ -15,9 +15,9 @@ import test_corruption
 import test_curation_checks
 from nme_data.package import DataPackage
 from nme_data.raw import read_text_frame
-from nme_data.rule import ANY_FIELD
+from nme_data.rules.rule import ANY_FIELD
+from nme_data.rules.semantic import formula_cells, package_context, text_fields
 from nme_data.schemas import build_schema
-from nme_data.semantic_rules import formula_cells, package_context, text_fields
 from nme_data.validation.semantic import validate_semantics
 
 Location = tuple[str, int | None, str | None, str]
@@ -88,7 +88,7 @@ def test_both_runners_find_the_same_failures(package_copy: Path, case: str) -> N
 
 
 def test_a_rule_that_cannot_run_is_a_located_check_error(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nme_data import semantic_rules
+    from nme_data.rules import semantic as semantic_rules
 
     def broken(columns: list[str]) -> semantic_rules.Rule:
         return semantic_rules.Rule(
@@ -101,3 +101,20 @@ def test_a_rule_that_cannot_run_is_a_located_check_error(package_copy: Path, mon
     assert {(e.code, e.row) for e in errors} == {("check-error", None)}
     assert all("formula-injection" in e.message and "KeyError" in e.message for e in errors)
     assert {e.table for e in errors} == set(DataPackage.open(package_copy).tables)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("rule", "rules.rule"), ("semantic_rules", "rules.semantic"), ("curation_checks", "rules.curation")],
+)
+def test_old_rule_modules_are_deprecated_aliases(old: str, new: str) -> None:
+    import importlib
+    import sys
+
+    sys.modules.pop(f"nme_data.{old}", None)
+    with pytest.warns(DeprecationWarning, match=f"nme_data.{new}"):
+        alias = importlib.import_module(f"nme_data.{old}")
+    target = importlib.import_module(f"nme_data.{new}")
+    public = [name for name in vars(target) if not name.startswith("_")]
+    assert public
+    assert all(getattr(alias, name) is getattr(target, name) for name in public)

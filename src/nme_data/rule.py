@@ -1,47 +1,9 @@
-"""What a semantic rule is: a named function from a table's frame to one verdict per row.
-
-One definition serves two runners. `nme_data.schemas` wraps each rule in a pandera `Check` for the
-schemas users apply to their own frames; the validator (`nme_data.validation.semantic`) calls the
-same functions directly, without pandera's per-check machinery, which costs more than the rules
-themselves on tables this small. A rule's name encodes its error code, its field and an optional
-specific message (`code|field` or `code|field|message`), so a failure maps to a stable, located error.
-"""
+"""Deprecated alias of `nme_data.rules.rule` (the rules now live in one package, `nme_data.rules`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import warnings
 
-if TYPE_CHECKING:
-    import pandas as pd
+from nme_data.rules.rule import *  # noqa: F403
 
-#: Field placeholder for row checks over several columns; the validator names the offending cells.
-ANY_FIELD = "*"
-
-Verdicts = Callable[["pd.DataFrame"], "pd.Series"]
-
-
-def check_name(code: str, field_name: str, detail: str = "") -> str:
-    """Encode the error code, the field and an optional specific message in a rule (and pandera check) name."""
-    return f"{code}|{field_name}|{detail}" if detail else f"{code}|{field_name}"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A semantic rule: `check(frame)` is a boolean Series on the frame's index, False where a row breaks it."""
-
-    check: Verdicts
-    name: str
-
-    @property
-    def code(self) -> str:
-        return self.name.partition("|")[0]
-
-    @property
-    def field(self) -> str:
-        return self.name.partition("|")[2].partition("|")[0]
-
-    @property
-    def detail(self) -> str:
-        return self.name.partition("|")[2].partition("|")[2]
+warnings.warn("nme_data.rule is deprecated; import nme_data.rules.rule", DeprecationWarning, stacklevel=2)

@@ -1,4 +1,4 @@
-"""pandera schemas derived from datapackage.json, with the semantic rules of `nme_data.semantic_rules`.
+"""pandera schemas derived from datapackage.json, with the semantic rules of `nme_data.rules.semantic`.
 
 Two views of each table come from one builder:
 
@@ -9,7 +9,7 @@ Two views of each table come from one builder:
   with the semantic rules only: the rules the validator runs after frictionless has checked
   the spec (it calls the same functions directly; a test keeps the two runners' verdicts equal).
 
-Check names are `code|field` or `code|field|message` (`nme_data.rule.check_name`), so that a failure
+Check names are `code|field` or `code|field|message` (`nme_data.rules.rule.check_name`), so that a failure
 maps to a stable error code, a field and, where the code's general meaning is not enough, a specific
 message. A row check over several columns (the formula guard) uses the field `*`.
 """
@@ -24,8 +24,8 @@ import pandera.pandas as pa
 from nme_data.dtypes import pandas_dtype
 from nme_data.package import DataPackage, Table
 from nme_data.patterns import compile_linear
-from nme_data.rule import ANY_FIELD, Rule, check_name
-from nme_data.semantic_rules import (
+from nme_data.rules.rule import ANY_FIELD, Rule, check_name
+from nme_data.rules.semantic import (
     EVIDENCE_ANCHOR_WORDS,
     EVIDENCE_WORD_LETTERS,
     Context,

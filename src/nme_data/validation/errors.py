@@ -154,7 +154,7 @@ CODES: dict[str, Code] = {
     "schema-error": Code("spec", "A Table Schema is invalid.", "a field without a name"),
     "field-error": Code("spec", "A field definition is invalid.", 'type "strnig"'),
     "general-error": Code("spec", "Any other error frictionless reports.", ""),
-    # Semantic layer: the rules a Table Schema cannot express (nme_data.semantic_rules).
+    # Semantic layer: the rules a Table Schema cannot express (nme_data.rules.semantic).
     "evidence-not-verbatim": Code(
         "semantic",
         "An evidence quote (or a part between ' [...] ') is not verbatim in the source snapshot it cites.",
@@ -206,7 +206,7 @@ CODES: dict[str, Code] = {
         f"table files) or memory ({SPEC_MEMORY_GIB} GiB) budget and was stopped.",
         "a table so wide that frictionless takes minutes",
     ),
-    # Curation rules (nme_data.curation_checks): typed columns say no more than their quote or release.
+    # Curation rules (nme_data.rules.curation): typed columns say no more than their quote or release.
     "certainty-overstated": Code(
         "semantic",
         "certainty is 'stated' but the row's quote hedges its fact ('may', 'is considered', 'suggested', 'proposed').",

@@ -1,6 +1,6 @@
 """The semantic layer: the rules Table Schema cannot express, run on each table's raw text.
 
-The rules are `nme_data.semantic_rules`; the pandera schemas of `nme_data.schemas` wrap the same
+The rules are `nme_data.rules.semantic`; the pandera schemas of `nme_data.schemas` wrap the same
 functions. Here they are called directly: pandera would add its import (about a fifth of a second)
 and its per-check bookkeeping to every `nme-data validate`, for the same verdicts.
 """
@@ -11,13 +11,13 @@ import csv
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DataPackage, PackageError, Table
-from nme_data.rule import ANY_FIELD, Rule
+from nme_data.rules.rule import ANY_FIELD, Rule
 from nme_data.validation.errors import CODES, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from nme_data.semantic_rules import Context
+    from nme_data.rules.semantic import Context
 
 MAX_VALUE_SHOWN = 200
 
@@ -42,7 +42,7 @@ def _run_rule(
     table: Table, frame: pd.DataFrame, rule: Rule, texts: list[str], blank: pd.Series
 ) -> list[ValidationError]:
     """One error per (row, field) that breaks the rule; a rule that cannot run is a check-error."""
-    from nme_data.semantic_rules import formula_cells
+    from nme_data.rules.semantic import formula_cells
 
     try:
         failing = frame.index[~verdicts(rule, frame, blank).to_numpy()]
@@ -77,7 +77,7 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
     read is left to the spec layer, which locates the damage.
     """
     from nme_data.raw import read_text_frame
-    from nme_data.semantic_rules import Context
+    from nme_data.rules.semantic import Context
 
     tables = list(package.sound_tables.values()) if tables is None else list(tables)
     # Sources first (evidence needs their texts), tables that refer to rows of any table last (they need
@@ -105,7 +105,7 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
 
 
 def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[ValidationError]:
-    from nme_data.semantic_rules import semantic_rules, text_fields
+    from nme_data.rules.semantic import semantic_rules, text_fields
 
     if frame.empty:
         return []

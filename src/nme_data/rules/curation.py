@@ -1,0 +1,199 @@
+"""Curation rules: typed columns may not say more than their quote, nor mappings more than their release.
+
+Each rule is a `nme_data.rules.rule.Rule` named ``code|field`` (see `nme_data.rules.rule.check_name`), so a failure
+becomes a located error with a stable code (documented in `nme_data.validation.errors.CODES`):
+
+* ``certainty-overstated``: a row marked ``stated`` whose quote holds a hedge cue ("may", "is
+  considered", "suggested", "proposed");
+* ``certainty-unsupported``: a row marked ``hedged``, ``attributed`` or ``proposed`` whose quote lacks
+  that value's cue;
+* ``open-list-mismatch``: ``open_list`` disagrees with the quote's non-exhaustive-list cue
+  ("including", "a number of", "include");
+* ``predicate-overstated``: a ``skos:exactMatch`` whose ``matched_name`` is, in the shipped ontology
+  snapshot, neither the term's label nor an EXACT synonym;
+* ``matched-name-mismatch``: a ``matched_name`` that is not a name of the term at all;
+* ``duplicate-exact-match``: one object identifier exactMatched from two different subjects;
+* ``cross-kind-exact-match``: one subject exactMatched to both an HPO phenotype and a MONDO disease.
+
+The cues are the rules' definition and live here; the descriptor documents the same lists
+(``enumCues``, ``openListCues``) and a test keeps the two equal. The module works on both views the
+validator uses: the raw text of a CSV and the loader's typed frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
+from nme_data.ontology import EXACT_SCOPES, prefix
+from nme_data.rules.rule import Rule, check_name
+
+if TYPE_CHECKING:
+    from nme_data.ontology import Term
+
+#: certainty value -> the cue words that mark it in a quote ("stated" has none: it is their absence).
+CERTAINTY_CUES: dict[str, tuple[str, ...]] = {
+    "stated": (),
+    "hedged": ("may",),
+    "attributed": ("is considered", "are considered"),
+    "proposed": ("suggested", "proposed"),
+}
+#: Cue words of a list the article marks as non-exhaustive.
+OPEN_LIST_CUES: tuple[str, ...] = ("including", "a number of", "include", "includes")
+EXACT = "skos:exactMatch"
+#: Object systems whose terms are phenotypes and diseases: a subject is exactMatch to at most one kind.
+PHENOTYPE_SYSTEM, DISEASE_SYSTEM = "HP", "MONDO"
+KINDS = frozenset({PHENOTYPE_SYSTEM, DISEASE_SYSTEM})
+
+
+def _words(cues: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(cue) for cue in cues) + r")\b", re.IGNORECASE)
+
+
+CERTAINTY_PATTERNS = {value: _words(cues) for value, cues in CERTAINTY_CUES.items() if cues}
+OPEN_LIST_PATTERN = _words(OPEN_LIST_CUES)
+
+
+def _cells(series: pd.Series) -> list[Any]:
+    """A column as Python values, missing cells as None: the tables are small, and per-row Python is
+    cheaper here than a chain of pandas operations (and still linear for grown copies)."""
+    return [None if value is None or value is pd.NA or value != value else value for value in series.tolist()]
+
+
+def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:
+    return pd.Series(values, index=frame.index, dtype=bool)
+
+
+@lru_cache(maxsize=4096)
+def cues_in(quote: str) -> frozenset[str]:
+    """The non-stated certainty values whose cue appears in a quote."""
+    return frozenset(value for value, pattern in CERTAINTY_PATTERNS.items() if pattern.search(quote))
+
+
+@lru_cache(maxsize=4096)
+def marks_open_list(quote: str) -> bool:
+    """Whether a quote holds a cue of a non-exhaustive list."""
+    return bool(OPEN_LIST_PATTERN.search(quote))
+
+
+def _flag(value: Any) -> bool | None:
+    """open_list as True/False/None, from the typed boolean or the raw text."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    return True if value in DEFAULT_TRUE else False if value in DEFAULT_FALSE else None
+
+
+# ---- fact tables: certainty and open_list against the quote ------------------------------------
+
+
+def certainty_checks() -> list[Rule]:
+    def not_overstated(frame: pd.DataFrame) -> pd.Series:
+        pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
+        return _verdicts(frame, [not (c == "stated" and isinstance(q, str) and bool(cues_in(q))) for c, q in pairs])
+
+    def supported(frame: pd.DataFrame) -> pd.Series:
+        pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
+        return _verdicts(
+            frame,
+            [c not in CERTAINTY_PATTERNS or not isinstance(q, str) or c in cues_in(q) for c, q in pairs],
+        )
+
+    return [
+        Rule(not_overstated, name=check_name("certainty-overstated", "certainty")),
+        Rule(supported, name=check_name("certainty-unsupported", "certainty")),
+    ]
+
+
+def open_list_check() -> Rule:
+    def agrees(frame: pd.DataFrame) -> pd.Series:
+        pairs = zip(_cells(frame["open_list"]), _cells(frame["evidence"]), strict=True)
+        verdicts = []
+        for value, quote in pairs:
+            flag = _flag(value)  # a missing or unreadable cell is the spec layer's error
+            verdicts.append(flag is None or not isinstance(quote, str) or flag == marks_open_list(quote))
+        return _verdicts(frame, verdicts)
+
+    return Rule(agrees, name=check_name("open-list-mismatch", "open_list"))
+
+
+# ---- mappings: predicate against the release, and across rows ------------------------------------
+
+
+def name_checks(terms: Mapping[str, Term]) -> list[Rule]:
+    def scopes(frame: pd.DataFrame) -> list[set[str] | None]:
+        """Each row's matched_name scopes in its term; None where the term or the name is unknown."""
+        pairs = zip(_cells(frame["object_id"]), _cells(frame["matched_name"]), strict=True)
+        return [
+            terms[curie].scopes_of(name) if curie in terms and isinstance(name, str) else None for curie, name in pairs
+        ]
+
+    def is_a_name(frame: pd.DataFrame) -> pd.Series:
+        return _verdicts(frame, [found is None or bool(found) for found in scopes(frame)])
+
+    def exact_allowed(frame: pd.DataFrame) -> pd.Series:
+        rows = zip(_cells(frame["predicate_id"]), scopes(frame), strict=True)
+        return _verdicts(
+            frame, [predicate != EXACT or not found or bool(found & EXACT_SCOPES) for predicate, found in rows]
+        )
+
+    return [
+        Rule(is_a_name, name=check_name("matched-name-mismatch", "matched_name")),
+        Rule(exact_allowed, name=check_name("predicate-overstated", "predicate_id")),
+    ]
+
+
+def _exact_rows(frame: pd.DataFrame) -> list[tuple[int, str, tuple[str, str]]]:
+    """(position, object_id, subject) of every exactMatch row with its object and subject filled."""
+    columns = (frame["predicate_id"], frame["object_id"], frame["subject_table"], frame["subject_id"])
+    return [
+        (position, curie, (table, subject))
+        for position, (predicate, curie, table, subject) in enumerate(zip(*map(_cells, columns), strict=True))
+        if predicate == EXACT and curie and table and subject
+    ]
+
+
+def exact_match_checks() -> list[Rule]:
+    def one_subject_per_object(frame: pd.DataFrame) -> pd.Series:
+        exact = _exact_rows(frame)
+        subjects: dict[str, set[tuple[str, str]]] = {}
+        for _, curie, subject in exact:
+            subjects.setdefault(curie, set()).add(subject)
+        verdicts = [True] * len(frame)
+        for position, curie, _ in exact:
+            verdicts[position] = len(subjects[curie]) == 1
+        return _verdicts(frame, verdicts)
+
+    def one_kind_per_subject(frame: pd.DataFrame) -> pd.Series:
+        exact = _exact_rows(frame)
+        systems: dict[tuple[str, str], set[str]] = {}
+        for _, curie, subject in exact:
+            systems.setdefault(subject, set()).add(prefix(curie))
+        verdicts = [True] * len(frame)
+        for position, curie, subject in exact:
+            mixed = systems[subject] >= KINDS
+            verdicts[position] = not (mixed and prefix(curie) in KINDS)
+        return _verdicts(frame, verdicts)
+
+    return [
+        Rule(one_subject_per_object, name=check_name("duplicate-exact-match", "object_id")),
+        Rule(one_kind_per_subject, name=check_name("cross-kind-exact-match", "predicate_id")),
+    ]
+
+
+def curation_checks(fields: set[str], terms: Mapping[str, Term]) -> list[Rule]:
+    """Every curation rule that applies to a table with these fields."""
+    checks: list[Rule] = []
+    if {"certainty", "evidence"} <= fields:
+        checks.extend(certainty_checks())
+    if {"open_list", "evidence"} <= fields:
+        checks.append(open_list_check())
+    if {"predicate_id", "object_id", "matched_name"} <= fields:
+        checks.extend(name_checks(terms))
+    if {"predicate_id", "object_id", "subject_table", "subject_id"} <= fields:
+        checks.extend(exact_match_checks())
+    return checks
