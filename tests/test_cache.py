@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import tree_hashes
+from conftest import copy_package, descriptor_of, read_rows, tree_hashes, write_rows
+from damage import edit_descriptor
 from nme_data.cli import main
+from nme_data.package import DataPackage
+from nme_data.package.files import referenced_files
 from nme_data.validation import cache
 from nme_data.validation import validate as real_validate
 from nme_data.validation.errors import ValidationError
@@ -76,11 +79,11 @@ def test_an_invalid_verdict_is_cached_exactly(edit_cell: Callable[..., Path]) ->
         lambda root: flip_a_byte(root / "data" / "sites.csv"),
         lambda root: flip_a_byte(root / "datapackage.json"),
         lambda root: flip_a_byte(root / "source" / "necrolytic-migratory-erythema.txt"),
-        lambda root: (root / "data" / "notes.txt").write_text("new file", encoding="utf-8"),
         lambda root: (root / "data" / "history.csv").unlink(),
         lambda root: (root / "data" / "history.csv").rename(root / "data" / "history-old.csv"),
+        lambda root: (root / "source" / "necrolytic-migratory-erythema.txt").unlink(),
     ],
-    ids=["data-byte", "descriptor-byte", "snapshot-byte", "file-added", "file-removed", "file-renamed"],
+    ids=["data-byte", "descriptor-byte", "snapshot-byte", "file-removed", "file-renamed", "snapshot-removed"],
 )
 def test_any_change_revalidates(package_copy: Path, change: Callable[[Path], object]) -> None:
     run = Counting(real=False)
@@ -95,15 +98,17 @@ def test_any_change_revalidates(package_copy: Path, change: Callable[[Path], obj
 def test_another_location_or_validator_is_another_entry(
     package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conftest import copy_package
-
     twin = copy_package(tmp_path / "twin")
     run = Counting(real=False)
     assert cache.validate(package_copy, run).package != cache.validate(twin, run).package
     assert run.calls == 2
-    monkeypatch.setattr(cache, "DEPENDENCIES", (*cache.DEPENDENCIES, "click"))  # e.g. a dependency upgrade
+    monkeypatch.setattr(cache, "DEPENDENCIES", (*cache.DEPENDENCIES, "hypothesis"))  # e.g. a dependency upgrade
     cache.validate(package_copy, run)
     assert run.calls == 3
+    cache.validate(package_copy, run, engine="vectorised")  # another engine: another verdict
+    assert run.calls == 4
+    cache.validate(package_copy, run, engine="vectorised")
+    assert run.calls == 4
 
 
 def test_a_damaged_entry_is_ignored(package_copy: Path, cache_home: Path) -> None:
@@ -131,7 +136,7 @@ def test_old_entries_are_pruned(package_copy: Path, cache_home: Path, monkeypatc
     monkeypatch.setattr(cache, "KEEP", 2)
     run = Counting(real=False)
     for value in ("a", "b", "c"):
-        (package_copy / "extra.txt").write_text(value, encoding="utf-8")
+        edit_descriptor(lambda descriptor, value=value: descriptor.update(description=value))(package_copy)
         cache.validate(package_copy, run)
     assert len(list((cache_home / "validation").glob("*.json"))) == 2
 
@@ -185,3 +190,114 @@ def test_text_that_is_not_valid_utf8_round_trips(package_copy: Path, cache_home:
     second = cache.validate(package_copy, odd)
     assert len(calls) == 1
     assert second.to_dict() == first.to_dict()
+
+
+# ---- the key covers every file the package model resolves, wherever it is ---------------------------------
+
+
+def _move_table(table: str, folder: str) -> Callable[[Path], None]:
+    """The table's file moved into `folder` (created), the descriptor pointing there."""
+
+    def move(root: Path) -> None:
+        (root / folder).mkdir(exist_ok=True)
+        (root / "data" / f"{table}.csv").rename(root / folder / f"{table}.csv")
+        edit_descriptor(
+            lambda d: next(r for r in d["resources"] if r["name"] == table).update(path=f"{folder}/{table}.csv")
+        )(root)
+
+    return move
+
+
+def _data_is_a_link_to_a_hidden_folder(root: Path) -> None:
+    (root / "data").rename(root / ".real-data")
+    (root / "data").symlink_to(".real-data", target_is_directory=True)
+
+
+def _snapshot_in_a_hidden_folder(root: Path) -> None:
+    (root / ".archive").mkdir()
+    (root / "source" / "necrolytic-migratory-erythema.txt").rename(root / ".archive" / "article.txt")
+    rows = read_rows(root / "data" / "sources.csv")
+    rows[1][rows[0].index("path")] = ".archive/article.txt"
+    write_rows(root / "data" / "sources.csv", rows)
+
+
+def _schema_and_dialect_files_in_a_hidden_folder(root: Path) -> None:
+    descriptor = descriptor_of(root)
+    (root / ".meta").mkdir()
+    for item in descriptor["resources"]:
+        (root / ".meta" / f"{item['name']}.json").write_text(json.dumps(item["schema"]), encoding="utf-8")
+        item["schema"] = f".meta/{item['name']}.json"
+    (root / ".meta" / "dialect.json").write_text('{"delimiter": ","}', encoding="utf-8")
+    descriptor["resources"][0]["dialect"] = ".meta/dialect.json"
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+LAYOUTS: dict[str, Callable[[Path], None]] = {
+    "as-shipped": lambda root: None,
+    "table-in-hidden-folder": _move_table("sites", ".store"),
+    "data-symlinked-to-hidden-folder": _data_is_a_link_to_a_hidden_folder,
+    "snapshot-in-hidden-folder": _snapshot_in_a_hidden_folder,
+    "schema-and-dialect-files-in-hidden-folder": _schema_and_dialect_files_in_a_hidden_folder,
+}
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_a_one_byte_change_in_any_file_the_model_resolves_changes_the_key(package_copy: Path, layout: str) -> None:
+    LAYOUTS[layout](package_copy)
+    descriptor = (package_copy / "datapackage.json").absolute()
+    files = [found.path for found in referenced_files(DataPackage.open(descriptor)) if found.path is not None]
+    package = DataPackage.open(descriptor)
+    expected = {descriptor, *(table.path for table in package.tables.values())}
+    header, first = read_rows(package.table("sources").path)[:2]
+    expected.add(package.resolve(first[header.index("path")]))  # the snapshot
+    assert expected <= set(files), "every table, the snapshot and the descriptor are enumerated"
+    assert len(files) >= 14
+    original = cache.cache_key(descriptor)
+    assert original is not None
+    for path in files:
+        before = path.read_bytes()
+        flip_a_byte(path)
+        assert cache.cache_key(descriptor) != original, f"{path.relative_to(package_copy)} is not in the key"
+        path.write_bytes(before)
+    assert cache.cache_key(descriptor) == original
+
+
+def test_a_file_nothing_reads_is_not_in_the_key(package_copy: Path) -> None:
+    descriptor = (package_copy / "datapackage.json").absolute()
+    original = cache.cache_key(descriptor)
+    (package_copy / "NOTES.md").write_text("a curator's notes", encoding="utf-8")
+    (package_copy / ".git").mkdir()
+    assert cache.cache_key(descriptor) == original
+
+
+@pytest.mark.parametrize("layout", ["table-in-hidden-folder", "data-symlinked-to-hidden-folder"])
+def test_the_cli_never_answers_for_edited_bytes_in_hidden_or_linked_folders(package_copy: Path, layout: str) -> None:
+    """The issue's case: valid, then `prominence=often` in a table the old directory walk skipped."""
+    LAYOUTS[layout](package_copy)
+    runner = CliRunner()
+    first = runner.invoke(main, ["validate", str(package_copy), "--format", "json"])
+    assert first.exit_code == 0, first.output
+    sites = DataPackage.open(package_copy).table("sites").path
+    rows = read_rows(sites)
+    rows[1][rows[0].index("prominence")] = "often"
+    write_rows(sites, rows)
+    second = runner.invoke(main, ["validate", str(package_copy), "--format", "json"])
+    assert second.exit_code == 1, second.output
+    errors = json.loads(second.stdout)["errors"]
+    assert [(e["table"], e["row"], e["field"], e["code"]) for e in errors] == [
+        ("sites", 2, "prominence", "constraint-error")
+    ]
+
+
+def test_the_fingerprint_names_every_dependency_that_decides_a_verdict() -> None:
+    versions = cache.dependency_versions()
+    for name in ("nme-data", "frictionless", "google-re2", "pandas", "pyarrow", "numpy", "pandera", "petl"):
+        assert versions.get(name, "missing") != "missing", name
+
+
+def test_a_dependency_upgrade_changes_the_key(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    descriptor = (package_copy / "datapackage.json").absolute()
+    original = cache.cache_key(descriptor)
+    upgraded = {**cache.dependency_versions(), "google-re2": "99.0"}
+    monkeypatch.setattr(cache, "_dependency_versions", lambda names: upgraded)
+    assert cache.cache_key(descriptor) != original

@@ -35,6 +35,9 @@ class Context:
     source_texts: dict[str, str] = field(default_factory=dict)
     source_problems: dict[str, tuple[str, str]] = field(default_factory=dict)
     terms: dict[str, ontology.Term] = field(default_factory=ontology.snapshot)
+    #: Snapshots read by this context, by resolved path: one validation reads each file once, and nothing
+    #: outlives the call (a process-wide memo keyed on mtime and size answered for edited bytes).
+    snapshots: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_frames(cls, package: DataPackage | Path, frames: dict[str, pd.DataFrame]) -> Context:
@@ -64,7 +67,7 @@ class Context:
             self.source_problems[source_id] = ("source-missing", "the source has no snapshot path")
             return
         try:
-            text, actual = _read_snapshot(package, path)
+            text, actual = self._read_snapshot(package, path)
         except UnsafePathError as exc:
             self.source_problems[source_id] = ("unsafe-path", f"snapshot {exc.message}")
             return
@@ -82,23 +85,16 @@ class Context:
             )
         self.source_texts[source_id] = text
 
+    def _read_snapshot(self, package: DataPackage, reference: str) -> tuple[str, str]:
+        """A snapshot's text and SHA-256, read once per context however many rows cite it."""
+        key = str(package.resolve(reference).resolve())
+        if key not in self.snapshots:
+            self.snapshots[key] = package.read_snapshot(reference)
+        return self.snapshots[key]
+
 
 def _as_package(package: DataPackage | Path) -> DataPackage:
     return package if isinstance(package, DataPackage) else DataPackage.open(package)
-
-
-def _read_snapshot(package: DataPackage, reference: str) -> tuple[str, str]:
-    """A snapshot's text and SHA-256, read once however many rows cite it."""
-    path = package.resolve(reference)
-    info = path.stat()
-    key = (str(path.resolve()), info.st_mtime_ns, info.st_size)
-    if key not in _SNAPSHOTS:
-        _SNAPSHOTS.clear()
-        _SNAPSHOTS[key] = package.read_snapshot(reference)
-    return _SNAPSHOTS[key]
-
-
-_SNAPSHOTS: dict[tuple[str, int, int], tuple[str, str]] = {}
 
 
 def _text(series: pd.Series) -> pd.Series:

@@ -1,49 +1,60 @@
 """A validation verdict remembered for an unchanged package copy, so a repeat `nme-data validate` is quick.
 
-Why: pre-commit runs the validator on every commit, usually on files that did not change. The key is
-the SHA-256 of everything the verdict depends on:
+Why: pre-commit runs the validator on every commit, usually on files that did not change. The cache
+must answer only for the bytes the validator reads, so the key is the SHA-256 of:
 
-* every file of the package copy (every regular file under the descriptor's directory, hidden
-  directories and `__pycache__` skipped; a symlink by its target's name, since the validator
-  refuses to follow one out of the package): its relative path and its bytes, so a changed, added,
-  removed or renamed file anywhere changes the key;
+* every file the package model resolves (`nme_data.package.files.referenced_files`): the descriptor,
+  each table, schema and dialect file and each source snapshot, whatever folder holds it (hidden and
+  symlinked folders included), by the reference the copy writes and the bytes it resolves to; a
+  reference the model refuses by its refusal, so a file that appears later changes the key;
 * the descriptor's absolute path (the report names it);
-* the validator: the bytes of every file of this library (code and the shipped ontology snapshot), the
-  Python version and the versions of frictionless, pandera, pandas and pyarrow.
+* the validator fingerprint (`validator_fingerprint`): the bytes of every file of this library (code and
+  the shipped ontology snapshot), the Python implementation and version, the nme-data version and the
+  version of every distribution nme-data requires at run time, transitively (frictionless, google-re2,
+  pandas, pyarrow, numpy, ...), plus an `engine` name for callers that choose between validators.
 
+Files nothing reads (a README beside the tables, a `.git` folder) are not part of the key.
 Entries live in the user's cache directory (`$NME_DATA_CACHE_DIR`, else `$XDG_CACHE_HOME/nme-data`,
 else `~/.cache/nme-data`; `%LOCALAPPDATA%` on Windows), never in the package; each is written to a
 temporary file and renamed, and only the newest `KEEP` are kept. The library's `validate()` never uses
-it (a library does not write to its caller's home unasked); the CLI does unless given `--no-cache`.
-A copy too large to hash cheaply (more than `MAX_FILES` files or `MAX_BYTES` bytes) is not cached, and
-neither is a report holding a `check-error` or `budget-exceeded` (they can depend on the moment).
+it; the CLI does unless given `--no-cache`, and `load()` does for a copy other than the bundled one.
+A copy too large to hash cheaply (more than `MAX_FILES` files or `MAX_BYTES` bytes), or one whose files
+cannot be enumerated, is not cached, and neither is a report holding a `check-error` or
+`budget-exceeded` (they can depend on the moment).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import itertools
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-from nme_data.package import resolve_descriptor
+from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError, resolve_descriptor
+from nme_data.package.files import Reference, referenced_files
 from nme_data.validation.errors import ValidationError
 from nme_data.validation.report import Report
 
 #: How names are hashed: file names that are not valid UTF-8 arrive as lone surrogates, which hash too.
 NAMES = ("utf-8", "surrogatepass")
-#: Bump when the stored format changes.
-FORMAT = 1
+#: Bump when the stored format or the key changes.
+FORMAT = 2
 KEEP = 64
 MAX_FILES = 5_000
 MAX_BYTES = 512 * 1024**2
 #: Verdicts that may depend on the moment (a check that crashed, a time or memory budget run out) are
 #: never stored: the next run tries again.
 UNCACHEABLE_CODES = frozenset({"check-error", "budget-exceeded"})
-DEPENDENCIES = ("frictionless", "pandera", "pandas", "pyarrow")
+#: What decides a verdict beyond this library's own files; their own requirements are followed too.
+DEPENDENCIES = ("frictionless", "google-re2", "pandera", "pandas", "pyarrow", "numpy")
+DISTRIBUTION = "nme-data"
+#: The validator the CLI runs unless told otherwise; another engine name is another key.
+DEFAULT_ENGINE = "auto"
+_REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 LIBRARY_ROOT = Path(__file__).resolve().parents[1]
 #: Where a wheel carries its bundled copy inside the library: data, not validator code.
 BUNDLE_PART = "_package"
@@ -59,12 +70,16 @@ def cache_dir() -> Path:
     return Path(base) / "nme-data"
 
 
-def validate(source: str | Path | None = None, run: Callable[[str | Path | None], Report] | None = None) -> Report:
+def validate(
+    source: str | Path | None = None,
+    run: Callable[[str | Path | None], Report] | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> Report:
     """The cached report of an unchanged copy, else a fresh validation (then remembered)."""
     if run is None:
         from nme_data.validation import validate as run
     descriptor = resolve_descriptor(source, must_exist=False).absolute()
-    key = cache_key(descriptor)
+    key = cache_key(descriptor, engine)
     if key is None:
         return run(source)
     entry = cache_dir() / "validation" / f"{key}.json"
@@ -77,60 +92,90 @@ def validate(source: str | Path | None = None, run: Callable[[str | Path | None]
     return report
 
 
-def cache_key(descriptor: Path) -> str | None:
-    """SHA-256 of the copy, its location and the validator; None when the copy is too large to hash cheaply."""
+def cache_key(descriptor: Path, engine: str = DEFAULT_ENGINE) -> str | None:
+    """SHA-256 of the files the validator reads, their location and the validator; None when not cacheable."""
+    try:
+        files = _referenced(descriptor)
+    except Exception:  # a copy the model cannot enumerate is validated afresh, never guessed
+        return None
+    if files is None or len(files) > MAX_FILES:
+        return None
     digest = hashlib.sha256()
     digest.update(f"nme-data validation cache {FORMAT}\0{descriptor}\0".encode(*NAMES))
-    digest.update(_validator_fingerprint().encode())
-    root = descriptor.parent
-    found = list(itertools.islice(_package_files(root), MAX_FILES + 1)) if root.is_dir() else []
-    if len(found) > MAX_FILES:
-        return None  # stop walking early: e.g. a virtualenv inside a checkout
-    files = sorted(found)
+    digest.update(validator_fingerprint(engine).encode())
     total = 0
-    for path in files:
-        relative = path.relative_to(root).as_posix()
-        if path.is_symlink():
-            digest.update(f"\0link\0{relative}\0{path.readlink()}".encode(*NAMES))
+    for found in files:
+        if found.path is None:
+            digest.update(f"\0refused\0{found.reference}\0{found.refusal}".encode(*NAMES))
             continue
         try:
-            total += path.stat().st_size
+            total += found.path.stat().st_size
             if total > MAX_BYTES:
                 return None
-            with path.open("rb") as handle:
+            with found.path.open("rb") as handle:
                 content = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as exc:  # unreadable: hash the failure, so the verdict about it is cached too
             content = f"error {type(exc).__name__}"
-        digest.update(f"\0file\0{relative}\0{content}".encode(*NAMES))
+        digest.update(f"\0file\0{found.reference}\0{found.path}\0{content}".encode(*NAMES))
     return digest.hexdigest()
 
 
-def _package_files(root: Path) -> Iterator[Path]:
-    """Regular files and symlinks under root; hidden directories and caches are not part of a package."""
-    for directory, subdirectories, names in os.walk(root, followlinks=False):
-        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d != "__pycache__")
-        here = Path(directory)
-        for name in names:
-            path = here / name
-            if path.is_symlink() or path.is_file():
-                yield path
+def _referenced(descriptor: Path) -> list[Reference] | None:
+    """What the model resolves; a descriptor it cannot open is all there is to read (hashed alone)."""
+    try:
+        package = DataPackage.open(descriptor)
+    except PackageError as exc:
+        if not descriptor.is_file():
+            return [Reference(repr(DESCRIPTOR_NAME), None, f"{exc.code}: {exc.message}")]
+        return [Reference(repr(DESCRIPTOR_NAME), descriptor)]
+    return referenced_files(package)
 
 
-def _validator_fingerprint() -> str:
-    """What else a verdict depends on: this library's files and the libraries that do the checking."""
-    from importlib import metadata
-
-    digest = hashlib.sha256(sys.version.encode())
+def validator_fingerprint(engine: str = DEFAULT_ENGINE) -> str:
+    """What else a verdict depends on: this library's files, the Python running it, the versions of every
+    distribution it requires (transitively) and the validation engine asked for."""
+    digest = hashlib.sha256(f"{sys.implementation.name}\0{sys.version}\0engine={engine}".encode(*NAMES))
     for path in sorted(LIBRARY_ROOT.rglob("*")):
         parts = path.relative_to(LIBRARY_ROOT).parts
         if path.is_file() and "__pycache__" not in parts and BUNDLE_PART not in parts:
             digest.update(path.relative_to(LIBRARY_ROOT).as_posix().encode(*NAMES) + b"\0" + path.read_bytes())
-    for name in DEPENDENCIES:
-        try:
-            digest.update(f"\0{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"\0{name}=missing".encode())
+    for name, version in _dependency_versions(DEPENDENCIES).items():
+        digest.update(f"\0{name}={version}".encode(*NAMES))
     return digest.hexdigest()
+
+
+def dependency_versions() -> dict[str, str]:
+    """nme-data and every distribution it requires at run time, transitively (extras left out), by version;
+    `DEPENDENCIES` are always included, "missing" when not installed."""
+    return dict(_dependency_versions(DEPENDENCIES))
+
+
+@functools.cache
+def _dependency_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Once per process: the distributions a running process has imported do not change under it."""
+    from importlib import metadata
+
+    versions: dict[str, str] = {}
+    pending = [DISTRIBUTION, *names]
+    while pending:
+        name = _normal(pending.pop())
+        if name in versions:
+            continue
+        try:
+            versions[name] = metadata.version(name)
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+            continue
+        for requirement in requires:
+            match = _REQUIREMENT.match(requirement)
+            if match and "extra" not in requirement.partition(";")[2]:
+                pending.append(match.group(0))
+    return dict(sorted(versions.items()))
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _read(entry: Path) -> Report | None:
