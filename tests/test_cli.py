@@ -65,7 +65,8 @@ def test_validate_text_names_table_row_field_and_code(edit_cell) -> None:
     root = edit_cell("sites", 3, "prominence", "often")
     result = run("validate", str(root))
     assert result.exit_code == 1
-    first, hint, summary = result.output.strip().splitlines()
+    header, first, hint, summary = result.output.strip().splitlines()
+    assert header == f"package {(root / 'datapackage.json').absolute()}, version {nme_data.descriptor()['version']}"
     assert first.startswith("sites, row 3, field 'prominence': [constraint-error]")
     assert hint.startswith("  hint: allowed values: less_common, common, characteristic (a new value must be added")
     assert summary == f"invalid: 1 error in 1 of {len(TABLES)} tables"

@@ -118,11 +118,15 @@ def test_fmt_check_lists_files_and_writes_nothing(package_copy: Path) -> None:
     before = tree_hashes(package_copy)
     result = CliRunner().invoke(main, ["fmt", str(package_copy), "--check"])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == ["would reformat data/sites.csv"]
+    header = (
+        f"package {(package_copy / 'datapackage.json').absolute()}, version {descriptor_of(package_copy)['version']}"
+    )
+    assert result.stdout.splitlines() == [header, "would reformat data/sites.csv"]
+    assert f"run 'nme-data fmt {package_copy}'" in result.stderr
     assert tree_hashes(package_copy) == before
     fixed = CliRunner().invoke(main, ["fmt", str(package_copy)])
     assert fixed.exit_code == 0
-    assert fixed.stdout.splitlines() == ["reformatted data/sites.csv"]
+    assert fixed.stdout.splitlines() == [header, "reformatted data/sites.csv"]
     clean = CliRunner().invoke(main, ["fmt", str(package_copy), "--check"])
     assert clean.exit_code == 0
     assert "already canonical" in clean.stdout

@@ -3,10 +3,17 @@ and `load()` refuses what `validate()` refuses."""
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
 import nme_data
+from conftest import descriptor_of, read_rows, write_rows
+from nme_data.cli import main
 
 SNAPSHOT = Path("source") / "necrolytic-migratory-erythema.txt"
 
@@ -23,20 +30,80 @@ def _same_size_same_mtime_edit(path: Path) -> None:
 
 
 def test_the_library_has_no_memo_across_calls(package_copy: Path) -> None:
-    assert nme_data.validate(package_copy).valid
+    report = nme_data.validate(package_copy)
+    assert report.valid
+    descriptor = (package_copy / "datapackage.json").absolute()
+    version = descriptor_of(package_copy)["version"]
+    assert report.to_dict()["source"] == {"path": str(descriptor), "version": version}
+    assert report.to_text().splitlines()[0] == f"package {descriptor}, version {version}"
     _same_size_same_mtime_edit(package_copy / SNAPSHOT)
     codes = {error.code for error in nme_data.validate(package_copy).errors}
     assert "source-hash-mismatch" in codes
 
 
 def test_the_cli_in_one_process_has_no_memo_across_calls(package_copy: Path) -> None:
-    from click.testing import CliRunner
-
-    from nme_data.cli import main
-
     runner = CliRunner()
     assert runner.invoke(main, ["validate", str(package_copy), "--no-cache"]).exit_code == 0
     _same_size_same_mtime_edit(package_copy / SNAPSHOT)
     second = runner.invoke(main, ["validate", str(package_copy), "--no-cache"])
     assert second.exit_code == 1
     assert "[source-hash-mismatch]" in second.output
+
+
+# ---- with no PATH, the copy you are in --------------------------------------------------------------------
+
+
+def test_validate_with_no_path_checks_the_copy_you_are_in(
+    edit_cell: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = edit_cell("sites", 3, "prominence", "often")
+    monkeypatch.chdir(root / "data")  # as git does: the working directory or its nearest parent
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    descriptor = (root / "datapackage.json").absolute()
+    assert document["source"] == {"path": str(descriptor), "version": descriptor_of(root)["version"]}
+    assert [(e["table"], e["row"], e["code"]) for e in document["errors"]] == [("sites", 3, "constraint-error")]
+    text = CliRunner().invoke(main, ["validate"])
+    assert text.exit_code == 1
+    assert text.stdout.splitlines()[0] == f"package {descriptor}, version {descriptor_of(root)['version']}"
+
+
+def test_fmt_check_with_no_path_checks_the_copy_you_are_in(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sites = package_copy / "data" / "sites.csv"
+    sites.write_bytes(b"\xef\xbb\xbf" + sites.read_bytes().replace(b"\n", b"\r\n"))
+    monkeypatch.chdir(package_copy)
+    result = CliRunner().invoke(main, ["fmt", "--check"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[1:] == ["would reformat data/sites.csv"]
+    assert str(package_copy / "datapackage.json") in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("command", ["tables", "show"])
+def test_reading_commands_with_no_path_read_the_copy_you_are_in(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    path = package_copy / "data" / "history.csv"
+    rows = read_rows(path)
+    rows[1][rows[0].index("person")] = "Person From The Copy"
+    write_rows(path, rows[:2])
+    monkeypatch.chdir(package_copy / "source")
+    result = CliRunner().invoke(main, [command] if command == "tables" else ["show", "history", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    if command == "tables":
+        assert [line.split()[:2] for line in result.stdout.splitlines() if line.startswith("history")] == [
+            ["history", "1"]
+        ]
+    else:
+        assert "Person From The Copy" in result.stdout
+
+
+def test_with_no_copy_around_the_bundled_one_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nme_data.package import bundled_root, nearest_descriptor
+
+    monkeypatch.chdir(tmp_path)
+    assert nearest_descriptor() is None
+    result = CliRunner().invoke(main, ["tables"])
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == len(nme_data.table_names())
+    assert nearest_descriptor(bundled_root() / "data") == bundled_root() / "datapackage.json"

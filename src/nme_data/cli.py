@@ -2,12 +2,14 @@
 
 Only click and the standard library load at start-up; each command imports what it needs.
 Every command names the package the same way: an optional positional PATH (a directory or its
-datapackage.json; default: the bundled copy). `--source` is kept, hidden, as a deprecated alias.
+datapackage.json; default: the nearest datapackage.json in the working directory or its parents, else
+the bundled copy). `--source` is kept, hidden, as a deprecated alias.
 """
 
 from __future__ import annotations
 
 import csv
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from nme_data.export.formats import FORMATS
-from nme_data.package import BUNDLE_DIR, DataPackage, PackageError, UnknownTableError
+from nme_data.package import BUNDLE_DIR, DataPackage, PackageError, UnknownTableError, nearest_descriptor
 
 F = TypeVar("F", bound=Callable[..., Any])
 PACKAGE_PATH = click.Path(path_type=Path)
@@ -42,12 +44,14 @@ def package_path(command: F) -> F:
 
 
 def _chosen(path: Path | None, source: Path | None) -> Path | None:
+    """The copy a command works on: PATH, else the nearest datapackage.json in the working directory or
+    its parents (as git finds its repository), else None for the bundled copy."""
     if source is not None:
         if path is not None:
             raise click.UsageError("give the package once: as PATH (--source is a deprecated alias)")
         click.echo("warning: --source is deprecated; pass the package as PATH", err=True)
         return source
-    return path
+    return path if path is not None else nearest_descriptor()
 
 
 def _open(path: Path | None, source: Path | None = None) -> DataPackage:
@@ -142,7 +146,8 @@ class ReportCommand(click.Command):
 def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool) -> None:
     """Check a package copy against the Frictionless spec and the semantic rules.
 
-    PATH is a directory holding datapackage.json, or that file (default: the bundled package).
+    PATH is a directory holding datapackage.json, or that file (default: the nearest datapackage.json in the
+    working directory or its parents, else the bundled package).
     Exits 0 when valid, 1 when invalid, 2 on a usage error. The verdict on an unchanged copy (same
     bytes in every file, same validator) is reused from the user's cache directory unless --no-cache.
     """
@@ -338,13 +343,15 @@ def fmt_command(path: Path | None, source: Path | None, check: bool) -> None:
     package = _open(path, source)
     if not check:
         _editable(package)
+    click.echo(f"package {package.descriptor_path.absolute()}, version {package.version}")
     with _refusals():
         result = format_package(package.descriptor_path, check=check)
     for name in result.names():
         click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
     count = len(result.changed)
     if check and count:
-        click.echo(f"{count} file{'s' * (count != 1)} would be reformatted; run 'nme-data fmt'", err=True)
+        advice = f"nme-data fmt {shlex.quote(str(package.root))}"
+        click.echo(f"{count} file{'s' * (count != 1)} would be reformatted; run '{advice}'", err=True)
         sys.exit(1)
     if not count:
         click.echo(f"{len(package.tables)} tables already canonical")
@@ -443,7 +450,8 @@ def reground_command(
 def crosscheck_command(path: Path | None, source: Path | None, hpo_folder: Path | None, fmt: str) -> None:
     """Compare the article's HPO annotations with HPO's own for the same diseases (a report; changes nothing).
 
-    PATH is a directory holding datapackage.json, or that file (default: the bundled package).
+    PATH is a directory holding datapackage.json, or that file (default: the nearest datapackage.json in the
+    working directory or its parents, else the bundled package).
     """
     from nme_data.crosscheck import CrosscheckError, crosscheck
     from nme_data.export import ExportError
@@ -465,7 +473,7 @@ def crosscheck_command(path: Path | None, source: Path | None, hpo_folder: Path 
     help="Directory to write the site into: new, empty, or a site written before (it is replaced whole).",
 )
 def site_command(path: Path | None, source: Path | None, out: Path) -> None:
-    """Write a static website of PATH (default: the bundled package): fact sheet, article, one page per table.
+    """Write a static website of PATH (default: the copy you are in, else the bundled one): fact sheet, article, tables.
 
     The copy is validated first; an invalid copy prints the validator's report, writes nothing and exits 1.
     """

@@ -23,6 +23,7 @@ from nme_data.package.model import (
     DataPackage,
     Table,
     bundled_root,
+    nearest_descriptor,
     read_json,
     resolve_descriptor,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "UnsafePathError",
     "UnsupportedFeatureError",
     "bundled_root",
+    "nearest_descriptor",
     "read_json",
     "resolve_descriptor",
     "unsafe_reason",

@@ -62,6 +62,20 @@ def resolve_descriptor(source: str | Path | None = None, must_exist: bool = True
     return path
 
 
+def nearest_descriptor(start: Path | None = None) -> Path | None:
+    """The datapackage.json in `start` (default: the working directory) or its nearest parent, as git finds
+    its repository; None when there is none. What is there is returned even if it is not a readable file
+    (a dangling link, a directory): opening it then reports why, rather than a copy further up being used."""
+    import os
+
+    here = (Path.cwd() if start is None else start).absolute()
+    for folder in (here, *here.parents):
+        candidate = folder / DESCRIPTOR_NAME
+        if os.path.lexists(candidate):
+            return candidate
+    return None
+
+
 def read_json(path: Path) -> Any:
     """Parse a descriptor within the budgets (size, depth, number length; no NaN)."""
     try:

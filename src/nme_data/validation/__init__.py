@@ -47,6 +47,7 @@ def _run(source: str | Path | None, report: Report, read: _Read) -> None:
         report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
         return
     read["original"] = package.descriptor
+    report.version = package.version
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)

@@ -186,6 +186,7 @@ def _read(entry: Path) -> Report | None:
             package=str(stored["package"]),
             errors=[ValidationError(**error) for error in stored["errors"]],
             tables_checked=[str(name) for name in stored["tables"]],
+            version=stored["source"]["version"],
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

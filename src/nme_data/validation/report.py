@@ -27,6 +27,8 @@ class Report:
     package: str
     errors: list[ValidationError] = field(default_factory=list)
     tables_checked: list[str] = field(default_factory=list)
+    #: The copy's `version` as its descriptor says, None when the descriptor could not be read.
+    version: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -65,6 +67,7 @@ class Report:
         return {
             "valid": not errors,
             "package": self.package,
+            "source": {"path": self.package, "version": self.version},
             "tables": self.tables_checked,
             "error_count": len(errors),
             "errors": [e.to_dict() for e in errors],
@@ -99,8 +102,12 @@ class Report:
         lines.append(self.summary())
         return escape_surrogates("\n".join(lines))
 
+    def header(self) -> str:
+        """The first line of a report for people: which copy was checked (path and version)."""
+        return f"package {self.package or '(none)'}, version {self.version or 'unknown'}"
+
     def to_text(self) -> str:
-        lines = []
+        lines = [self.header()]
         for error in self.sorted_errors():
             lines.append(f"{error.location()}: [{error.code}] {error.message}")
             if error.hint:
