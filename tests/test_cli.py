@@ -47,12 +47,13 @@ def test_validate_json_errors_have_every_key(edit_cell) -> None:
     result = run("validate", str(root), "--format", "json")
     assert result.exit_code == 1
     [error] = json.loads(result.stdout)["errors"]
+    [expected] = nme_data.validate(root).errors  # the library's message for the same bytes, not the CLI's own
     assert error == {
         "table": "history",
         "row": 2,
         "field": "year",
         "code": "type-error",
-        "message": error["message"],
+        "message": expected.message,
         "path": "data/history.csv",
         "line": 2,
         "value": "nineteen",

@@ -253,7 +253,7 @@ def test_line_endings_and_bom_are_accepted(package_copy: Path, change: Callable[
     rewrite_bytes(table, change)(package_copy)
     report = nme_data.validate(package_copy)
     assert report.valid, report.to_text()
-    assert len(nme_data.load(table, source=package_copy)) == len(nme_data.load(table))
+    assert len(nme_data.load(table, source=package_copy, validate=False)) == len(nme_data.load(table))
 
 
 def test_untouched_copy_is_valid_and_unchanged(package_copy: Path) -> None:

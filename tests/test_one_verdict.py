@@ -107,3 +107,60 @@ def test_with_no_copy_around_the_bundled_one_is_used(tmp_path: Path, monkeypatch
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == len(nme_data.table_names())
     assert nearest_descriptor(bundled_root() / "data") == bundled_root() / "datapackage.json"
+
+
+# ---- load() refuses what validate() refuses ----------------------------------------------------------------
+
+#: The issue's kinds of damage, each one cell: (table, row, field, value, the code validate reports).
+REFUSED = {
+    "duplicate-key": ("sites", 3, "id", "intro-perioral-skin", "primary-key"),
+    "formula-cell": ("history", 2, "person", '=HYPERLINK("http://example.org")', "formula-injection"),
+    "evidence-not-in-the-article": ("history", 2, "evidence", "William Becker described NME in 1942", None),
+    "pattern-violation": ("sites", 2, "condition_id", "NME", "constraint-error"),
+    "dangling-foreign-key": ("sites", 2, "anatomical_site_id", "nowhere", "foreign-key"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_load_refuses_what_validate_refuses(edit_cell: Callable[..., Path], case: str) -> None:
+    table, row, field, value, code = REFUSED[case]
+    root = edit_cell(table, row, field, value)
+    with pytest.raises(nme_data.InvalidPackageError) as refused:
+        nme_data.load(table, source=root)
+    report = refused.value.report
+    assert isinstance(refused.value, nme_data.PackageError)
+    assert not report.valid
+    codes = {error.code for error in report.errors}
+    assert (code or "evidence-not-verbatim") in codes
+    assert any(error.table == table and error.row == row for error in report.errors)
+    for call in (lambda: nme_data.load_all(root), lambda: nme_data.frame(table, [], source=root)):
+        with pytest.raises(nme_data.InvalidPackageError):
+            call()
+    assert len(nme_data.load(table, source=root, validate=False)) == len(nme_data.load(table))  # the opt-out
+    shown = CliRunner().invoke(main, ["show", table, str(root), "--format", "csv"])
+    assert shown.exit_code == 1
+    assert shown.stdout == ""
+    assert f"[{code or 'evidence-not-verbatim'}]" in shown.stderr
+    assert "Traceback" not in shown.output
+
+
+def test_load_of_a_valid_copy_validates_once_then_reads_from_the_cache(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nme_data.validation
+
+    runs: list[object] = []
+    real = nme_data.validation.validate
+
+    def counting(source: object = None) -> nme_data.validation.Report:
+        runs.append(source)
+        return real(source)
+
+    monkeypatch.setattr(nme_data.validation, "validate", counting)
+    first = nme_data.load_all(package_copy)
+    assert set(first) == set(nme_data.table_names())
+    assert len(nme_data.load("sites", source=package_copy)) == len(first["sites"])
+    assert len(nme_data.frame("sites", [], source=package_copy).columns) == len(first["sites"].columns)
+    assert len(runs) == 1, "a repeat on unchanged bytes is a cache hit"
+    nme_data.load_all()  # the bundled copy: never validated on load
+    assert len(runs) == 1

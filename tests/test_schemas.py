@@ -79,8 +79,11 @@ def test_new_field_in_descriptor_is_required_by_the_schema(package_copy: Path) -
     resource["schema"]["fields"].append({"name": "place", "type": "string", "description": "x"})
     write_descriptor(package_copy, descriptor)
     assert "place" in schemas.schema("history", source=package_copy).columns
-    with pytest.raises(pandera.errors.SchemaErrors):
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
         schemas.schema("history", source=package_copy).validate(nme_data.load("history"), lazy=True)
+    failures = caught.value.failure_cases
+    missing = failures[failures["check"] == "column_in_dataframe"]
+    assert list(missing["failure_case"]) == ["place"]  # the new field, and no other column, is missing
 
 
 def test_foreign_keys_are_checked_on_frames() -> None:
@@ -94,8 +97,11 @@ def test_foreign_keys_are_checked_on_frames() -> None:
 def test_primary_key_is_checked_on_frames() -> None:
     frame = nme_data.load("sites")
     frame.loc[1, "id"] = frame.loc[0, "id"]
-    with pytest.raises(pandera.errors.SchemaErrors):
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
         schemas.schema("sites").validate(frame, lazy=True)
+    failures = caught.value.failure_cases
+    assert set(failures["column"]) == {"id"}  # the duplicated key, nothing else
+    assert set(failures.loc[failures["check"] == "field_uniqueness", "index"]) == {0, 1}
 
 
 def test_semantic_rules_on_frames() -> None:

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from nme_data.joins import with_xrefs, xrefs
     from nme_data.loader import load, load_all
     from nme_data.validation import validate
+    from nme_data.validation.gate import InvalidPackageError
 
 __all__ = [
+    "InvalidPackageError",
     "PackageError",
     "TableInfo",
     "TableList",
@@ -45,6 +47,7 @@ _LAZY = {
     "load": ("nme_data.loader", "load"),
     "load_all": ("nme_data.loader", "load_all"),
     "validate": ("nme_data.validation", "validate"),
+    "InvalidPackageError": ("nme_data.validation.gate", "InvalidPackageError"),
     "save": ("nme_data.curate.save", "save"),
     "schemas": ("nme_data.schemas", None),
     "frame": ("nme_data.frames", "frame"),

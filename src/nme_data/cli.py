@@ -69,6 +69,17 @@ def _editable(package: DataPackage) -> None:
         )
 
 
+def _require_valid(package: DataPackage) -> None:
+    """Refuse a copy the validator refuses, with its report (stderr) and exit 1, as the library's load does."""
+    from nme_data.validation.gate import InvalidPackageError, require_valid
+
+    try:
+        require_valid(package)
+    except InvalidPackageError as exc:
+        click.echo(exc.report.render("text", getattr(sys.stderr, "encoding", None)), err=True)
+        raise click.ClickException(str(exc)) from None
+
+
 @contextmanager
 def _readable() -> Iterator[None]:
     """Turn a damaged copy's read errors into a one-line message (exit 1), never a traceback."""
@@ -194,8 +205,13 @@ def tables(path: Path | None, source: Path | None) -> None:
 @package_path
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
-    """Print TABLE as an aligned table, CSV or JSON records."""
+    """Print TABLE as an aligned table, CSV or JSON records.
+
+    A copy other than the bundled one is validated first (the verdict is cached): an invalid copy prints
+    the validator's report on stderr and exits 1, as `nme_data.load` raises for it.
+    """
     package = _open(path, source)
+    _require_valid(package)
     try:
         package.table(table)
     except UnknownTableError as exc:

@@ -37,17 +37,20 @@ class RecordError(ValueError):
         self.table, self.record, self.field, self.value = table, record, field, value
 
 
-def frame(table: str, records: Records = (), source: str | Path | None = None) -> pd.DataFrame:
+def frame(table: str, records: Records = (), source: str | Path | None = None, validate: bool = True) -> pd.DataFrame:
     """New rows for `table` with exactly the loader's columns and dtypes, so `pd.concat` keeps them.
 
     `records` is a list of dicts, a dict of columns or a DataFrame. Fields it leaves out are missing;
     a column the table does not have, or a value its field cannot hold (text outside an enum, 1.5 for
     an integer, a number for text), raises `RecordError` instead of being dropped or coerced. This
     types the rows; it does not check the table's rules (`nme_data.schemas.schema(table)` does).
+    A copy other than the bundled one is validated first, as by `nme_data.load` (`validate=False` skips it).
     """
     import pandas as pd
 
-    fields = DataPackage.open(source).table(table).fields
+    from nme_data.loader import open_checked
+
+    fields = open_checked(source, validate).table(table).fields
     raw = records if isinstance(records, pd.DataFrame) else pd.DataFrame(_as_records(records))
     names = [f["name"] for f in fields]
     unknown = [str(column) for column in raw.columns if column not in names]

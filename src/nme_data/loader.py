@@ -122,12 +122,30 @@ def read_table(table: Table) -> pd.DataFrame:
         ) from None
 
 
-def load(name: str, source: str | Path | None = None) -> pd.DataFrame:
-    """One table as a typed DataFrame, from the bundled package or from `source` (a directory or descriptor)."""
-    return read_table(DataPackage.open(source).table(name))
+def open_checked(source: str | Path | None, validate: bool = True) -> DataPackage:
+    """The copy, validated first unless it is the bundled one or the caller opts out (`validate=False`).
 
-
-def load_all(source: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table, keyed by name, in descriptor order."""
+    An invalid copy raises `InvalidPackageError` (a PackageError) carrying the validator's report.
+    """
     package = DataPackage.open(source)
+    if validate:
+        from nme_data.validation.gate import require_valid
+
+        require_valid(package)
+    return package
+
+
+def load(name: str, source: str | Path | None = None, validate: bool = True) -> pd.DataFrame:
+    """One table as a typed DataFrame, from the bundled package or from `source` (a directory or descriptor).
+
+    A copy other than the bundled one is validated first (through the validation cache) and refused with
+    `InvalidPackageError`, carrying the report, when `nme_data.validate` would refuse it; `validate=False`
+    skips that (the loader still refuses a table it cannot read by the schema).
+    """
+    return read_table(open_checked(source, validate).table(name))
+
+
+def load_all(source: str | Path | None = None, validate: bool = True) -> dict[str, pd.DataFrame]:
+    """Every table, keyed by name, in descriptor order; a copy is validated first, as by `load`."""
+    package = open_checked(source, validate)
     return {name: read_table(table) for name, table in package.tables.items()}

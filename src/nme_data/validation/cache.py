@@ -36,6 +36,7 @@ from pathlib import Path
 
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError, resolve_descriptor
 from nme_data.package.files import Reference, referenced_files
+from nme_data.package.paths import resolve_reference
 from nme_data.validation.errors import ValidationError
 from nme_data.validation.report import Report
 
@@ -121,13 +122,17 @@ def cache_key(descriptor: Path, engine: str = DEFAULT_ENGINE) -> str | None:
 
 
 def _referenced(descriptor: Path) -> list[Reference] | None:
-    """What the model resolves; a descriptor it cannot open is all there is to read (hashed alone)."""
+    """What the model resolves; a descriptor it cannot open is all there is to read (its refusal, and its
+    bytes when the path gate lets them be read: never a file a link leads to outside the package)."""
     try:
         package = DataPackage.open(descriptor)
-    except PackageError as exc:
-        if not descriptor.is_file():
-            return [Reference(repr(DESCRIPTOR_NAME), None, f"{exc.code}: {exc.message}")]
-        return [Reference(repr(DESCRIPTOR_NAME), descriptor)]
+    except PackageError as exc:  # the report is this refusal; the bytes only if the gate lets them be read
+        refusal = Reference(repr(DESCRIPTOR_NAME), None, f"{exc.code}: {exc.message}")
+        try:
+            inside = resolve_reference(descriptor.parent, descriptor.name)
+        except PackageError:
+            return [refusal]
+        return [refusal, Reference(f"{DESCRIPTOR_NAME} bytes", inside)]
     return referenced_files(package)
 
 
