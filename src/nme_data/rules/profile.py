@@ -114,13 +114,31 @@ def _code(code: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _URL = _code("profile-url-scheme", {"type": "string", "pattern": URL})
-_PATHED = {"type": "array", "items": {"type": "object", "properties": {"path": _URL}}}
+_PATHED = {"items": {"properties": {"path": _URL}}}
+_NAME = _code("profile-unsafe-name", {"pattern": NAME})
+_KEYS = _code("profile-unsafe-name", {"pattern": PLAIN_KEY})
+_ENUM = {"items": _code("profile-unsafe-value", {"pattern": SAFE_VALUE})}
+_FIELD = {"properties": {"name": _NAME, "constraints": {"properties": {"enum": _ENUM}}}}
+_SSSOM = _code(
+    "profile-missing-field",
+    {
+        "required": ["mapping_set_id", "license", "curie_map", "subject_curie_template"],
+        "propertyNames": _KEYS,
+        "properties": {
+            "mapping_set_id": _URL,
+            "license": _URL,
+            "curie_map": {"propertyNames": _KEYS, "additionalProperties": _URL},
+            "object_source_map": {"propertyNames": _KEYS},
+        },
+    },
+)
 
 #: The descriptor's part of the profile. Each subschema names its error code in `x-code` (an annotation
-#: keyword, ignored by validation); a violation is reported with the code of the nearest one.
+#: keyword, ignored by validation); a violation is reported with the code of the nearest one. Containers
+#: carry no `type`: a descriptor of the wrong shape is the package model's error (descriptor-invalid,
+#: unsupported-feature), reported once, not here again; `pattern` only judges strings.
 PROFILE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
     "required": ["version"],
     "x-code": "profile-version",
     "properties": {
@@ -130,59 +148,12 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "sources": _PATHED,
         "contributors": _PATHED,
         "resources": {
-            "type": "array",
             "items": {
-                "type": "object",
                 "properties": {
-                    "name": _code("profile-unsafe-name", {"type": "string", "pattern": NAME}),
-                    "path": _code("profile-resource-path", {"type": "string", "pattern": RESOURCE_PATH}),
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            "fields": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "properties": {
-                                        "name": _code("profile-unsafe-name", {"type": "string", "pattern": NAME}),
-                                        "constraints": {
-                                            "type": "object",
-                                            "properties": {
-                                                "enum": {
-                                                    "type": "array",
-                                                    "items": _code(
-                                                        "profile-unsafe-value",
-                                                        {"type": "string", "pattern": SAFE_VALUE},
-                                                    ),
-                                                }
-                                            },
-                                        },
-                                    },
-                                },
-                            }
-                        },
-                    },
-                    "sssom": _code(
-                        "profile-missing-field",
-                        {
-                            "type": "object",
-                            "required": ["mapping_set_id", "license", "curie_map", "subject_curie_template"],
-                            "propertyNames": _code("profile-unsafe-name", {"pattern": PLAIN_KEY}),
-                            "properties": {
-                                "mapping_set_id": _URL,
-                                "license": _URL,
-                                "curie_map": {
-                                    "type": "object",
-                                    "propertyNames": _code("profile-unsafe-name", {"pattern": PLAIN_KEY}),
-                                    "additionalProperties": _URL,
-                                },
-                                "object_source_map": {
-                                    "type": "object",
-                                    "propertyNames": _code("profile-unsafe-name", {"pattern": PLAIN_KEY}),
-                                },
-                            },
-                        },
-                    ),
+                    "name": _NAME,
+                    "path": _code("profile-resource-path", {"pattern": RESOURCE_PATH}),
+                    "schema": {"properties": {"fields": {"items": _FIELD}}},
+                    "sssom": _SSSOM,
                 },
             },
         },
