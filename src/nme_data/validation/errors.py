@@ -255,12 +255,13 @@ CODES: dict[str, Code] = {
     ),
     "profile-resource-path": Code(
         "profile",
-        "A resource's path is not data/<its name>.csv: the site and the zip publish tables only as CSV.",
+        "A resource's path is not data/NAME.csv (NAME the resource name): the site and the zip publish tables "
+        "only as CSV.",
         '"path": "data/history.html"',
     ),
     "profile-snapshot-path": Code(
         "profile",
-        "A source snapshot path (sources.csv path) is not source/<name>.txt: snapshots are published as text.",
+        "A source snapshot path (sources.csv path) is not source/NAME.txt: snapshots are published as text.",
         "source/nme.html",
     ),
     "profile-url-scheme": Code(
