@@ -29,6 +29,12 @@ included, from ``getrusage(RUSAGE_CHILDREN)`` around each run) of ``nme-data val
    (``--no-cache``). Targets 3 and 5 pass ``--no-cache``; the cache lives in a temporary directory
    (``NME_DATA_CACHE_DIR``) for the whole run, never in the user's.
 
+7. reground: ``nme-data reground`` answers each hostile 16 MiB revision in <= 10 s (an absolute budget, issue
+   #19: the nearest-sentence search must be linear, not quote x sentence): one made of 100,000-character
+   sentences, one of about 180,000 short sentences, both breaking quotes so that the search runs; a third,
+   of 4 million tiny sentences, must be refused (more than the sentence budget) within the same time.
+   ``--reground-only`` runs this target alone.
+
 Usage::
 
     .venv/bin/python scripts/bench.py            # full run (repeat 15, 100k growth), writes docs/benchmarks.md
@@ -580,6 +586,60 @@ def markdown(rows: list[Row], notes: list[str], info: dict[str, str], args: argp
     return "\n".join(lines)
 
 
+# ---- reground on hostile revisions (absolute budget) ------------------------------------------------------
+
+REGROUND_SECONDS = 10.0
+
+
+def hostile_revision(kind: str, path: Path) -> None:
+    """A revision just under the 16 MiB input budget: the article with two words changed (so quotes break and
+    the nearest-sentence search runs), padded with `long` 100,000-character sentences, `many` short
+    sentences (under the sentence budget) or `tiny` ones (far over it), drawn from the article's words."""
+    import random
+
+    from nme_data.curate.reground import MAX_TEXT_BYTES
+
+    snapshot = (REPO_ROOT / "source" / "necrolytic-migratory-erythema.txt").read_text(encoding="utf-8")
+    words = [w.strip(".!?") or "x" for w in snapshot.split()]
+    rng = random.Random(19)
+    parts = [snapshot.replace("typically", "usually").replace("commonly", "often")]
+    size = len(parts[0].encode("utf-8"))
+    while size < MAX_TEXT_BYTES - 120_000:
+        if kind == "long":
+            line = " ".join(rng.choices(words, k=15_000))[:100_000]
+        elif kind == "many":
+            line = " ".join(" ".join(rng.choices(words, k=rng.randint(12, 14))) + "." for _ in range(200))
+        else:
+            line = ". ".join(rng.choices(["Ab", "Cd", "Ef"], k=20_000))
+        parts.append(line)
+        size += len(line.encode("utf-8")) + 1
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+def reground_rows(repeat: int) -> list[Row]:
+    """`nme-data reground` on each hostile revision, in a child process: median wall time against 10 s."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="nme-bench-reground-") as folder:
+        for kind in ("long", "many", "tiny"):
+            path = Path(folder) / f"{kind}.txt"
+            hostile_revision(kind, path)
+            argv = [*nme_data_command(), "reground", str(path), "--format", "json"]
+            times = [run_timed(argv, allowed=frozenset({1})) for _ in range(max(min(repeat, 3), 1))]
+            progress(f"reground {kind}: {seconds(statistics.median(times))}")
+            median = statistics.median(times)
+            rows.append(
+                Row(
+                    target=f"7 reground {kind}",
+                    candidate=f"nme-data reground ({path.stat().st_size / 2**20:.1f} MiB, {kind}): {seconds(median)}",
+                    baseline="budget",
+                    ratio=f"{median:.2f} s",
+                    limit=f"<= {REGROUND_SECONDS:g} s",
+                    passed=median <= REGROUND_SECONDS,
+                )
+            )
+    return rows
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=None, help="interleaved repetitions per group (default 15)")
@@ -589,6 +649,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown output (default docs/benchmarks.md)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write the Markdown file")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any target is missed")
+    parser.add_argument("--reground-only", action="store_true", help="run target 7 (reground) alone; print only")
     args = parser.parse_args(argv)
     if args.repeat is None:
         args.repeat = 5 if args.quick else 15
@@ -608,10 +669,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Byte-compile our own modules first, as pip does when it installs the wheel; the baselines'
     # libraries are compiled already. (An editable checkout under PYTHONDONTWRITEBYTECODE never is.)
     compileall.compile_dir(REPO_ROOT / "src" / "nme_data", quiet=1)
+    if args.reground_only:
+        try:
+            only = reground_rows(args.repeat)
+        except BenchError as exc:
+            print(f"benchmark aborted: {exc}", file=sys.stderr)
+            return 2
+        print(text_table(only))
+        return 1 if args.strict and not all(r.passed for r in only) else 0
     try:
         rows = startup_rows(args.repeat) + validate_rows(args.repeat) + load_rows(args.repeat, args.inner)
         more, notes = growth_rows(small, large, args.growth_repeat)
         more += cache_rows(args.repeat)
+        more += reground_rows(args.repeat)
     except BenchError as exc:
         print(f"benchmark aborted: {exc}", file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ import nme_data
 from conftest import ROOT, read_rows, tree_hashes
 from nme_data.cli import main
 from nme_data.curate.fmt import format_package
-from nme_data.curate.reground import reground
+from nme_data.curate.reground import EXIT_APPLIED, EXIT_NOTHING_TO_APPLY, EXIT_REFUSED, reground
 from nme_data.sentences import quote_parts
 
 SNAPSHOT_NAME = "source/necrolytic-migratory-erythema.txt"
@@ -92,7 +92,7 @@ def test_the_json_report(revision: Path) -> None:
 def test_apply_refuses_while_a_quote_is_broken(package_copy: Path, revision: Path) -> None:
     before = tree_hashes(package_copy)
     result = CliRunner().invoke(main, ["reground", str(revision), str(package_copy), "--apply"])
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_REFUSED == 4
     assert "not applied" in result.stderr
     assert tree_hashes(package_copy) == before
 
@@ -101,7 +101,7 @@ def test_apply_records_the_new_snapshot_when_every_quote_holds(package_copy: Pat
     addition = tmp_path / "addition.txt"
     addition.write_text(SNAPSHOT + f"\n{ADDED[0]}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["reground", str(addition), str(package_copy), "--apply"])
-    assert result.exit_code == 1  # one new sentence still needs a row
+    assert result.exit_code == EXIT_APPLIED == 0  # applied; the report still lists the new sentence to curate
     assert f"no row quotes (candidate new fact): {ADDED[0]!r}" in result.stdout
     digest = hashlib.sha256(addition.read_bytes()).hexdigest()
     assert (package_copy / SNAPSHOT_NAME).read_bytes() == addition.read_bytes()
@@ -153,3 +153,43 @@ def test_a_named_pipe_as_new_text_is_refused_without_opening_it(tmp_path: Path) 
     os.mkfifo(fifo)
     with pytest.raises(CurateError, match="not a regular file"):
         _read_new_text(fifo)  # opening a FIFO with no writer would block forever
+
+
+def test_apply_with_nothing_to_apply_has_its_own_exit_code(package_copy: Path, tmp_path: Path) -> None:
+    same = tmp_path / "same.txt"
+    same.write_bytes((ROOT / SNAPSHOT_NAME).read_bytes())
+    before = tree_hashes(package_copy)
+    result = CliRunner().invoke(main, ["reground", str(same), str(package_copy), "--apply"])
+    assert result.exit_code == EXIT_NOTHING_TO_APPLY == 3
+    assert "nothing to apply" in result.stderr
+    assert tree_hashes(package_copy) == before
+
+
+def test_a_changed_sentence_shows_its_words_and_never_100_percent(tmp_path: Path) -> None:
+    """One letter changed in a long quote: a similarity above 99.5% is still shown as 99%, with the word."""
+    quoted = max((part for part in quote_parts(nme_data.load("history")["evidence"].iloc[0]) if part), key=len)
+    words = quoted.split()
+    changed_word = max(words, key=len)
+    revised = quoted.replace(changed_word, changed_word[:-1] + "X", 1)
+    path = tmp_path / "revision.txt"
+    path.write_text(SNAPSHOT.replace(quoted, revised), encoding="utf-8")
+    result = CliRunner().invoke(main, ["reground", str(path)])
+    assert result.exit_code == 1
+    assert "(100%" not in result.stdout
+    assert f"words that differ: {changed_word!r} -> {changed_word[:-1] + 'X'!r}" in result.stdout
+    document = json.loads(CliRunner().invoke(main, ["reground", str(path), "--format", "json"]).stdout)
+    assert all(b["difference"] for b in document["broken_quotes"])
+
+
+def test_the_evidence_hint_names_the_words_that_differ(package_copy: Path) -> None:
+    from conftest import write_rows
+
+    rows = read_rows(package_copy / "data" / "management.csv")
+    at = rows[0].index("evidence")
+    rows[2][at] = rows[2][at].replace("typically", "usually", 1)
+    assert "usually" in rows[2][at]
+    write_rows(package_copy / "data" / "management.csv", rows)
+    report = nme_data.validate(package_copy)
+    hints = [e.hint for e in report.errors if e.code == "evidence-not-verbatim"]
+    assert hints
+    assert "words that differ: 'usually' -> 'typically'" in hints[0]

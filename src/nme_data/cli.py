@@ -434,24 +434,32 @@ def reground_command(
 ) -> None:
     """Re-check every evidence quote against NEW_TEXT, a new revision of the article as plain UTF-8 text.
 
-    Reports each row whose quote is no longer verbatim (with the nearest new sentence) and each new
-    sentence no row quotes. Exits 0 when everything still holds, 1 otherwise.
+    Reports each row whose quote is no longer verbatim (with the nearest new sentence and the words that
+    differ) and each new sentence no row quotes. Exits 0 when everything still holds, 1 otherwise. With
+    --apply: 0 applied, 3 nothing to apply (the text is the snapshot already), 4 refused (a quote is broken;
+    nothing written); 1 and 2 keep their meaning (unusable input, wrong command line).
     """
-    from nme_data.curate.reground import apply_revision, reground
+    from nme_data.curate import reground as regrounding
 
     package = _open(path, source)
     if apply:
         _editable(package)
     with _refusals():
-        result = reground(new_text, package.descriptor_path, source_id=source_id)
-        if apply and result.quotes_hold:
-            apply_revision(result)
+        result = regrounding.reground(new_text, package.descriptor_path, source_id=source_id)
+        if apply and result.quotes_hold and not result.nothing_to_apply:
+            regrounding.apply_revision(result)
     from nme_data.validation.report import escape_surrogates
 
     click.echo(escape_surrogates(result.to_json() if fmt == "json" else result.to_text()))
-    if apply and not result.quotes_hold:
+    if not apply:
+        sys.exit(0 if result.ok else 1)
+    if not result.quotes_hold:
         click.echo("not applied: some quotes are no longer verbatim in the new text", err=True)
-    sys.exit(0 if result.ok else 1)
+        sys.exit(regrounding.EXIT_REFUSED)
+    if result.nothing_to_apply:
+        click.echo("nothing to apply: the new text is the snapshot already", err=True)
+        sys.exit(regrounding.EXIT_NOTHING_TO_APPLY)
+    sys.exit(regrounding.EXIT_APPLIED)
 
 
 @main.command("crosscheck")

@@ -166,7 +166,10 @@ def _percent_range(value: str, terms: dict[str, HpoTerm]) -> tuple[float, float]
     if not value:
         return None
     if value.endswith("%"):
-        number = float(value[:-1])
+        percent = re.fullmatch(r"(\d{1,3}(?:\.\d{1,6})?)%", value)
+        if percent is None:  # HPO's file is input too: a clear error, never a ValueError
+            raise CrosscheckError(f"phenotype.hpoa: frequency {value[:40]!r} is not a percentage such as '40%'")
+        number = float(percent.group(1))
         return number, number
     fraction = _FRACTION.match(value)
     if fraction:

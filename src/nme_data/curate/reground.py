@@ -19,10 +19,27 @@ from typing import Any
 from nme_data.curate._common import CurateError, relative
 from nme_data.curate.canonical import atomic_write, check_dialect, encode_table, read_records
 from nme_data.package import DataPackage, Table
-from nme_data.sentences import Sentence, is_quoted, nearest, quote_parts, split_sentences
+from nme_data.sentences import (
+    Sentence,
+    SentenceIndex,
+    TooManySentences,
+    covered,
+    quote_parts,
+    similarity_label,
+    split_sentences,
+    word_diff,
+)
 
-#: A revision of one article; anything larger is not what this command is for.
+#: A revision of one article; anything larger is not what this command is for. The search is linear in
+#: the text (`nme_data.sentences.SentenceIndex`, `covered`): scripts/bench.py times a hostile 16 MiB one.
 MAX_TEXT_BYTES = 16 * 1024 * 1024
+#: Sentences in a revision (the article has about a hundred); a text with more is refused, not searched.
+MAX_SENTENCES = 200_000
+
+#: `reground --apply` exit codes (without --apply: 0 everything holds, 1 something to curate).
+EXIT_APPLIED = 0
+EXIT_NOTHING_TO_APPLY = 3
+EXIT_REFUSED = 4
 
 
 @dataclass
@@ -35,6 +52,11 @@ class BrokenQuote:
     quote: str
     nearest: str | None
     similarity: float
+
+    @property
+    def difference(self) -> str:
+        """The words that differ between the quote and the nearest sentence ('' without one)."""
+        return word_diff(self.quote, self.nearest) if self.nearest is not None else ""
 
 
 @dataclass
@@ -51,6 +73,11 @@ class RegroundResult:
     broken: list[BrokenQuote] = field(default_factory=list)
     uncovered: list[Sentence] = field(default_factory=list)
     applied: bool = False
+
+    @property
+    def nothing_to_apply(self) -> bool:
+        """The new text is the snapshot already, and its SHA-256 is the one recorded."""
+        return self.old_sha256 == self.new_sha256 == self.recorded_sha256
 
     @property
     def quotes_hold(self) -> bool:
@@ -79,6 +106,7 @@ class RegroundResult:
                     "quote": b.quote,
                     "nearest_sentence": b.nearest,
                     "similarity": round(b.similarity, 3),
+                    "difference": b.difference,
                 }
                 for b in self.broken
             ],
@@ -96,7 +124,9 @@ class RegroundResult:
         for broken in self.broken:
             lines.append(f"{broken.table}, row {broken.row} ({broken.id}): no longer verbatim: {broken.quote!r}")
             if broken.nearest is not None:
-                lines.append(f"  nearest new sentence ({broken.similarity:.0%}): {broken.nearest!r}")
+                label = similarity_label(broken.similarity, broken.quote == broken.nearest)
+                lines.append(f"  nearest new sentence ({label} of the quote matches): {broken.nearest!r}")
+                lines.append(f"  words that differ: {broken.difference or 'none (the quote spans sentences)'}")
             else:
                 lines.append("  no sentence of the new text is close: the passage may have been removed")
         for sentence in self.uncovered:
@@ -163,8 +193,10 @@ def reground(new_text: str | Path, source: str | Path | None = None, source_id: 
     old_text, old_sha256 = package.read_snapshot(row["path"])  # within the model's size budget
     new_path = Path(new_text)
     data, text = _read_new_text(new_path)
-    sentences = split_sentences(text)
-    sentence_texts = [s.text for s in sentences]
+    try:
+        sentences = split_sentences(text, limit=MAX_SENTENCES)
+    except TooManySentences:
+        raise CurateError(f"{new_path} has more than {MAX_SENTENCES} sentences; not an article revision") from None
     result = RegroundResult(
         package=package,
         source_id=row["id"],
@@ -188,19 +220,19 @@ def reground(new_text: str | Path, source: str | Path | None = None, source_id: 
             for part in quote_parts(record["evidence"]):
                 quotes.append(part)
                 if part and part not in text:
-                    found = nearest(part, sentence_texts)
-                    result.broken.append(
-                        BrokenQuote(
-                            table.name,
-                            number,
-                            record.get(key, ""),
-                            part,
-                            found[0] if found else None,
-                            found[1] if found else 0.0,
-                        )
-                    )
-    decided = {s.text for s in split_sentences(old_text) if not is_quoted(s.text, quotes)}
-    result.uncovered = [s for s in sentences if s.text not in decided and not is_quoted(s.text, quotes)]
+                    result.broken.append(BrokenQuote(table.name, number, record.get(key, ""), part, None, 0.0))
+    if result.broken:  # the nearest sentences, through an index of the broken quotes' words only
+        index = SentenceIndex((s.text for s in sentences), quotes=[b.quote for b in result.broken])
+        for broken in result.broken:
+            found = index.nearest(broken.quote)
+            if found:
+                broken.nearest, broken.similarity = found
+    old = [s.text for s in split_sentences(old_text)]
+    decided = {sentence for sentence, quoted in zip(old, covered(old, quotes), strict=True) if not quoted}
+    fresh = [s for s in sentences if s.text not in decided]
+    result.uncovered = [
+        s for s, quoted in zip(fresh, covered([s.text for s in fresh], quotes), strict=True) if not quoted
+    ]
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -47,6 +48,32 @@ def out_dir(path: str | Path) -> Path:
     if not directory.is_dir():
         raise ExportError(f"cannot write to {directory}: not a directory")
     return directory
+
+
+#: A file name an export builds from the copy's tokens (a version, a table name): one plain path component.
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,200}")
+
+
+def target_in(directory: Path, name: str) -> Path:
+    """directory/name for a name built from the copy's tokens, refused unless it is one plain file name that
+    resolves inside directory (no '/', no '..', no link out): an export never writes outside its folder."""
+    if not _FILE_NAME.fullmatch(name) or ".." in name:
+        raise ExportError(f"refusing to write {name!r}: not a plain file name (built from the package's descriptor)")
+    target = directory / name
+    real_directory = os.path.realpath(directory)
+    if Path(os.path.realpath(target)).parent != Path(real_directory):
+        raise ExportError(f"refusing to write {target}: it resolves outside {directory}")
+    return target
+
+
+def no_links_inside(directory: Path, relative: Path) -> None:
+    """Refuse a path inside --out whose existing folders or file are symbolic links: nothing is written
+    through a link (`--out/data -> elsewhere`); --out itself may be a link, it is the user's choice."""
+    current = directory
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            raise ExportError(f"refusing to write through the symbolic link {current} inside the output folder")
 
 
 @contextlib.contextmanager
@@ -92,6 +119,7 @@ def publish(stage: Path, target_dir: Path, written: list[Path]) -> list[Path]:
     try:
         for path in written:
             relative = path.relative_to(stage)
+            no_links_inside(target_dir, relative)
             target = target_dir / relative
             for parent in reversed(relative.parents[:-1]):
                 (target_dir / parent).mkdir(exist_ok=True)

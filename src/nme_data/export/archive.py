@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from nme_data.export._common import ExportError, as_package, atomic_target
+from nme_data.export._common import ExportError, as_package, atomic_target, target_in
 from nme_data.export._common import out_dir as make_out_dir
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 
@@ -61,6 +61,30 @@ def zip_members(package: DataPackage) -> dict[str, Path]:
     return dict(sorted(members.items()))
 
 
+def zip_name(package: DataPackage) -> str:
+    """`nme-data-<version>.zip`, for a SemVer version only (the profile's rule, checked again here)."""
+    import re
+
+    from nme_data.rules.profile import SEMVER
+
+    version = package.descriptor.get("version")
+    if not isinstance(version, str) or not re.match(SEMVER, version):
+        raise ExportError(f"datapackage.json version {str(version)[:80]!r} is not SemVer; the zip is named after it")
+    return f"nme-data-{version}.zip"
+
+
+#: A zip member name: a relative POSIX path of plain components (no '..', no backslash, no control character).
+_MEMBER = r"[A-Za-z0-9_][A-Za-z0-9_.+-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*"
+
+
+def _checked_member(name: str) -> str:
+    import re
+
+    if not re.fullmatch(_MEMBER, name) or ".." in name.split("/"):
+        raise ExportError(f"refusing to archive {name!r}: not a plain relative path")
+    return name
+
+
 def _export_members(package: DataPackage, work: Path) -> dict[str, Path]:
     """Archive name -> file for the other formats, written into work (a temporary directory)."""
     from nme_data.export.formats import WRITERS
@@ -85,7 +109,7 @@ def export_zip(package: DataPackage | str | Path | None, out_dir: str | Path, *,
     """
     package = as_package(package)
     members = zip_members(package)
-    target = make_out_dir(out_dir) / f"nme-data-{package.version}.zip"
+    target = target_in(make_out_dir(out_dir), zip_name(package))
     with tempfile.TemporaryDirectory(prefix=".nme-data-zip.", dir=target.parent) as work:
         if include_exports:
             extra = _export_members(package, Path(work))
@@ -99,7 +123,7 @@ def export_zip(package: DataPackage | str | Path | None, out_dir: str | Path, *,
                     data = path.read_bytes()
                 except OSError as exc:
                     raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
-                info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+                info = zipfile.ZipInfo(_checked_member(name), date_time=ZIP_DATE_TIME)
                 info.create_system = 3  # Unix, so that the permission bits below mean the same everywhere
                 info.external_attr = (0o100000 | ZIP_PERMISSIONS) << 16
                 info.compress_type = zipfile.ZIP_DEFLATED

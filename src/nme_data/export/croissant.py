@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from nme_data.export._common import ExportError, write_bytes
+from nme_data.export._escape import web_url
 from nme_data.package import DataPackage, PackageError, Table
 
 CROISSANT_NAME = "croissant.json"
@@ -151,7 +152,7 @@ def _creators(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(contributor, dict) and "creator" in _as_list(contributor.get("roles")):
             creator = {"@type": "sc:Organization", "name": str(contributor.get("title", ""))}
             if contributor.get("path"):
-                creator["url"] = str(contributor["path"])
+                creator["url"] = web_url(contributor["path"], "datapackage.json contributor path")
             creators.append(creator)
     return creators
 
@@ -220,10 +221,14 @@ def croissant_metadata(package: DataPackage) -> dict[str, Any]:
         "isLiveDataset": False,
     }
     if descriptor.get("homepage"):
-        document["url"] = str(descriptor["homepage"])
+        document["url"] = web_url(descriptor["homepage"], "datapackage.json homepage")
     if descriptor.get("created"):
         document["datePublished"] = str(descriptor["created"])
-    sources = [str(s.get("path")) for s in descriptor.get("sources", []) or [] if isinstance(s, dict)]
+    sources = [
+        web_url(s.get("path"), "datapackage.json sources path")
+        for s in descriptor.get("sources", []) or []
+        if isinstance(s, dict)
+    ]
     if sources:
         document["isBasedOn"] = sources[0] if len(sources) == 1 else sources
     try:

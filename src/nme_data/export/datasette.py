@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.export._common import write_bytes
+from nme_data.export._escape import web_url
 from nme_data.export.sqlite import SQLITE_NAME, VIEWS
 from nme_data.package import DataPackage
 
@@ -22,14 +23,21 @@ def _licence(descriptor: dict[str, Any]) -> dict[str, str]:
     if not licences:
         return {}
     first = licences[0]
-    return {"license": str(first.get("name", "")), "license_url": str(first.get("path", ""))}
+    url = first.get("path")
+    return {"license": str(first.get("name", "")), **({"license_url": _url(url)} if url else {})}
+
+
+def _url(value: object) -> str:
+    """Datasette renders these as links: http(s) only, whatever the copy says (the profile refuses the rest)."""
+    return web_url(value, "datapackage.json licence or source path")
 
 
 def _source(descriptor: dict[str, Any]) -> dict[str, str]:
     sources = [s for s in descriptor.get("sources", []) or [] if isinstance(s, dict)]
     if not sources:
         return {}
-    return {"source": str(sources[0].get("title", "")), "source_url": str(sources[0].get("path", ""))}
+    url = sources[0].get("path")
+    return {"source": str(sources[0].get("title", "")), **({"source_url": _url(url)} if url else {})}
 
 
 def datasette_metadata(package: DataPackage) -> dict[str, Any]:

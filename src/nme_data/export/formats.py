@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nme_data.export._common import ExportError, as_package, publish, staging
+from nme_data.export._common import ExportError, as_package, no_links_inside, publish, staging
 from nme_data.package import DataPackage
 
 if TYPE_CHECKING:
@@ -126,6 +126,8 @@ def _publish_all(target: Path, written: list[tuple[Path, Path]]) -> list[Path]:
             continue
         seen[relative] = path
         moves.append((directory, path))
+    for directory, path in moves:  # every target checked before the first move: all or nothing
+        no_links_inside(target, path.relative_to(directory))
     published = []
     for directory, path in moves:
         published.extend(publish(directory, target, [path]))

@@ -19,7 +19,9 @@ from typing import Any
 
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.export._curies import MAPPINGS_TABLE
+from nme_data.export._escape import line_text, tsv_cell, web_url
 from nme_data.package import DataPackage
+from nme_data.rules.profile import SEMVER
 
 HPOA_NAME = "nme-data.hpoa"
 COLUMNS = (
@@ -185,26 +187,35 @@ def _source_url(package: DataPackage) -> str:
 
 def _date(package: DataPackage) -> str:
     created = str(package.descriptor.get("created", ""))
-    if not re.match(r"\d{4}-\d{2}-\d{2}", created):
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?", created):
         raise ExportError("datapackage.json has no 'created' date for the HPOA version and biocuration")
     return created[:10]
 
 
 def _cell(text: str) -> str:
-    return " ".join(str(text).split())
+    return line_text(text)
+
+
+def _version(package: DataPackage) -> str:
+    """The package version for the header line: SemVer only (the profile's rule, checked again here)."""
+    version = package.descriptor.get("version")
+    if not isinstance(version, str) or not re.match(SEMVER, version):
+        raise ExportError(f"datapackage.json version {str(version)[:80]!r} is not SemVer")
+    return version
 
 
 def hpoa_text(package: DataPackage) -> str:
     """The whole file: the four header lines, frequency-bound notes, the column header and one line per fact."""
     annotations, _ = collect(package)
     date = _date(package)
-    reference = _source_url(package)
+    reference = web_url(_source_url(package), "datapackage.json sources[0].path")
+    tracker = web_url(package.descriptor.get("homepage", reference), "datapackage.json homepage")
     release = hpo_release(package)
     name = _cell(str(package.descriptor.get("title", "")))
     lines = [
-        f'#description: "{name}: HPO annotations from the article (nme-data {package.version})"',
+        f'#description: "{name}: HPO annotations from the article (nme-data {_version(package)})"',
         f"#version: {date}",
-        f"#tracker: {package.descriptor.get('homepage', reference)}",
+        f"#tracker: {tracker}",
         f"#hpo-version: http://purl.obolibrary.org/obo/hp/releases/{release}/hp.json",
     ]
     for annotation in annotations:
@@ -226,7 +237,8 @@ def hpoa_text(package: DataPackage) -> str:
             "aspect": ASPECT,
             "biocuration": f"nme-data[{date}]",
         }
-        lines.append("\t".join(values[column] for column in COLUMNS))
+        where = f"HPOA line {annotation.disease_id} {annotation.hpo_id}"
+        lines.append("\t".join(tsv_cell(values[column], f"{where} {column}") for column in COLUMNS))
     return "\n".join(lines) + "\n"
 
 

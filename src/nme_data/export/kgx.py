@@ -20,6 +20,7 @@ from typing import Any
 
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.export._curies import MAPPINGS_TABLE, local_curies
+from nme_data.export._escape import line_text, tsv_cell, web_url
 from nme_data.package import DataPackage
 
 #: File names end in the suffixes kgx's TSV reader looks for.
@@ -381,20 +382,23 @@ def _publication(package: DataPackage) -> str:
     sources = [s for s in package.descriptor.get("sources", []) or [] if isinstance(s, dict) and s.get("path")]
     if not sources:
         raise ExportError("datapackage.json names no source to cite as the edges' publication")
-    return str(sources[0]["path"])
+    return web_url(sources[0]["path"], "datapackage.json sources[0].path")
 
 
 def _tsv(header: tuple[str, ...], records: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, header, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(
+        {column: tsv_cell(value, f"KGX {record.get('id', '')!r} {column}") for column, value in record.items()}
+        for record in records
+    )
     return buffer.getvalue().encode("utf-8")
 
 
 def _clean(text: str) -> str:
     """KGX TSV cells hold no tabs, newlines or list separators unescaped: replace them by spaces / '/'."""
-    return " ".join(text.split()).replace(LIST_SEPARATOR, "/")
+    return line_text(text).replace(LIST_SEPARATOR, "/")
 
 
 def node_records(graph: Graph) -> list[dict[str, str]]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.export._curies import MAPPINGS_TABLE, TEMPLATE_KEY, local_curies, sssom_metadata
+from nme_data.export._escape import tsv_cell, web_url, yaml_key
 from nme_data.package import DataPackage
 
 SSSOM_NAME = "nme-data.sssom.tsv"
@@ -49,11 +50,18 @@ def _yaml_scalar(value: Any) -> str:
 
 
 def _yaml_lines(key: str, value: Any) -> list[str]:
+    """One metadata slot as YAML lines: keys checked plain, values JSON-quoted (so no value spans a line)."""
+    key = yaml_key(key, "the mappings' sssom metadata")
     if isinstance(value, dict):
-        return [f"{key}:"] + [f"  {k}: {_yaml_scalar(v)}" for k, v in value.items()]
+        where = f"the mappings' sssom.{key}"
+        return [f"{key}:"] + [f"  {yaml_key(k, where)}: {_yaml_scalar(v)}" for k, v in value.items()]
     if isinstance(value, list):
         return [f"{key}:"] + [f"  - {_yaml_scalar(v)}" for v in value]
     return [f"{key}: {_yaml_scalar(value)}"]
+
+
+#: Metadata slots whose values are web addresses (http or https only).
+URL_SLOTS = ("mapping_set_id", "license")
 
 
 def header(package: DataPackage) -> dict[str, Any]:
@@ -62,6 +70,10 @@ def header(package: DataPackage) -> dict[str, Any]:
     missing = [key for key in REQUIRED if not metadata.get(key)]
     if missing:
         raise ExportError(f"the mappings' sssom metadata lacks {', '.join(missing)}; SSSOM needs them explicit")
+    for key in URL_SLOTS:
+        web_url(metadata[key], f"the mappings' sssom.{key}")
+    for prefix, expansion in (metadata.get("curie_map") or {}).items():
+        web_url(expansion, f"the mappings' sssom.curie_map.{prefix}")
     return {key: value for key, value in metadata.items() if key not in INSTRUCTIONS}
 
 
@@ -83,6 +95,9 @@ def mapping_records(package: DataPackage) -> list[dict[str, str]]:
     records = []
     for row in rows(table):
         other = f"matched_name={row['matched_name']}" if row.get("matched_name") else ""
+        justification = row.get("mapping_justification")
+        if not justification:  # a copy without the field: SSSOM requires it on every record
+            raise ExportError(f"mappings row {row['id']!r} has no mapping_justification, which SSSOM requires")
         records.append(
             {
                 "record_id": curies.row(MAPPINGS_TABLE, row["id"]),
@@ -91,7 +106,7 @@ def mapping_records(package: DataPackage) -> list[dict[str, str]]:
                 "predicate_id": row["predicate_id"],
                 "object_id": row["object_id"],
                 "object_label": str(row.get("object_label") or ""),
-                "mapping_justification": row["mapping_justification"],
+                "mapping_justification": justification,
                 "object_source": _object_source(metadata, row),
                 "object_source_version": str(row.get("object_source_version") or ""),
                 "other": other,
@@ -111,7 +126,13 @@ def sssom_text(package: DataPackage) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, columns, delimiter="\t", lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(
+        {
+            column: tsv_cell(value, f"mappings record {record['record_id']!r} {column}")
+            for column, value in record.items()
+        }
+        for record in records
+    )
     return "".join(f"#{line}\n" for line in lines) + buffer.getvalue()
 
 

@@ -21,6 +21,7 @@ from nme_data.dtypes import enum_values
 from nme_data.package import DataPackage, PackageError, Table, UnsafePathError
 from nme_data.raw import read_text_frame
 from nme_data.rules.curation import curation_checks
+from nme_data.rules.profile import profile_rules
 from nme_data.rules.rule import ANY_FIELD, Rule, check_name
 from nme_data.sentences import EVIDENCE_SEPARATOR
 
@@ -339,6 +340,7 @@ def semantic_rules(table: Table, context: Context, names: set[str] | None = None
     names = set(table.field_names) if names is None else set(table.field_names) & names
     texts = text_fields(table, names)
     rules: list[Rule] = [formula_check(texts)] if texts else []
+    rules.extend(profile_rules(table, names))  # the tool-owned profile's cell rules (nme_data.rules.profile)
     if {"object_id", "object_source"} <= names:
         rules.extend(identifier_checks(context))
     if {"evidence", "source_id"} <= names:

@@ -8,6 +8,8 @@ the package alone (no clock, no host names), so two builds of one copy are byte 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -141,19 +143,35 @@ def _licences(package: DataPackage) -> list[dict[str, str]]:
     return out
 
 
+#: What the site may publish of a copy's own files: CSV tables under data/, plain-text snapshots under source/.
+#: Anything else (a table at data/history.html, a snapshot at source/nme.html) would run on the site's origin.
+_PUBLISHED = {
+    ".csv": re.compile(r"data/[a-z][a-z0-9_]*\.csv"),
+    ".txt": re.compile(r"source/[a-z0-9]+(?:-[a-z0-9]+)*\.txt"),
+}
+
+
+def _published(relative: str, suffix: str) -> str:
+    """A copy's file path the site may publish as a download, or a SiteError (the profile refuses it first)."""
+    if not _PUBLISHED[suffix].fullmatch(relative):
+        kind = "CSV under data/" if suffix == ".csv" else "plain text under source/"
+        raise SiteError(f"{relative!r}: the site publishes a copy's files only as {kind}; nothing was written")
+    return relative
+
+
 def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
     """The descriptor, tables, snapshots and any citation or licence files, at their package paths."""
     package = site.package
     copied: list[tuple[str, str]] = [(DESCRIPTOR_NAME, "the Data Package descriptor: every table, field and rule")]
     shutil.copyfile(package.descriptor_path, target / DESCRIPTOR_NAME)
     for data in site.tables.values():
-        relative = data.table.path.relative_to(package.root).as_posix()
+        relative = _published(data.table.path.relative_to(package.root).as_posix(), ".csv")
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(data.table.path, destination)
         copied.append((relative, f"table {data.name} (CSV)"))
     for source_id, relative in sorted(site.text_paths.items()):
-        destination = target / relative
+        destination = target / _published(relative, ".txt")
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(package.resolve(relative), destination)
         copied.append((relative, f"snapshot of source {source_id}"))
@@ -231,6 +249,9 @@ def render(site: SiteData, target: Path) -> None:
             current=article.href,
             source={
                 **source,
+                # an href only for an http(s) address, whatever the copy's validator said (defence in depth)
+                "url": links.web_url(str(source.get("url") or "")),
+                "license_url": links.web_url(str(source.get("license_url") or "")),
                 "path": site.text_paths[article.source_id],
                 "title": source.get("title") or article.source_id,
             },
@@ -321,6 +342,8 @@ def _swap(built: Path, out: Path) -> None:
 def build_site(source: str | Path | None, out: str | Path) -> Path:
     """Validate a package copy and write its site to `out`; an invalid copy raises and writes nothing."""
     out = Path(out)
+    if out.is_symlink():  # a link to a folder: the build replaces the folder it points to, the link stays
+        out = Path(os.path.realpath(out))
     _check_target(out)
     from nme_data.validation import validate
 

@@ -51,6 +51,7 @@ def _run(source: str | Path | None, report: Report, read: _Read) -> None:
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)
+    report.errors.extend(_profile_errors(package))
     if pre.descriptor is None:
         return
     read["safe"] = pre.descriptor
@@ -67,6 +68,16 @@ def _run(source: str | Path | None, report: Report, read: _Read) -> None:
         report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
         report.errors.extend(pending.result())
+
+
+def _profile_errors(package: DataPackage) -> list[ValidationError]:
+    """The tool-owned profile's descriptor rules (nme_data.rules.profile): whatever the copy declares."""
+    from nme_data.rules.profile import descriptor_violations, table_field_violations
+
+    found = descriptor_violations(package.descriptor)
+    for table in package.sound_tables.values():
+        found.extend(table_field_violations(table))
+    return [ValidationError(v.table, None, v.field, v.code, v.message) for v in found]
 
 
 def _with_hints(report: Report, read: _Read) -> Report:

@@ -247,6 +247,53 @@ CODES: dict[str, Code] = {
         "terms equivalent; one of them must be a closeMatch.",
         "diabetes-mellitus exactMatch to HP:0000819 and MONDO:0005015",
     ),
+    # The tool-owned profile (nme_data.rules.profile): what the outputs rely on, whatever the copy's descriptor says.
+    "profile-version": Code(
+        "profile",
+        "The descriptor's version is missing or not SemVer (MAJOR.MINOR.PATCH): file names are built from it.",
+        '"version": "x/../../outside"',
+    ),
+    "profile-resource-path": Code(
+        "profile",
+        "A resource's path is not data/NAME.csv (NAME the resource name): the site and the zip publish tables "
+        "only as CSV.",
+        '"path": "data/history.html"',
+    ),
+    "profile-snapshot-path": Code(
+        "profile",
+        "A source snapshot path (sources.csv path) is not source/NAME.txt: snapshots are published as text.",
+        "source/nme.html",
+    ),
+    "profile-url-scheme": Code(
+        "profile",
+        "A web address (homepage; a licence, source or contributor path; SSSOM URLs; a url column) is not "
+        "http or https.",
+        "javascript:alert(1)",
+    ),
+    "profile-control-character": Code(
+        "profile",
+        "A descriptor string or a cell holds a control character (newline, tab, DEL, C1, line separator, "
+        "bidirectional override) that would forge lines or hide text in an output.",
+        '"homepage": "https://x\\n#forged: line"',
+    ),
+    "profile-unsafe-value": Code(
+        "profile",
+        "An id cell or an enum value is not a safe token (a letter or digit, then letters, digits or '_.:/-'): "
+        "outputs write them unquoted, and =, +, -, @ start spreadsheet formulas.",
+        'an enum value "=1+1"',
+    ),
+    "profile-unsafe-name": Code(
+        "profile",
+        "A table or field name is not a lower-case identifier, or an SSSOM metadata key or CURIE prefix is not "
+        "a plain key: they become file names, SQL identifiers, HTML ids and YAML keys.",
+        '"name": "history.html"',
+    ),
+    "profile-missing-field": Code(
+        "profile",
+        "A field an export, the site or a curator command reads is missing from a table's schema, or the "
+        "mappings' sssom metadata lacks a key SSSOM needs.",
+        "mapping_justification removed",
+    ),
     # The command line: a JSON or GitHub report even when the command itself was misused.
     "usage-error": Code(
         "cli", "The command line was wrong (exit 2); nothing was validated.", "validate A B --format json"

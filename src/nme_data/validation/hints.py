@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.package import DESCRIPTOR_NAME
+from nme_data.sentences import SentenceIndex
 from nme_data.validation.errors import ValidationError
 
 #: How much of a cell the report repeats.
@@ -114,7 +115,7 @@ class _Lookups:
     def __init__(self, root: Path, resources: dict[str, dict[str, Any]], budget: int) -> None:
         self.root, self.resources, self.budget = root, resources, budget
         self._paths: dict[str, str] | None = None
-        self._sentences: dict[str, tuple[str, list[str]] | None] = {}
+        self._sentences: dict[str, tuple[str, str, SentenceIndex] | None] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
 
     def keys(self, table: str, field: str) -> list[str]:
@@ -139,12 +140,13 @@ class _Lookups:
                         self._paths[row.cells["id"]] = row.cells["path"]
         return self._paths
 
-    def sentences(self, source_id: str) -> tuple[str, list[str]] | None:
+    def sentences(self, source_id: str) -> tuple[str, str, SentenceIndex] | None:
+        """(snapshot path, its text, its sentence index), read and indexed once per source."""
         if source_id not in self._sentences:
             self._sentences[source_id] = self._load(source_id)
         return self._sentences[source_id]
 
-    def _load(self, source_id: str) -> tuple[str, list[str]] | None:
+    def _load(self, source_id: str) -> tuple[str, str, SentenceIndex] | None:
         from nme_data.package import PackageError
         from nme_data.package.limits import MAX_SNAPSHOT_BYTES
         from nme_data.package.paths import regular_file_size, resolve_reference
@@ -160,7 +162,7 @@ class _Lookups:
             text = path.read_bytes().decode("utf-8", errors="replace")
         except (PackageError, OSError):
             return None
-        return reference, [s.text for s in split_sentences(text)]
+        return reference, text, SentenceIndex(s.text for s in split_sentences(text))
 
 
 def _reference_hint(error: ValidationError, value: str, lookups: _Lookups) -> str | None:
@@ -184,7 +186,7 @@ def _reference_hint(error: ValidationError, value: str, lookups: _Lookups) -> st
 
 
 def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
-    from nme_data.sentences import nearest, quote_parts
+    from nme_data.sentences import quote_parts, word_diff
 
     if lookups.budget <= 0:
         return None
@@ -192,13 +194,15 @@ def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
     loaded = lookups.sentences(cells.get("source_id", ""))
     if loaded is None:
         return None
-    reference, sentences = loaded
-    text = "\n".join(sentences)
+    reference, text, index = loaded
     for part in quote_parts(cells.get("evidence", "")):
         if part and part not in text:
-            found = nearest(part, sentences)
+            found = index.nearest(part)
             if found:
-                return f"not verbatim: {_truncate(part)!r}; the nearest sentence of {reference} is {found[0]!r}"
+                differs = word_diff(part, found[0])
+                return f"not verbatim: {_truncate(part)!r}; the nearest sentence of {reference} is {found[0]!r}" + (
+                    f" (words that differ: {differs})" if differs else ""
+                )
             return f"not verbatim: {_truncate(part)!r}; no sentence of {reference} is close to it"
     return None
 

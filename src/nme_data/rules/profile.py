@@ -1,0 +1,373 @@
+"""The tool-owned profile: what every output relies on, enforced whatever the copy's own descriptor says.
+
+A copy is checked against its own `datapackage.json`, so a copy could otherwise loosen the very rules the
+site, the exports and the curator commands trust (a `version` that is a path, a `javascript:` URL, a
+table stored as `data/x.html`). The invariants below belong to this tool, not to the copy: the descriptor
+is checked against `PROFILE_SCHEMA` (a JSON Schema, run with `jsonschema`) plus the few checks a JSON
+Schema cannot say (a path that repeats the resource's name, control characters anywhere, the fields each
+exporter reads), and every table's cells against `profile_rules`. Each rule has its own stable code
+(listed in `PROFILE_CODES` and `nme_data.validation.errors`); docs/security.md explains them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nme_data.rules.rule import Rule, check_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from nme_data.package import Table
+
+#: SemVer 2.0.0, as semver.org spells it: the zip's name and the exports' version fields are built from it.
+SEMVER = (
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+#: Table and field names: they become file names, SQL identifiers, URL paths and HTML ids.
+NAME = r"^[a-z][a-z0-9_]{0,63}$"
+#: Ids and enum values: they reach TSV, CSV, SQL, CURIEs and spreadsheets; no formula starter (=+-@),
+#: no whitespace, no quote, nothing a line-based tool would split on.
+SAFE_VALUE = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199}$"
+#: Keys of the SSSOM metadata and prefixes of its curie_map: they are written as YAML keys.
+PLAIN_KEY = r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"
+#: Web addresses an output links to or writes: http and https only (no javascript:, data:, file:).
+URL = r"^https?://[^\s\"'<>\\^`{|}]+$"
+#: Where a table lives, and a source snapshot: the site and the zip publish only these two kinds of file.
+RESOURCE_PATH = r"^data/[a-z][a-z0-9_]{0,63}\.csv$"
+SNAPSHOT_PATH = r"^source/[a-z0-9]+(?:-[a-z0-9]+)*\.txt$"
+#: Control characters (C0, DEL, C1), line and paragraph separators and bidirectional overrides: no output
+#: writes them, since they forge lines in line-based files and hide text in terminals and browsers.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: Columns that hold web addresses, whatever format the copy declares for them.
+URL_COLUMNS = {"sources": ("url", "license_url")}
+#: The fields each table must keep, because an export, the site or a curator command reads them.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "sources": ("id", "title", "url", "license", "license_url", "path", "sha256"),
+    "conditions": ("id", "name", "category", "evidence", "source_id"),
+    "anatomical_sites": ("id", "name", "body_region", "evidence", "source_id"),
+    "sites": ("id", "condition_id", "site", "anatomical_site_id", "prominence", "certainty", "evidence", "source_id"),
+    "clinical_features": ("id", "condition_id", "feature", "kind", "certainty", "evidence", "source_id"),
+    "associations": (
+        "id",
+        "subject_id",
+        "relation",
+        "object_id",
+        "frequency_min_percent",
+        "frequency_max_percent",
+        "frequency_qualifier",
+        "frequency_population",
+        "certainty",
+        "evidence",
+        "source_id",
+    ),
+    "causes": ("id", "condition_id", "aspect", "status", "factor_id", "certainty", "evidence", "source_id"),
+    "histology": ("id", "condition_id", "finding", "certainty", "evidence", "source_id"),
+    "management": (
+        "id",
+        "condition_id",
+        "intervention",
+        "intervention_type",
+        "strategy",
+        "target_condition_id",
+        "certainty",
+        "evidence",
+        "source_id",
+    ),
+    "history": ("id", "event", "person", "year", "subject_id", "object_id", "certainty", "evidence", "source_id"),
+    "classifications": ("id", "condition_id", "category", "kind", "certainty", "evidence", "source_id"),
+    "mappings": (
+        "id",
+        "subject_table",
+        "subject_id",
+        "subject_label",
+        "predicate_id",
+        "object_id",
+        "object_label",
+        "object_source",
+        "object_source_version",
+        "matched_name",
+        "mapping_justification",
+    ),
+}
+
+
+#: The profile's error codes (described in `nme_data.validation.errors.CODES`), one per rule.
+PROFILE_CODES = (
+    "profile-version",
+    "profile-resource-path",
+    "profile-snapshot-path",
+    "profile-url-scheme",
+    "profile-control-character",
+    "profile-unsafe-value",
+    "profile-unsafe-name",
+    "profile-missing-field",
+)
+
+
+def _code(code: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "x-code": code}
+
+
+_URL = _code("profile-url-scheme", {"type": "string", "pattern": URL})
+_PATHED = {"items": {"properties": {"path": _URL}}}
+_NAME = _code("profile-unsafe-name", {"pattern": NAME})
+_KEYS = _code("profile-unsafe-name", {"pattern": PLAIN_KEY})
+_ENUM = {"items": _code("profile-unsafe-value", {"pattern": SAFE_VALUE})}
+_FIELD = {"properties": {"name": _NAME, "constraints": {"properties": {"enum": _ENUM}}}}
+_SSSOM = _code(
+    "profile-missing-field",
+    {
+        "required": ["mapping_set_id", "license", "curie_map", "subject_curie_template"],
+        "propertyNames": _KEYS,
+        "properties": {
+            "mapping_set_id": _URL,
+            "license": _URL,
+            "curie_map": {"propertyNames": _KEYS, "additionalProperties": _URL},
+            "object_source_map": {"propertyNames": _KEYS},
+        },
+    },
+)
+
+#: The descriptor's part of the profile. Each subschema names its error code in `x-code` (an annotation
+#: keyword, ignored by validation); a violation is reported with the code of the nearest one. Containers
+#: carry no `type`: a descriptor of the wrong shape is the package model's error (descriptor-invalid,
+#: unsupported-feature), reported once, not here again; `pattern` only judges strings.
+PROFILE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "required": ["version"],
+    "x-code": "profile-version",
+    "properties": {
+        "version": _code("profile-version", {"type": "string", "pattern": SEMVER}),
+        "homepage": _URL,
+        "licenses": _PATHED,
+        "sources": _PATHED,
+        "contributors": _PATHED,
+        "resources": {
+            "items": {
+                "properties": {
+                    "name": _NAME,
+                    "path": _code("profile-resource-path", {"pattern": RESOURCE_PATH}),
+                    "schema": {"properties": {"fields": {"items": _FIELD}}},
+                    "sssom": _SSSOM,
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken profile rule, located: the table and field (when the problem is in one) and the JSON path."""
+
+    code: str
+    table: str | None
+    field: str | None
+    message: str
+
+
+def _pointer(parts: list[Any]) -> str:
+    return "/" + "/".join(str(part) for part in parts)
+
+
+def _locate(descriptor: dict[str, Any], parts: list[Any]) -> tuple[str | None, str | None]:
+    """The resource name and field name a JSON path points into, when it points into one."""
+    table = field = None
+    resources = descriptor.get("resources")
+    if len(parts) >= 2 and parts[0] == "resources" and isinstance(resources, list) and isinstance(parts[1], int):
+        resource = resources[parts[1]] if parts[1] < len(resources) else None
+        if isinstance(resource, dict) and isinstance(resource.get("name"), str):
+            table = resource["name"]
+        if isinstance(resource, dict) and parts[2:5] and parts[2:4] == ["schema", "fields"] and len(parts) > 4:
+            fields = resource.get("schema", {}).get("fields", [])
+            spec = fields[parts[4]] if isinstance(parts[4], int) and parts[4] < len(fields) else None
+            if isinstance(spec, dict) and isinstance(spec.get("name"), str):
+                field = spec["name"]
+    return table, field
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:116] + "...'"
+
+
+def _schema_violations(descriptor: dict[str, Any]) -> list[Violation]:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(PROFILE_SCHEMA)
+    found = []
+    for error in validator.iter_errors(descriptor):
+        code = _nearest_code(error)
+        parts = list(error.absolute_path)
+        table, field = _locate(descriptor, parts)
+        where = _pointer(parts)
+        if error.validator == "required":
+            message = f"datapackage.json {where}: {error.message}"
+        elif error.validator == "propertyNames":
+            message = f"datapackage.json {where}: key {_shown(error.instance)} is not a plain key"
+        else:
+            message = f"datapackage.json {where}: {_shown(error.instance)} {_explain(code)}"
+        found.append(Violation(code, table, field, message))
+    return found
+
+
+def _nearest_code(error: Any) -> str:
+    """The `x-code` of the failing subschema, or of the nearest enclosing one."""
+    while error is not None:
+        if isinstance(error.schema, dict) and "x-code" in error.schema:
+            return str(error.schema["x-code"])
+        error = error.parent
+    return "profile-missing-field"
+
+
+def _explain(code: str) -> str:
+    return {
+        "profile-version": "is not a SemVer version (MAJOR.MINOR.PATCH)",
+        "profile-resource-path": "is not data/<name>.csv",
+        "profile-url-scheme": "is not an http or https URL",
+        "profile-unsafe-name": "is not a lower-case identifier",
+        "profile-unsafe-value": "is not a safe token (letters, digits, '_.:/-', no formula starter)",
+        "profile-missing-field": "lacks a required key",
+    }.get(code, "breaks the profile")
+
+
+def _walk_strings(node: Any, parts: list[Any]) -> list[tuple[list[Any], str]]:
+    """Every string of the descriptor (keys too) with its JSON path."""
+    out: list[tuple[list[Any], str]] = []
+    stack: list[tuple[Any, list[Any]]] = [(node, parts)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(key, str):
+                    out.append((path, key))
+                stack.append((child, [*path, key]))
+        elif isinstance(value, list):
+            stack.extend((child, [*path, index]) for index, child in enumerate(value))
+        elif isinstance(value, str):
+            out.append((path, value))
+    return out
+
+
+def _control_violations(descriptor: dict[str, Any]) -> list[Violation]:
+    found = []
+    for parts, text in sorted(_walk_strings(descriptor, []), key=lambda item: str(item[0])):
+        match = CONTROL.search(text)
+        if match:
+            table, field = _locate(descriptor, parts)
+            message = (
+                f"datapackage.json {_pointer(parts)}: {_shown(text)} holds the control character "
+                f"U+{ord(match.group()):04X}"
+            )
+            found.append(Violation("profile-control-character", table, field, message))
+    return found
+
+
+def _path_violations(descriptor: dict[str, Any]) -> list[Violation]:
+    """A resource path that has the profile's form but names another table (`data/other.csv`)."""
+    found = []
+    for resource in descriptor.get("resources") or []:
+        if not isinstance(resource, dict):
+            continue
+        name, path = resource.get("name"), resource.get("path")
+        if not (isinstance(name, str) and isinstance(path, str) and re.match(RESOURCE_PATH, path)):
+            continue  # a malformed path is the schema's violation; a missing name the descriptor's
+        if path != f"data/{name}.csv":
+            message = f"datapackage.json resource {name!r}: path {_shown(path)} is not {f'data/{name}.csv'!r}"
+            found.append(Violation("profile-resource-path", name, None, message))
+    return found
+
+
+def _field_violations(descriptor: dict[str, Any]) -> list[Violation]:
+    found = []
+    for resource in descriptor.get("resources") or []:
+        if not isinstance(resource, dict) or resource.get("name") not in REQUIRED_FIELDS:
+            continue
+        schema = resource.get("schema")
+        if not isinstance(schema, dict):
+            continue  # a schema in a file: the package model resolves it, and `table_field_violations` checks it
+        name = resource["name"]
+        found.extend(_missing_fields(name, [f.get("name") for f in schema.get("fields") or [] if isinstance(f, dict)]))
+    return found
+
+
+def _missing_fields(table: str, names: list[Any]) -> list[Violation]:
+    missing = [f for f in REQUIRED_FIELDS.get(table, ()) if f not in names]
+    return [
+        Violation(
+            "profile-missing-field",
+            table,
+            field,
+            f"table {table!r} has no field {field!r}, which the exports, the site or the curator commands read",
+        )
+        for field in missing
+    ]
+
+
+def descriptor_violations(descriptor: Any) -> list[Violation]:
+    """Every profile rule the descriptor breaks, one violation per offending value, in a stable order."""
+    if not isinstance(descriptor, dict):
+        return []  # not a descriptor at all: the package model reports that
+    found = _schema_violations(descriptor) + _control_violations(descriptor)
+    found += _path_violations(descriptor) + _field_violations(descriptor)
+    return sorted(set(found), key=lambda v: (v.table or "", v.field or "", v.code, v.message))
+
+
+def table_field_violations(table: Table) -> list[Violation]:
+    """The fields a table resolved from a schema file lacks (inline schemas are checked with the descriptor)."""
+    if isinstance(table.descriptor.get("schema"), dict) and "fields" in table.descriptor["schema"]:
+        return []
+    return _missing_fields(table.name, table.field_names)
+
+
+# ---- the cells ---------------------------------------------------------------------------------------
+
+
+def _text(series: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    return series if isinstance(series.dtype, pd.StringDtype) else series.astype("string")
+
+
+def _matches(pattern: str) -> Any:
+    def check(column: str) -> Any:
+        def verdict(frame: pd.DataFrame) -> pd.Series:
+            text = _text(frame[column])
+            return (text.isna() | (text == "") | text.str.fullmatch(pattern)).fillna(False).astype(bool)
+
+        return verdict
+
+    return check
+
+
+def _no_control(column: str) -> Any:
+    def verdict(frame: pd.DataFrame) -> pd.Series:
+        return ~_text(frame[column]).str.contains(CONTROL.pattern, regex=True).fillna(False).astype(bool)
+
+    return verdict
+
+
+def is_id_field(name: str) -> bool:
+    """Ids (`id`, `*_id`): row keys and references, written unquoted into CURIEs, TSV and file names."""
+    return name == "id" or name.endswith("_id")
+
+
+def profile_rules(table: Table, names: set[str]) -> list[Rule]:
+    """The cell rules of the profile for a table with these fields (text fields only)."""
+    rules = []
+    texts = [spec["name"] for spec in table.fields if spec["name"] in names and spec.get("type", "string") == "string"]
+    for column in texts:
+        rules.append(Rule(_no_control(column), name=check_name("profile-control-character", column)))
+        if is_id_field(column):
+            rules.append(Rule(_matches(SAFE_VALUE[1:-1])(column), name=check_name("profile-unsafe-value", column)))
+    for column in URL_COLUMNS.get(table.name, ()):
+        if column in names:
+            rules.append(Rule(_matches(URL[1:-1])(column), name=check_name("profile-url-scheme", column)))
+    if table.name == "sources" and "path" in names:
+        rules.append(Rule(_matches(SNAPSHOT_PATH[1:-1])("path"), name=check_name("profile-snapshot-path", "path")))
+    return rules
