@@ -20,6 +20,7 @@ from nme_data import ontology
 from nme_data.dtypes import enum_values
 from nme_data.package import DataPackage, PackageError, Table, UnsafePathError
 from nme_data.raw import read_text_frame
+from nme_data.rules.cues import cue_checks
 from nme_data.rules.curation import curation_checks
 from nme_data.rules.rule import ANY_FIELD, Rule, check_name
 from nme_data.sentences import EVIDENCE_SEPARATOR
@@ -353,6 +354,7 @@ def semantic_rules(table: Table, context: Context, names: set[str] | None = None
         rules.extend(source_checks(context))
     rules.extend(row_rules(names))
     rules.extend(curation_checks(names, context.terms))  # certainty, open lists, predicates
+    rules.extend(cue_checks(table.fields, names))  # every value its quote's words decide (nme:cues)
     if typed:
         rules.extend(foreign_key_checks(table, context))
     return rules
