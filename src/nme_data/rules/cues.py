@@ -34,10 +34,11 @@ from typing import Any
 import pandas as pd
 
 from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
+from nme_data.package import DataPackage, PackageError
+from nme_data.package.canonical import CUES_PROPERTY as PROPERTY
+from nme_data.package.canonical import cue_declaration_problem
 from nme_data.rules.rule import Rule, check_name
 
-#: The custom field property that declares the cues.
-PROPERTY = "nme:cues"
 EVIDENCE = "evidence"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -63,12 +64,13 @@ class FieldCues:
 
 
 def declared(fields: list[dict[str, Any]]) -> list[FieldCues]:
-    """The cue declarations of a table's fields; a malformed declaration is skipped (see `problems`)."""
+    """The cue declarations of a table's fields that can be enforced."""
+    names = {str(spec.get("name")) for spec in fields}
     found = []
     for spec in fields:
         declaration = spec.get(PROPERTY)
-        if not isinstance(declaration, dict) or problems(declaration):
-            continue
+        if declaration is None or cue_declaration_problem(declaration, names):
+            continue  # the package model refuses such a table (descriptor-invalid) before any rule runs
         values = declaration.get("values")
         if not isinstance(values, dict):
             continue  # decided by something other than words: the declaration names the covering check
@@ -83,23 +85,6 @@ def declared(fields: list[dict[str, Any]]) -> list[FieldCues]:
             )
         )
     return found
-
-
-def problems(declaration: Mapping[str, Any]) -> list[str]:
-    """What is wrong with a declaration's shape (an empty list when it can be enforced)."""
-    values = declaration.get("values")
-    if values is None:
-        return [] if declaration.get("coveredBy") else ["declares neither values nor coveredBy"]
-    if not isinstance(values, dict) or not all(
-        isinstance(cues, list) and all(isinstance(cue, str) and cue.strip() for cue in cues) for cues in values.values()
-    ):
-        return ["values must map each value to a list of non-empty phrases"]
-    default = declaration.get("default")
-    if default is not None and not isinstance(default, str):
-        return ["default must be a string or null"]
-    if not isinstance(declaration.get("read", EVIDENCE), str):
-        return ["read must be a column name"]
-    return []
 
 
 def _phrase(cue: str, row: Mapping[str, str]) -> str:
@@ -210,10 +195,27 @@ def contradicted_rule(cues: FieldCues, value: str, cue: str) -> Rule:
     return Rule(agrees, name=check_name("value-contradicted", cues.field, message))
 
 
-def cue_checks(fields: list[dict[str, Any]], present: set[str]) -> list[Rule]:
-    """Every cue rule of a table's declared fields whose columns are all present."""
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, tuple[FieldCues, ...]]:
+    """The declarations of the copy shipped with this library, per table: the floor every copy is held to."""
+    try:
+        package = DataPackage.open(None)
+        return {name: tuple(declared(table.fields)) for name, table in package.tables.items()}
+    except (PackageError, OSError):
+        return {}
+
+
+def enforced(table_name: str, fields: list[dict[str, Any]]) -> list[FieldCues]:
+    """The copy's own declarations, and the shipped ones of a table of the same name: a copy's descriptor
+    may add cues, never drop or loosen the shipped ones."""
+    own = declared(fields)
+    return own + [cues for cues in _shipped().get(table_name, ()) if cues not in own]
+
+
+def cue_checks(table_name: str, fields: list[dict[str, Any]], present: set[str]) -> list[Rule]:
+    """Every cue rule of a table's declared fields (and the shipped ones) whose columns are all present."""
     rules: list[Rule] = []
-    for cues in declared(fields):
+    for cues in enforced(table_name, fields):
         if not cues.columns <= present:
             continue
         stored_values = {value for value, _ in cues.values}

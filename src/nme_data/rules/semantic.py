@@ -354,7 +354,7 @@ def semantic_rules(table: Table, context: Context, names: set[str] | None = None
         rules.extend(source_checks(context))
     rules.extend(row_rules(names))
     rules.extend(curation_checks(names, context.terms))  # certainty, open lists, predicates
-    rules.extend(cue_checks(table.fields, names))  # every value its quote's words decide (nme:cues)
+    rules.extend(cue_checks(table.name, table.fields, names))  # every value its quote's words decide (nme:cues)
     if typed:
         rules.extend(foreign_key_checks(table, context))
     return rules
