@@ -1,4 +1,5 @@
-"""The cue rules (nme_data.rules.cues): each typed value the quote's words decide is licensed by its quote.
+"""The cue rules (nme_data.rules.cues): each typed value the quote's words decide is licensed by its quote;
+and the naming rule (nme_data.rules.naming): each quote names its row.
 
 Each case edits a temporary copy (cells and, for some, the copy's own descriptor), validates it through the
 library and through the CLI (both tests of a case share the copy), and compares every error's (table, row,
@@ -20,6 +21,8 @@ from damage import resource
 from nme_data.cli import main
 from nme_data.package import DataPackage
 from nme_data.rules.cues import PROPERTY, declared, found_cues
+from nme_data.rules.naming import PROPERTY as NAMES
+from nme_data.rules.naming import names
 
 Edit = tuple[str, str, str, str]  # table, row id, field, new value
 Expected = tuple[str, str | None, str | None, str]  # table, row id, field, code
@@ -71,6 +74,20 @@ def unknown_column(descriptor: dict) -> None:
     severity = next(f for f in resource(descriptor, "histology")["schema"]["fields"] if f["name"] == "severity")
     severity[PROPERTY]["values"]["marked"] = ["marked {no_such_field}"]
 
+
+def drop_synonyms(descriptor: dict) -> None:
+    feature = next(f for f in resource(descriptor, "clinical_features")["schema"]["fields"] if f["name"] == "feature")
+    feature[NAMES] = {}
+
+
+def malformed_names(descriptor: dict) -> None:
+    site = next(f for f in resource(descriptor, "sites")["schema"]["fields"] if f["name"] == "site")
+    site[NAMES] = {"synonyms": ["mouth"]}
+
+
+ABDOMEN = "although less commonly the abdomen, perineum, thighs, buttocks, and groin may be affected"
+CROHN = "pseudoglucagonoma syndrome may occur in a number of systemic disorders: [...] Crohn's disease"
+PUSTULES = "The histopathologic features of NME are nonspecific and include: [...] subcorneal pustules"
 
 #: case -> (damage, expected errors, a word every cue error's message must hold)
 CASES: dict[str, tuple[Callable[[Path], None], list[Expected], str]] = {
@@ -135,6 +152,31 @@ CASES: dict[str, tuple[Callable[[Path], None], list[Expected], str]] = {
         with_descriptor(malformed, []),
         [("sites", None, None, "schema-error")],
         "nme:cues",
+    ),
+    "another-rows-quote-on-a-site": (
+        set_cells([("sites", "intro-lower-abdomen", "evidence", ABDOMEN)]),
+        [("sites", "intro-lower-abdomen", "evidence", "quote-misses-row")],
+        "names none of the row's site",
+    ),
+    "another-rows-quote-on-an-association": (  # the object's name is looked up in conditions
+        set_cells([("associations", "pseudoglucagonoma-syndrome-celiac-disease", "evidence", CROHN)]),
+        [("associations", "pseudoglucagonoma-syndrome-celiac-disease", "evidence", "quote-misses-row")],
+        "names none of the row's object_id",
+    ),
+    "another-rows-quote-on-a-finding": (
+        set_cells([("histology", "epidermal-necrosis", "evidence", PUSTULES)]),
+        [("histology", "epidermal-necrosis", "evidence", "quote-misses-row")],
+        "names none of the row's finding",
+    ),
+    "synonym-dropped": (  # 'affected areas' is not in the quote; only its declared synonym is
+        with_descriptor(drop_synonyms, []),
+        [("clinical_features", "dry-or-fissured-skin", "evidence", "quote-misses-row")],
+        "names none of the row's feature",
+    ),
+    "malformed-names-declaration": (
+        with_descriptor(malformed_names, []),
+        [("sites", None, None, "schema-error")],
+        "nme:namesRow",
     ),
     "declaration-names-no-field": (
         with_descriptor(unknown_column, []),
@@ -234,3 +276,24 @@ def test_every_typed_column_of_a_fact_table_says_what_decides_it() -> None:
                 declaration = spec.get(PROPERTY)
                 assert isinstance(declaration, dict), (table.name, spec["name"])
                 assert "values" in declaration or declaration["coveredBy"], (table.name, spec["name"])
+
+
+@pytest.mark.parametrize(
+    ("quote", "candidates", "named"),
+    [
+        ("a red, blistering rash", ["red rash"], True),  # words, in any order, case ignored
+        ("It commonly affects the limbs and skin surrounding the lips", ["skin around the mouth"], False),
+        ("Tumors that secrete insulin- or insulin-like growth factor 2", ["Tumors that secrete insulin"], True),
+        ("The pathogenesis is also unknown.", ["cause"], False),
+        ("The cause of NME is unknown", ["pathogenesis", "cause"], True),  # one name is enough
+    ],
+)
+def test_names(quote: str, candidates: list[str], named: bool) -> None:
+    assert names(quote, candidates) is named
+
+
+def test_every_fact_table_declares_what_names_its_rows() -> None:
+    package = DataPackage.open(ROOT)
+    for table in package.tables.values():
+        if {"evidence", "certainty"} <= set(table.field_names):
+            assert any(NAMES in spec for spec in table.fields), table.name

@@ -240,6 +240,23 @@ def cue_declaration_problem(declaration: Any, names: set[str]) -> str | None:
     return f"names {', '.join(map(repr, unknown))}, not fields of the schema" if unknown else None
 
 
+#: The custom field property that marks a field naming its row's subject or object (nme_data.rules.naming).
+NAMES_PROPERTY = "nme:namesRow"
+
+
+def names_declaration_problem(declaration: Any) -> str | None:
+    """What is wrong with a field's nme:namesRow declaration (None: sound): an object, with optional
+    ``synonyms`` mapping a name to a list of non-empty phrases."""
+    if not isinstance(declaration, dict):
+        return "must be an object"
+    synonyms = declaration.get("synonyms", {})
+    if not isinstance(synonyms, dict) or not all(
+        _strings(phrases) and all(p.strip() for p in phrases) for phrases in synonyms.values()
+    ):
+        return "synonyms must map each name to a list of non-empty phrases"
+    return None
+
+
 def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
     """What every reader relies on in a schema (names, keys, missing values), so none of them can crash.
 
@@ -258,6 +275,10 @@ def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
             reason = cue_declaration_problem(spec[CUES_PROPERTY], names)
             if reason:
                 return f"field {spec['name']!r}: {CUES_PROPERTY} {reason}"
+        if NAMES_PROPERTY in spec:
+            reason = names_declaration_problem(spec[NAMES_PROPERTY])
+            if reason:
+                return f"field {spec['name']!r}: {NAMES_PROPERTY} {reason}"
     if "primaryKey" in schema and not _names(schema["primaryKey"]):
         return "primaryKey must be a field name or a list of field names"
     missing = schema.get("missingValues", [])

@@ -237,6 +237,13 @@ CODES: dict[str, Code] = {
         "of the stored value (the field's nme:cues declaration).",
         "sites prominence 'characteristic' for 'although less commonly the abdomen ... may be affected'",
     ),
+    "quote-misses-row": Code(
+        "semantic",
+        "The row's quote names neither its subject nor its object: it holds no name of a field marked "
+        "nme:namesRow (the site, feature or finding words, the name of the condition a key points to) nor a "
+        "declared synonym. A real quote attached to the wrong row.",
+        "sites intro-lower-abdomen with the quote 'although less commonly the abdomen, perineum ... may be affected'",
+    ),
     "predicate-overstated": Code(
         "semantic",
         "A skos:exactMatch whose matched_name the shipped ontology snapshot gives as neither the term's label "
