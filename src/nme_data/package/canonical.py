@@ -11,6 +11,7 @@ so frictionless, the semantic rules, the loader and the exports read the same de
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,6 +210,53 @@ def _field_problem(number: int, spec: Any) -> str | None:
     return None
 
 
+#: The custom field property that declares which words license each value (see nme_data.rules.cues).
+CUES_PROPERTY = "nme:cues"
+_CUE_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def cue_declaration_problem(declaration: Any, names: set[str]) -> str | None:
+    """What is wrong with a field's nme:cues declaration, given the schema's field names (None: sound).
+
+    Either ``values`` (value -> list of non-empty phrases) with an optional ``default`` (a string or null)
+    and ``read`` (a field name), or no values and a non-empty ``coveredBy`` list of check codes.
+    """
+    if not isinstance(declaration, dict):
+        return "must be an object"
+    values = declaration.get("values")
+    if values is None:
+        covered = declaration.get("coveredBy")
+        return None if _strings(covered) and covered else "declares neither values nor a coveredBy list of checks"
+    if not isinstance(values, dict) or not all(
+        isinstance(cues, list) and all(isinstance(cue, str) and cue.strip() for cue in cues) for cues in values.values()
+    ):
+        return "values must map each value to a list of non-empty phrases"
+    default = declaration.get("default")
+    if default is not None and not isinstance(default, str):
+        return "default must be a string or null"
+    read = declaration.get("read", "evidence")
+    used = {read, *(name for cues in values.values() for cue in cues for name in _CUE_PLACEHOLDER.findall(cue))}
+    unknown = sorted(name for name in used if not isinstance(name, str) or name not in names)
+    return f"names {', '.join(map(repr, unknown))}, not fields of the schema" if unknown else None
+
+
+#: The custom field property that marks a field naming its row's subject or object (nme_data.rules.naming).
+NAMES_PROPERTY = "nme:namesRow"
+
+
+def names_declaration_problem(declaration: Any) -> str | None:
+    """What is wrong with a field's nme:namesRow declaration (None: sound): an object, with optional
+    ``synonyms`` mapping a name to a list of non-empty phrases."""
+    if not isinstance(declaration, dict):
+        return "must be an object"
+    synonyms = declaration.get("synonyms", {})
+    if not isinstance(synonyms, dict) or not all(
+        _strings(phrases) and all(p.strip() for p in phrases) for phrases in synonyms.values()
+    ):
+        return "synonyms must map each name to a list of non-empty phrases"
+    return None
+
+
 def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
     """What every reader relies on in a schema (names, keys, missing values), so none of them can crash.
 
@@ -221,6 +269,16 @@ def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
         reason = _field_problem(number, spec)
         if reason:
             return reason
+    names = {spec["name"] for spec in fields}
+    for spec in fields:
+        if CUES_PROPERTY in spec:
+            reason = cue_declaration_problem(spec[CUES_PROPERTY], names)
+            if reason:
+                return f"field {spec['name']!r}: {CUES_PROPERTY} {reason}"
+        if NAMES_PROPERTY in spec:
+            reason = names_declaration_problem(spec[NAMES_PROPERTY])
+            if reason:
+                return f"field {spec['name']!r}: {NAMES_PROPERTY} {reason}"
     if "primaryKey" in schema and not _names(schema["primaryKey"]):
         return "primaryKey must be a field name or a list of field names"
     missing = schema.get("missingValues", [])

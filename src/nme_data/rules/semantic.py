@@ -20,7 +20,9 @@ from nme_data import ontology
 from nme_data.dtypes import enum_values
 from nme_data.package import DataPackage, PackageError, Table, UnsafePathError
 from nme_data.raw import read_text_frame
+from nme_data.rules.cues import cue_checks
 from nme_data.rules.curation import curation_checks
+from nme_data.rules.naming import naming_checks
 from nme_data.rules.profile import profile_rules
 from nme_data.rules.rule import ANY_FIELD, Rule, check_name
 from nme_data.sentences import EVIDENCE_SEPARATOR
@@ -33,6 +35,7 @@ class Context:
     """What cross-table rules need: the other tables' ids, the cited texts and the ontology snapshot."""
 
     ids: dict[str, set[str]] = field(default_factory=dict)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
     source_texts: dict[str, str] = field(default_factory=dict)
     source_problems: dict[str, tuple[str, str]] = field(default_factory=dict)
     terms: dict[str, ontology.Term] = field(default_factory=ontology.snapshot)
@@ -57,6 +60,9 @@ class Context:
         package = _as_package(package)
         if "id" in frame.columns:
             self.ids[name] = set(frame["id"].dropna().astype(str))
+        if {"id", "name"} <= set(frame.columns):  # what a quote may call a row of this table (rules.naming)
+            pairs = zip(frame["id"], frame["name"], strict=True)
+            self.names[name] = {str(i): n for i, n in pairs if isinstance(n, str)}
         if name == "sources" and {"id", "path"} <= set(frame.columns):
             digests = frame["sha256"] if "sha256" in frame.columns else [""] * len(frame)
             for source_id, path, digest in zip(frame["id"], frame["path"], digests, strict=True):
@@ -351,6 +357,8 @@ def semantic_rules(table: Table, context: Context, names: set[str] | None = None
         rules.extend(source_checks(context))
     rules.extend(row_rules(names))
     rules.extend(curation_checks(names, context.terms))  # certainty, open lists, predicates
+    rules.extend(cue_checks(table.name, table.fields, names))  # every value its quote's words decide (nme:cues)
+    rules.extend(naming_checks(table.fields, table.foreign_keys, names, context.names))  # nme:namesRow
     if typed:
         rules.extend(foreign_key_checks(table, context))
     return rules

@@ -224,6 +224,26 @@ CODES: dict[str, Code] = {
         "'include'), and such a cue needs true.",
         "open_list false for 'are nonspecific and include: [...] epidermal necrosis'",
     ),
+    "value-unlicensed": Code(
+        "semantic",
+        "A typed value the article's wording decides is not licensed by its row's text: the field's nme:cues "
+        "declaration gives the value cue phrases and the text holds none of any value, and the value is not the "
+        "field's no-cue default.",
+        "associations strength 'strong' for 'NME has been described in as many as 70% of persons'",
+    ),
+    "value-contradicted": Code(
+        "semantic",
+        "The row's text holds a cue (named in the message) that licenses another value of the field, and no cue "
+        "of the stored value (the field's nme:cues declaration).",
+        "sites prominence 'characteristic' for 'although less commonly the abdomen ... may be affected'",
+    ),
+    "quote-misses-row": Code(
+        "semantic",
+        "The row's quote names neither its subject nor its object: it holds no name of a field marked "
+        "nme:namesRow (the site, feature or finding words, the name of the condition a key points to) nor a "
+        "declared synonym. A real quote attached to the wrong row.",
+        "sites intro-lower-abdomen with the quote 'although less commonly the abdomen, perineum ... may be affected'",
+    ),
     "predicate-overstated": Code(
         "semantic",
         "A skos:exactMatch whose matched_name the shipped ontology snapshot gives as neither the term's label "

@@ -77,12 +77,18 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
     read is left to the spec layer, which locates the damage.
     """
     from nme_data.raw import read_text_frame
+    from nme_data.rules.naming import needs_names
     from nme_data.rules.semantic import Context
 
     tables = list(package.sound_tables.values()) if tables is None else list(tables)
-    # Sources first (evidence needs their texts), tables that refer to rows of any table last (they need
-    # every id); each frame is dropped once checked, so memory holds one table and the id sets.
-    needs_every_id = {t.name for t in tables if {"subject_table", "subject_id"} <= set(t.field_names)}
+    # Sources first (evidence needs their texts), tables that refer to rows of any table or name their rows
+    # by another table's names last (they need every id and name); each frame is dropped once checked, so
+    # memory holds one table and the id sets.
+    needs_every_id = {
+        t.name
+        for t in tables
+        if {"subject_table", "subject_id"} <= set(t.field_names) or needs_names(t.fields, t.foreign_keys)
+    }
     tables.sort(key=lambda t: (t.name != "sources", t.name in needs_every_id))
     deferred: dict[str, pd.DataFrame] = {}
     context = Context()

@@ -1,0 +1,242 @@
+"""Cue rules: a typed value the article's wording decides must be licensed by its row's quote.
+
+The cues are declared on each field in ``datapackage.json`` under the custom property ``nme:cues``
+(documented in docs/cues.md), so a copy's descriptor states, and its validator enforces, what each value
+means::
+
+    "nme:cues": {"values": {"characteristic": ["particularly", "characteristic"],
+                            "common": ["commonly"], "less_common": ["less commonly", "may also"]},
+                 "default": null, "read": "evidence"}
+
+* ``values``: each value and the phrases that license it. A phrase matches whole words, case-insensitive;
+  ``{column}`` in a phrase stands for that row's cell of the column (``"marked {finding}"``). Where phrases
+  overlap the leftmost, then the longest wins: "less commonly" is not also "commonly".
+* ``default``: the value a row holds when its text has no cue ("" for an empty cell); absent or null:
+  every value needs its cue.
+* ``read``: the column whose text holds the cues (default ``evidence``, the row's quote).
+* A field whose value words cannot decide says so instead: ``{"decidedBy": "...", "coveredBy": [codes]}``.
+
+Two codes (`nme_data.validation.errors.CODES`), each rule named ``code|field|message`` so that the
+message names the value and the cue:
+
+* ``value-unlicensed``: the text has no cue, yet the cell holds a value other than the default;
+* ``value-contradicted``: the text holds a cue of another value, and none of the stored value's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
+from nme_data.package import DataPackage, PackageError
+from nme_data.package.canonical import CUES_PROPERTY as PROPERTY
+from nme_data.package.canonical import cue_declaration_problem
+from nme_data.rules.rule import Rule, check_name
+
+EVIDENCE = "evidence"
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class FieldCues:
+    """One field's declaration: value -> cue phrases, the no-cue default (None: none) and the column read."""
+
+    field: str
+    values: tuple[tuple[str, tuple[str, ...]], ...]
+    default: str | None
+    read: str
+    boolean: bool = False
+
+    def cues_of(self, value: str) -> tuple[str, ...]:
+        return dict(self.values).get(value, ())
+
+    @property
+    def columns(self) -> set[str]:
+        """Every column the rules need: the field, the text read, and the placeholders' columns."""
+        placeholders = {name for _, cues in self.values for cue in cues for name in _PLACEHOLDER.findall(cue)}
+        return {self.field, self.read, *placeholders}
+
+
+def declared(fields: list[dict[str, Any]]) -> list[FieldCues]:
+    """The cue declarations of a table's fields that can be enforced."""
+    names = {str(spec.get("name")) for spec in fields}
+    found = []
+    for spec in fields:
+        declaration = spec.get(PROPERTY)
+        if declaration is None or cue_declaration_problem(declaration, names):
+            continue  # the package model refuses such a table (descriptor-invalid) before any rule runs
+        values = declaration.get("values")
+        if not isinstance(values, dict):
+            continue  # decided by something other than words: the declaration names the covering check
+        default = declaration.get("default")
+        found.append(
+            FieldCues(
+                field=str(spec.get("name")),
+                values=tuple((str(value), tuple(cues)) for value, cues in values.items()),
+                default=None if default is None else str(default),
+                read=str(declaration.get("read", EVIDENCE)),
+                boolean=spec.get("type") == "boolean",
+            )
+        )
+    return found
+
+
+def _phrase(cue: str, row: Mapping[str, str]) -> str:
+    """A cue as a regular expression, its placeholders replaced by the row's cells (literally)."""
+    pieces, last = [], 0
+    for match in _PLACEHOLDER.finditer(cue):
+        pieces.append(re.escape(cue[last : match.start()]))
+        pieces.append(re.escape(row.get(match.group(1), "")))
+        last = match.end()
+    pieces.append(re.escape(cue[last:]))
+    return "".join(pieces)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(alternatives: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def found_cues(cues: FieldCues, text: str, row: Mapping[str, str]) -> dict[str, str]:
+    """value -> the first cue of that value found in the text (non-overlapping; longest first at a place)."""
+    cells = tuple(sorted((column, row.get(column, "")) for column in cues.columns - {cues.field, cues.read}))
+    return dict(_found(cues, text, cells))
+
+
+@lru_cache(maxsize=16384)
+def _found(cues: FieldCues, text: str, cells: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    row = dict(cells)
+    phrases: list[tuple[str, str, str]] = []  # (regex, value, cue as declared)
+    for value, declared_cues in cues.values:
+        for cue in declared_cues:
+            regex = _phrase(cue, row)
+            if regex:
+                phrases.append((regex, value, cue))
+    if not phrases:
+        return ()
+    phrases.sort(key=lambda item: -len(item[0]))
+    pattern = _pattern(tuple(f"(?P<c{index}>{regex})" for index, (regex, _, _) in enumerate(phrases)))
+    hits: dict[str, str] = {}
+    for match in pattern.finditer(text):
+        index = int((match.lastgroup or "c0")[1:])
+        _, value, cue = phrases[index]
+        hits.setdefault(value, cue)
+    return tuple(hits.items())
+
+
+def _cell(value: Any, boolean: bool = False) -> str:
+    """A cell as the raw text the cues are declared in: a flag as true/false (whatever its spelling in the
+    raw text), missing as ""."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "true" if value else "false"
+    if boolean:
+        return "true" if value in DEFAULT_TRUE else "false" if value in DEFAULT_FALSE else str(value)
+    return str(value)
+
+
+def _rows(frame: pd.DataFrame, cues: FieldCues) -> list[tuple[str, str, dict[str, str], dict[str, str]]]:
+    """Per row: (stored value, text read, cells for placeholders, value -> cue found)."""
+    columns = sorted(cues.columns)
+    records = zip(*(frame[column].tolist() for column in columns), strict=True)
+    rows = []
+    for record in records:
+        cells = {
+            column: _cell(value, cues.boolean and column == cues.field)
+            for column, value in zip(columns, record, strict=True)
+        }
+        text = cells[cues.read]
+        rows.append((cells[cues.field], text, cells, found_cues(cues, text, cells) if text else {}))
+    return rows
+
+
+def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:
+    return pd.Series(values, index=frame.index, dtype=bool)
+
+
+def _quoted(cues: tuple[str, ...]) -> str:
+    return " or ".join(f"'{cue}'" for cue in cues) if cues else "none declared"
+
+
+def unlicensed_rule(cues: FieldCues, value: str) -> Rule:
+    """A row holding `value` (not the default) whose text has no cue of any value."""
+
+    def licensed(frame: pd.DataFrame) -> pd.Series:
+        return _verdicts(
+            frame, [not (stored == value and text and not hits) for stored, text, _, hits in _rows(frame, cues)]
+        )
+
+    where = "the quote" if cues.read == EVIDENCE else f"{cues.read}"
+    message = f"{cues.field} {value!r} needs a cue in {where} ({_quoted(cues.cues_of(value))}), which has none"
+    return Rule(licensed, name=check_name("value-unlicensed", cues.field, message))
+
+
+def contradicted_rule(cues: FieldCues, value: str, cue: str) -> Rule:
+    """A row whose text holds `cue` (licensing `value`) but no cue of the value it stores."""
+
+    def agrees(frame: pd.DataFrame) -> pd.Series:
+        return _verdicts(
+            frame,
+            [
+                not (hits.get(value) == cue and stored not in hits and text)
+                for stored, text, _, hits in _rows(frame, cues)
+            ],
+        )
+
+    where = "the quote" if cues.read == EVIDENCE else f"{cues.read}"
+    message = f"{where} holds the cue '{cue}', which licenses {cues.field} {value!r}, not the stored value"
+    return Rule(agrees, name=check_name("value-contradicted", cues.field, message))
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, tuple[FieldCues, ...]]:
+    """The declarations of the copy shipped with this library, per table: the floor every copy is held to."""
+    try:
+        package = DataPackage.open(None)
+        return {name: tuple(declared(table.fields)) for name, table in package.tables.items()}
+    except (PackageError, OSError):
+        return {}
+
+
+def enforced(table_name: str, fields: list[dict[str, Any]]) -> list[FieldCues]:
+    """The copy's own declarations, and the shipped ones of a table of the same name: a copy's descriptor
+    may add cues, never drop or loosen the shipped ones."""
+    own = declared(fields)
+    return own + [cues for cues in _shipped().get(table_name, ()) if cues not in own]
+
+
+def cue_checks(table_name: str, fields: list[dict[str, Any]], present: set[str]) -> list[Rule]:
+    """Every cue rule of a table's declared fields (and the shipped ones) whose columns are all present."""
+    rules: list[Rule] = []
+    for cues in enforced(table_name, fields):
+        if not cues.columns <= present:
+            continue
+        stored_values = {value for value, _ in cues.values}
+        enum = _enum(fields, cues.field)
+        for value in sorted((enum or stored_values) - {cues.default}, key=str):
+            rules.append(unlicensed_rule(cues, value))
+        for value, declared_cues in cues.values:
+            rules.extend(contradicted_rule(cues, value, cue) for cue in declared_cues)
+    return rules
+
+
+def _enum(fields: list[dict[str, Any]], name: str) -> set[str] | None:
+    """The values a field allows: its enum (and "" when optional), true/false for a boolean."""
+    for spec in fields:
+        if spec.get("name") != name:
+            continue
+        constraints = spec.get("constraints") or {}
+        allowed = {str(v) for v in constraints.get("enum", ())} if "enum" in constraints else None
+        if allowed is None and spec.get("type") == "boolean":
+            allowed = {"true", "false"}
+        if allowed is not None and not constraints.get("required"):
+            allowed.add("")
+        return allowed
+    return None

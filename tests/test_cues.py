@@ -1,0 +1,299 @@
+"""The cue rules (nme_data.rules.cues): each typed value the quote's words decide is licensed by its quote;
+and the naming rule (nme_data.rules.naming): each quote names its row.
+
+Each case edits a temporary copy (cells and, for some, the copy's own descriptor), validates it through the
+library and through the CLI (both tests of a case share the copy), and compares every error's (table, row,
+field, code) to an exact list; the message must name the cue the rule found.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import nme_data
+from conftest import ROOT, Validated, ValidatedCopy, descriptor_of, read_rows, shared_case, tree_hashes, write_rows
+from damage import resource
+from nme_data.cli import main
+from nme_data.package import DataPackage
+from nme_data.rules.cues import PROPERTY, declared, found_cues
+from nme_data.rules.naming import PROPERTY as NAMES
+from nme_data.rules.naming import names
+
+Edit = tuple[str, str, str, str]  # table, row id, field, new value
+Expected = tuple[str, str | None, str | None, str]  # table, row id, field, code
+
+
+def row_of(table: str, row_id: str) -> int:
+    rows = read_rows(ROOT / "data" / f"{table}.csv")
+    return next(number for number, row in enumerate(rows, start=1) if row[0] == row_id)
+
+
+def set_cells(edits: list[Edit]) -> Callable[[Path], None]:
+    def damage(root: Path) -> None:
+        for table, row_id, field, value in edits:
+            path = root / "data" / f"{table}.csv"
+            rows = read_rows(path)
+            rows[row_of(table, row_id) - 1][rows[0].index(field)] = value
+            write_rows(path, rows)
+
+    return damage
+
+
+def with_descriptor(change: Callable[[dict], None], edits: list[Edit]) -> Callable[[Path], None]:
+    def damage(root: Path) -> None:
+        descriptor = descriptor_of(root)
+        change(descriptor)
+        (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+        set_cells(edits)(root)
+
+    return damage
+
+
+def drop_every_declaration(descriptor: dict) -> None:
+    for item in descriptor["resources"]:
+        for spec in item["schema"]["fields"]:
+            spec.pop(PROPERTY, None)
+
+
+def declare_see_also(descriptor: dict) -> None:
+    kind = next(f for f in resource(descriptor, "classifications")["schema"]["fields"] if f["name"] == "kind")
+    kind[PROPERTY] = {"values": {"see_also": ["List of"], "article_category": []}, "default": "article_category"}
+
+
+def malformed(descriptor: dict) -> None:
+    prominence = next(f for f in resource(descriptor, "sites")["schema"]["fields"] if f["name"] == "prominence")
+    prominence[PROPERTY] = {"values": "particularly"}
+
+
+def unknown_column(descriptor: dict) -> None:
+    severity = next(f for f in resource(descriptor, "histology")["schema"]["fields"] if f["name"] == "severity")
+    severity[PROPERTY]["values"]["marked"] = ["marked {no_such_field}"]
+
+
+def drop_synonyms(descriptor: dict) -> None:
+    feature = next(f for f in resource(descriptor, "clinical_features")["schema"]["fields"] if f["name"] == "feature")
+    feature[NAMES] = {}
+
+
+def malformed_names(descriptor: dict) -> None:
+    site = next(f for f in resource(descriptor, "sites")["schema"]["fields"] if f["name"] == "site")
+    site[NAMES] = {"synonyms": ["mouth"]}
+
+
+ABDOMEN = "although less commonly the abdomen, perineum, thighs, buttocks, and groin may be affected"
+CROHN = "pseudoglucagonoma syndrome may occur in a number of systemic disorders: [...] Crohn's disease"
+PUSTULES = "The histopathologic features of NME are nonspecific and include: [...] subcorneal pustules"
+
+#: case -> (damage, expected errors, a word every cue error's message must hold)
+CASES: dict[str, tuple[Callable[[Path], None], list[Expected], str]] = {
+    "less-commonly-read-as-characteristic": (
+        set_cells([("sites", "features-abdomen", "prominence", "characteristic")]),
+        [("sites", "features-abdomen", "prominence", "value-contradicted")],
+        "'less commonly'",
+    ),
+    "may-also-read-as-common": (
+        set_cells([("sites", "intro-groin", "prominence", "common")]),
+        [("sites", "intro-groin", "prominence", "value-contradicted")],
+        "'may also'",
+    ),
+    "strong-without-strongly": (
+        set_cells([("associations", "nme-glucagonoma-frequency", "strength", "strong")]),
+        [("associations", "nme-glucagonoma-frequency", "strength", "value-unlicensed")],
+        "'strongly'",
+    ),
+    "occur-read-as-part-of": (
+        set_cells([("associations", "pseudoglucagonoma-syndrome-celiac-disease", "relation", "part_of")]),
+        [("associations", "pseudoglucagonoma-syndrome-celiac-disease", "relation", "value-contradicted")],
+        "'occur'",
+    ),
+    "typically-dropped": (
+        set_cells([("management", "surgical-resection", "outcome_qualifier", "")]),
+        [("management", "surgical-resection", "outcome_qualifier", "value-contradicted")],
+        "'typically'",
+    ),
+    "marked-on-the-wrong-finding": (
+        set_cells([("histology", "epidermal-hyperplasia", "severity", "marked")]),
+        [("histology", "epidermal-hyperplasia", "severity", "value-unlicensed")],
+        "'marked {finding}'",
+    ),
+    "present-read-as-usually-negative": (
+        set_cells([("histology", "epidermal-necrosis", "result", "usually_negative")]),
+        [("histology", "epidermal-necrosis", "result", "value-unlicensed")],
+        "'usually negative'",
+    ),
+    "layer-read-in-the-finding": (
+        set_cells([("histology", "suppurative-folliculitis", "layer", "epidermis")]),
+        [("histology", "suppurative-folliculitis", "layer", "value-contradicted")],
+        "'folliculitis'",
+    ),
+    "most-characteristic-without-its-words": (
+        set_cells([("histology", "epidermal-necrosis", "most_characteristic", "TRUE")]),
+        [("histology", "epidermal-necrosis", "most_characteristic", "value-unlicensed")],
+        "'most characteristic'",
+    ),
+    "copy-drops-its-declarations": (  # the shipped declarations still hold: a copy may not loosen them
+        with_descriptor(drop_every_declaration, [("sites", "features-abdomen", "prominence", "common")]),
+        [("sites", "features-abdomen", "prominence", "value-contradicted")],
+        "'less commonly'",
+    ),
+    "copy-adds-a-declaration": (
+        with_descriptor(
+            declare_see_also, [("classifications", "nme-cutaneous-conditions", "kind", "article_category")]
+        ),
+        [("classifications", "nme-cutaneous-conditions", "kind", "value-contradicted")],
+        "'List of'",
+    ),
+    "malformed-declaration": (
+        with_descriptor(malformed, []),
+        [("sites", None, None, "schema-error")],
+        "nme:cues",
+    ),
+    "another-rows-quote-on-a-site": (
+        set_cells([("sites", "intro-lower-abdomen", "evidence", ABDOMEN)]),
+        [("sites", "intro-lower-abdomen", "evidence", "quote-misses-row")],
+        "names none of the row's site",
+    ),
+    "another-rows-quote-on-an-association": (  # the object's name is looked up in conditions
+        set_cells([("associations", "pseudoglucagonoma-syndrome-celiac-disease", "evidence", CROHN)]),
+        [("associations", "pseudoglucagonoma-syndrome-celiac-disease", "evidence", "quote-misses-row")],
+        "names none of the row's object_id",
+    ),
+    "another-rows-quote-on-a-finding": (
+        set_cells([("histology", "epidermal-necrosis", "evidence", PUSTULES)]),
+        [("histology", "epidermal-necrosis", "evidence", "quote-misses-row")],
+        "names none of the row's finding",
+    ),
+    "synonym-dropped": (  # 'affected areas' is not in the quote; only its declared synonym is
+        with_descriptor(drop_synonyms, []),
+        [("clinical_features", "dry-or-fissured-skin", "evidence", "quote-misses-row")],
+        "names none of the row's feature",
+    ),
+    "malformed-names-declaration": (
+        with_descriptor(malformed_names, []),
+        [("sites", None, None, "schema-error")],
+        "nme:namesRow",
+    ),
+    "declaration-names-no-field": (
+        with_descriptor(unknown_column, []),
+        [("histology", None, None, "schema-error")],
+        "no_such_field",
+    ),
+}
+
+
+def expected(case: str) -> list[tuple[str, int | None, str | None, str]]:
+    return sorted(
+        ((t, row_of(t, r) if r else None, f, c) for t, r, f, c in CASES[case][1]),
+        key=str,
+    )
+
+
+def damaged(validated_copy: ValidatedCopy, case: str) -> Validated:
+    return validated_copy(f"cues:{case}", CASES[case][0], tree_hashes)
+
+
+@pytest.mark.parametrize("case", [shared_case("cues", c) for c in sorted(CASES)])
+def test_library_reports_exactly(validated_copy: ValidatedCopy, case: str) -> None:
+    copy = damaged(validated_copy, case)
+    found = sorted(((e.table, e.row, e.field, e.code) for e in copy.report.errors), key=str)
+    assert found == expected(case)
+    assert all(CASES[case][2] in e.message for e in copy.report.errors)
+    assert tree_hashes(copy.root) == copy.before
+
+
+@pytest.mark.parametrize("case", [shared_case("cues", c) for c in sorted(CASES)])
+def test_cli_reports_exactly(validated_copy: ValidatedCopy, case: str) -> None:
+    root = damaged(validated_copy, case).root
+    result = CliRunner().invoke(main, ["validate", str(root), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    errors = json.loads(result.output)["errors"]
+    assert sorted(((e["table"], e["row"], e["field"], e["code"]) for e in errors), key=str) == expected(case)
+    assert all(CASES[case][2] in e["message"] for e in errors)
+
+
+def test_typed_schema_runs_the_cue_rules() -> None:
+    """The pandera schema of a loaded table catches what the raw-text validator does."""
+    import pandera.errors
+
+    from nme_data import schemas
+
+    frame = nme_data.load("histology")
+    frame.loc[frame["id"] == "epidermal-necrosis", "most_characteristic"] = True
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        schemas.schema("histology").validate(frame, lazy=True)
+    checks = set(caught.value.failure_cases["check"].astype(str))
+    assert any(check.startswith("value-unlicensed|most_characteristic|") for check in checks)
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("although less commonly the abdomen", {"less_common": "less commonly"}),  # not also 'commonly'
+        ("It commonly affects the limbs", {"common": "commonly"}),
+        ("It particularly affects", {"characteristic": "particularly"}),
+        ("but may also be found on", {"less_common": "may also"}),
+        ("uncommonly seen", {}),  # a cue is whole words
+        ("It PARTICULARLY affects", {"characteristic": "particularly"}),
+    ],
+)
+def test_found_cues_prominence(text: str, cues: dict[str, str]) -> None:
+    prominence = next(c for c in declared(DataPackage.open(ROOT).table("sites").fields) if c.field == "prominence")
+    assert found_cues(prominence, text, {}) == cues
+
+
+@pytest.mark.parametrize(
+    ("finding", "found"),
+    [
+        ("papillary dermal hyperplasia", {"marked": "marked {finding}"}),
+        ("epidermal hyperplasia", {}),  # 'marked' is in the quote, but not before this finding
+        ("dermal (hyperplasia", {}),  # the cell is literal text, never a pattern
+    ],
+)
+def test_placeholders_read_the_rows_cell(finding: str, found: dict[str, str]) -> None:
+    severity = next(c for c in declared(DataPackage.open(ROOT).table("histology").fields) if c.field == "severity")
+    quote = "confluent parakeratosis, epidermal hyperplasia, and marked papillary dermal hyperplasia"
+    assert found_cues(severity, quote, {"finding": finding}) == found
+
+
+#: Decided by where the quote sits in the article, not by its words.
+POSITIONAL = {("sites", "section"), ("clinical_features", "section"), ("classifications", "kind")}
+
+
+def test_every_typed_column_of_a_fact_table_says_what_decides_it() -> None:
+    """Each enum or flag of a fact table declares its cues, or what decides it and which check covers it."""
+    package = DataPackage.open(ROOT)
+    for table in package.tables.values():
+        if not {"evidence", "certainty"} <= set(table.field_names):
+            continue
+        for spec in table.fields:
+            typed = "enum" in (spec.get("constraints") or {}) or spec.get("type") == "boolean"
+            if typed and (table.name, spec["name"]) not in POSITIONAL:
+                declaration = spec.get(PROPERTY)
+                assert isinstance(declaration, dict), (table.name, spec["name"])
+                assert "values" in declaration or declaration["coveredBy"], (table.name, spec["name"])
+
+
+@pytest.mark.parametrize(
+    ("quote", "candidates", "named"),
+    [
+        ("a red, blistering rash", ["red rash"], True),  # words, in any order, case ignored
+        ("It commonly affects the limbs and skin surrounding the lips", ["skin around the mouth"], False),
+        ("Tumors that secrete insulin- or insulin-like growth factor 2", ["Tumors that secrete insulin"], True),
+        ("The pathogenesis is also unknown.", ["cause"], False),
+        ("The cause of NME is unknown", ["pathogenesis", "cause"], True),  # one name is enough
+    ],
+)
+def test_names(quote: str, candidates: list[str], named: bool) -> None:
+    assert names(quote, candidates) is named
+
+
+def test_every_fact_table_declares_what_names_its_rows() -> None:
+    package = DataPackage.open(ROOT)
+    for table in package.tables.values():
+        if {"evidence", "certainty"} <= set(table.field_names):
+            assert any(NAMES in spec for spec in table.fields), table.name
