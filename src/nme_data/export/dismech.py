@@ -113,6 +113,13 @@ class _Context:
             "explanation": "; ".join(notes) + ".",
         }
 
+    def condition(self, condition_id: Any) -> dict[str, Any]:
+        """A conditions row; a dangling id (only in a copy nobody validated) is an ExportError, not a KeyError."""
+        try:
+            return self.conditions[str(condition_id)]
+        except KeyError:
+            raise ExportError(f"no conditions row {condition_id!r} (run 'nme-data validate' for every error)") from None
+
     def unique(self, slot: str, name: str, key: str) -> str:
         """name, or name with the row id when another item of the same list already has it (names are keys)."""
         seen = self.names.setdefault(slot, set())
@@ -348,7 +355,7 @@ def _associations(context: _Context) -> tuple[list[dict[str, Any]], list[dict[st
     rows_ = _table(context, "associations")
     for row in rows_:
         if row["subject_id"] == context.focal and row["relation"] == "termed":
-            obj = context.conditions[row["object_id"]]
+            obj = context.condition(row["object_id"])
             absent = context.conditions.get(str(row.get("absent_condition_id")), {}).get("name")
             parts = [f"{name} in the absence of {absent}" if absent else f"a name given to {name}"]
             if row.get("relative_frequency"):
@@ -359,7 +366,7 @@ def _associations(context: _Context) -> tuple[list[dict[str, Any]], list[dict[st
                 "evidence": [context.evidence("associations", row)],
             }
     for row in rows_:
-        subject, obj = context.conditions[row["subject_id"]], context.conditions[row["object_id"]]
+        subject, obj = context.condition(row["subject_id"]), context.condition(row["object_id"])
         statement = f"{subject['name']} {RELATIONS.get(row['relation'], _words(row['relation']))} {obj['name']}"
         if row.get("strength"):
             statement += f" ({_words(row['strength'])})"
@@ -404,6 +411,13 @@ def _other_findings(context: _Context) -> list[dict[str, Any]]:
 
 def disease(package: DataPackage) -> dict[str, Any]:
     """The dismech `Disease` document for package (a plain mapping, in the schema's slot order)."""
+    try:
+        return _disease(package)
+    except KeyError as exc:  # a table or field the export reads is missing: only in a copy nobody validated
+        raise ExportError(f"the copy has no {exc} the dismech export needs (run 'nme-data validate')") from None
+
+
+def _disease(package: DataPackage) -> dict[str, Any]:
     context = _context(package)
     focal = context.conditions[context.focal]
     prevalence, subtypes, findings = _associations(context)
