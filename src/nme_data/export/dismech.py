@@ -17,14 +17,17 @@ an item with its evidence; docs/dismech.md gives the mapping and what is not car
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from nme_data.export import _yaml
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.export._dismech_terms import HISTOPATHOLOGY_TERMS, PHENOTYPE_TERMS
 from nme_data.package import DataPackage, PackageError
+
+_T = TypeVar("_T")
 
 #: certainty -> dismech `supports`: a hedge or a proposal supports the claim only in part.
 SUPPORTS = {"stated": "SUPPORT", "attributed": "SUPPORT", "hedged": "PARTIAL", "proposed": "PARTIAL"}
@@ -411,14 +414,18 @@ def _other_findings(context: _Context) -> list[dict[str, Any]]:
 
 def disease(package: DataPackage) -> dict[str, Any]:
     """The dismech `Disease` document for package (a plain mapping, in the schema's slot order)."""
+    return _guarded(lambda: _disease(_context(package)))
+
+
+def _guarded(build: Callable[[], _T]) -> _T:
     try:
-        return _disease(package)
+        return build()
     except KeyError as exc:  # a table or field the export reads is missing: only in a copy nobody validated
         raise ExportError(f"the copy has no {exc} the dismech export needs (run 'nme-data validate')") from None
 
 
-def _disease(package: DataPackage) -> dict[str, Any]:
-    context = _context(package)
+def _disease(context: _Context) -> dict[str, Any]:
+    package = context.package
     focal = context.conditions[context.focal]
     prevalence, subtypes, findings = _associations(context)
     findings.extend(_other_findings(context))
@@ -452,7 +459,10 @@ def _disease(package: DataPackage) -> dict[str, Any]:
 
 def file_name(package: DataPackage) -> str:
     """`<Name>.yaml` from the disease's name, in the letters, digits, `_` and `-` dismech's file names use."""
-    context = _context(package)
+    return _file_name(_guarded(lambda: _context(package)))
+
+
+def _file_name(context: _Context) -> str:
     stem = _FILE_NAME.sub("_", str(context.conditions[context.focal]["name"])).strip("_")
     if not stem:
         raise ExportError("the disease's name has no letter or digit to name the dismech file by")
@@ -461,9 +471,10 @@ def file_name(package: DataPackage) -> str:
 
 def write_dismech(package: DataPackage, directory: Path) -> list[Path]:
     """Write `<Name>.yaml` and every source snapshot it cites (at its package path) into directory."""
-    document = disease(package)
-    written = [write_bytes(directory / file_name(package), _yaml.dumps(document).encode("utf-8"))]
-    for relative in sorted(set(_context(package).sources.values())):
+    context = _guarded(lambda: _context(package))
+    document = _guarded(lambda: _disease(context))
+    written = [write_bytes(directory / _file_name(context), _yaml.dumps(document).encode("utf-8"))]
+    for relative in sorted(set(context.sources.values())):
         try:
             data = package.resolve(relative).read_bytes()
         except (PackageError, OSError) as exc:
