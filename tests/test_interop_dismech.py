@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from interop_helpers import PACKAGE, csv_rows, tool
@@ -324,6 +326,12 @@ def test_yaml_writer_round_trips_any_string(text: str) -> None:
     written = yaml_writer.dumps(document)
     assert yaml.safe_load(written) == document
     assert json.loads(yaml_writer.quote(text)) == text, "each scalar is also a JSON string"
+
+
+@given(st.recursive(st.text() | st.booleans() | st.integers(), lambda inner: st.lists(inner, max_size=3), max_leaves=8))
+def test_yaml_writer_round_trips_generated_values(value: Any) -> None:
+    document = {"value": value, "nested": [{"value": value}]}
+    assert yaml.safe_load(yaml_writer.dumps(document)) == document
 
 
 def test_a_copy_with_hostile_names_exports_them_escaped(package_copy: Path, tmp_path: Path) -> None:
