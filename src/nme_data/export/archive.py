@@ -31,6 +31,7 @@ ZIP_FORMATS = {
     "sssom": EXPORTS_DIR,
     "hpoa": EXPORTS_DIR,
     "kgx": EXPORTS_DIR,
+    "dismech": EXPORTS_DIR,
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from nme_data.export._common import write_bytes
 from nme_data.export._escape import web_url
-from nme_data.export.sqlite import SQLITE_NAME, VIEWS
+from nme_data.export.sqlite import RANK_SUFFIX, RANKED_VIEWS, SQLITE_NAME, VIEWS, ranked_fields
 from nme_data.package import DataPackage
 
 METADATA_NAME = "metadata.json"
@@ -40,17 +40,25 @@ def _source(descriptor: dict[str, Any]) -> dict[str, str]:
     return {"source": str(sources[0].get("title", "")), **({"source_url": _url(url)} if url else {})}
 
 
+def _rank_description(name: str, values: list[Any]) -> str:
+    """What a `<field>_rank` column holds, so that Datasette users sort and aggregate by it."""
+    ranks = ", ".join(f"{rank} = {value}" for rank, value in enumerate(values, start=1))
+    return (
+        f"The rank of {name} in its declared order ({ranks}); empty when {name} is. Sort or aggregate by this "
+        f"column, not by the text: MAX({name}{RANK_SUFFIX}) is the strongest {name}, MAX({name}) is alphabetical."
+    )
+
+
 def datasette_metadata(package: DataPackage) -> dict[str, Any]:
     """Datasette's metadata document for the SQLite export of package (tables and views described)."""
     descriptor = package.descriptor
     tables: dict[str, Any] = {}
     for table in package.tables.values():
-        tables[table.name] = {
-            "title": table.title,
-            "description": table.description,
-            "columns": {f["name"]: str(f.get("description", "")) for f in table.fields},
-        }
-    for view in VIEWS:
+        columns = {f["name"]: str(f.get("description", "")) for f in table.fields}
+        for name, values in ranked_fields(table):
+            columns[name + RANK_SUFFIX] = _rank_description(name, values)
+        tables[table.name] = {"title": table.title, "description": table.description, "columns": columns}
+    for view in (*VIEWS, *RANKED_VIEWS):
         tables[view.name] = {"title": view.title, "description": view.description}
     database = {"title": str(descriptor.get("title", "")), "tables": tables}
     return {

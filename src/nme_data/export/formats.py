@@ -66,6 +66,12 @@ def _croissant(package: DataPackage, directory: Path) -> list[Path]:
     return write_croissant(package, directory)
 
 
+def _dismech(package: DataPackage, directory: Path) -> list[Path]:
+    from nme_data.export.dismech import write_dismech
+
+    return write_dismech(package, directory)
+
+
 #: Format name -> writer into an empty directory. `all` means every one of them.
 WRITERS: dict[str, Writer] = {
     "sqlite": _sqlite,
@@ -74,6 +80,7 @@ WRITERS: dict[str, Writer] = {
     "hpoa": _hpoa,
     "kgx": _kgx,
     "croissant": _croissant,
+    "dismech": _dismech,
     "zip": _zip,
 }
 FORMATS = (*WRITERS, "all")

@@ -1,6 +1,9 @@
 """SQLite export: every table with its keys and checks, plus views for the common questions (Datasette, SQL).
 
-Only the standard library loads at import time; pandas loads when a frame is read.
+An ordered enum (`categoriesOrdered`) is text in SQL, where `MAX(prominence)` would compare alphabetically;
+so each one also gets a `<field>_rank` integer column (1 = the lowest value, a CHECK ties it to the text),
+and `MAX(prominence_rank)` picks the strongest statement. Only the standard library loads at import time;
+pandas loads when a frame is read.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nme_data.dtypes import enum_values, is_ordered
 from nme_data.export._common import ExportError, as_package, atomic_target, read_frame
 from nme_data.export._common import out_dir as make_out_dir
 from nme_data.package import DataPackage, Table
@@ -71,6 +75,55 @@ JOIN mappings AS m ON m.subject_table = 'conditions' AND m.subject_id = c.id""",
        m.object_id AS hpo_id, m.object_label AS hpo_label
 FROM clinical_features AS f
 LEFT JOIN mappings AS m ON m.subject_table = 'clinical_features' AND m.subject_id = f.id AND m.object_source = 'HP'""",
+    ),
+)
+
+#: Suffix of the integer column that ranks an ordered enum (`prominence` -> `prominence_rank`).
+RANK_SUFFIX = "_rank"
+
+
+def _distinct_sites_sql(where: str) -> str:
+    """One row per anatomical site: the statements (of sites, filtered by where) with the highest prominence rank.
+
+    The same answer as `nme_data.views.distinct_sites()`: grouped by `anatomical_site_id`, never by wording;
+    `strongest_statement_ids` joins the ids of the statements giving that prominence, in table order.
+    """
+    return f"""WITH filtered AS (
+  SELECT rowid AS position, id, anatomical_site_id, prominence, prominence_rank FROM sites{where}
+), ranked AS (
+  SELECT *, MAX(prominence_rank) OVER site AS strongest_rank, COUNT(*) OVER site AS statements
+  FROM filtered WINDOW site AS (PARTITION BY anatomical_site_id)
+), strongest AS (
+  SELECT *, group_concat(id, ';') OVER (
+    PARTITION BY anatomical_site_id ORDER BY position ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+  ) AS strongest_statement_ids
+  FROM ranked WHERE prominence_rank = strongest_rank
+)
+SELECT DISTINCT a.id AS anatomical_site_id, a.name, a.body_region, a.parent_id, s.prominence, s.prominence_rank,
+       s.statements, s.strongest_statement_ids
+FROM strongest AS s
+JOIN anatomical_sites AS a ON a.id = s.anatomical_site_id
+ORDER BY s.prominence_rank DESC, a.id"""  # noqa: S608 - where is one of the two constant filters below
+
+
+#: Views over the ranks of ordered enums (described in Datasette's metadata like the others).
+RANKED_VIEWS: tuple[View, ...] = (
+    View(
+        "distinct_sites",
+        "Distinct sites with their strongest prominence",
+        "One row per real-world site of the rash (grouped by anatomical_site_id, not by the article's wording), "
+        "with the strongest prominence any statement gives it (by prominence_rank: less_common < common < "
+        "characteristic), how many statements name the site and the ids of those giving the strongest one. "
+        "The same answer as nme_data.views.distinct_sites().",
+        _distinct_sites_sql(""),
+    ),
+    View(
+        "distinct_sites_stated",
+        "Distinct sites, plainly stated statements only",
+        "As distinct_sites, counting only the statements the article makes plainly (certainty = 'stated'): "
+        "hedged ('may be affected'), attributed and proposed statements are left out, and a site named only by "
+        "them is absent.",
+        _distinct_sites_sql(" WHERE certainty = 'stated'"),
     ),
 )
 
@@ -138,6 +191,40 @@ def _keyable(package: DataPackage, table: str, fields: list[str]) -> bool:
     return len(fields) == 1 and bool((by_name.get(fields[0], {}).get("constraints") or {}).get("unique"))
 
 
+def ranked_fields(table: Table) -> list[tuple[str, list[Any]]]:
+    """(field name, values lowest first) of each ordered enum of table, in schema order."""
+    out = []
+    for field in table.fields:
+        values = enum_values(field)
+        if values is not None and is_ordered(field):
+            out.append((str(field["name"]), values))
+    return out
+
+
+def _kind(table: Table, name: str) -> str:
+    return next(str(f.get("type", "string")) for f in table.fields if f["name"] == name)
+
+
+def column_names(table: Table) -> list[str]:
+    """The columns of a table's SQLite table: the schema's fields, then one `<field>_rank` per ordered enum.
+
+    A copy whose schema already has a field named like a rank column is refused (the two would collide).
+    """
+    names = list(table.field_names)
+    ranks = [name + RANK_SUFFIX for name, _ in ranked_fields(table)]
+    clash = sorted(set(ranks) & set(names))
+    if clash:
+        raise ExportError(f"table {table.name!r}: field(s) {', '.join(clash)} collide with the rank column SQL needs")
+    return names + ranks
+
+
+def _rank_column_sql(name: str, values: list[Any], kind: str) -> str:
+    """The rank column of an ordered enum: 1 for its lowest value, NULL when the value is missing, CHECKed."""
+    rank = _quote(name + RANK_SUFFIX)
+    cases = " ".join(f"WHEN {_literal(value, kind)} THEN {i}" for i, value in enumerate(values, start=1))
+    return f"{rank} INTEGER CHECK ({rank} IS (CASE {_quote(name)} {cases} END))"
+
+
 def _column_sql(field: dict[str, Any], required: bool, unique: bool) -> str:
     """One column definition: type, NOT NULL, UNIQUE and CHECKs for enums, booleans and numeric bounds."""
     name, kind = field["name"], field.get("type", "string")
@@ -170,6 +257,7 @@ def create_table_sql(package: DataPackage, table: Table) -> str:
         required = bool(constraints.get("required")) or field["name"] in primary_key
         unique = bool(constraints.get("unique")) and primary_key != [field["name"]]
         lines.append(_column_sql(field, required, unique))
+    lines.extend(_rank_column_sql(name, values, _kind(table, name)) for name, values in ranked_fields(table))
     if primary_key:
         lines.append(f"PRIMARY KEY ({', '.join(map(_quote, primary_key))})")
     for fields, target, target_fields in _references(table):
@@ -202,10 +290,19 @@ def _sql_value(value: Any, kind: str) -> Any:
 
 
 def table_rows(table: Table, frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """The rows of a typed frame as tuples of SQLite values, in schema field order."""
+    """The rows of a typed frame as tuples of SQLite values, in `column_names` order (fields, then ranks)."""
     kinds = [f.get("type", "string") for f in table.fields]
     columns = [frame[name].tolist() for name in table.field_names]
-    return [tuple(_sql_value(v, k) for v, k in zip(row, kinds, strict=True)) for row in zip(*columns, strict=True)]
+    ranks = [
+        ({value: rank for rank, value in enumerate(values, start=1)}, frame[name].tolist())
+        for name, values in ranked_fields(table)
+    ]
+    out = []
+    for index, row in enumerate(zip(*columns, strict=True)):
+        values = [_sql_value(v, k) for v, k in zip(row, kinds, strict=True)]
+        values.extend(lookup.get(_sql_value(cells[index], "string")) for lookup, cells in ranks)
+        out.append(tuple(values))
+    return out
 
 
 def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path) -> Path:
@@ -223,13 +320,14 @@ def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path)
             for name, frame in frames.items():
                 table = package.tables[name]
                 connection.execute(create_table_sql(package, table))
-                placeholders = ", ".join("?" for _ in table.fields)
-                columns = ", ".join(map(_quote, table.field_names))
+                names = column_names(table)
+                placeholders = ", ".join("?" for _ in names)
+                columns = ", ".join(map(_quote, names))
                 connection.executemany(
                     f"INSERT INTO {_quote(name)} ({columns}) VALUES ({placeholders})",  # noqa: S608 - quoted names
                     table_rows(table, frame),
                 )
-            for view in VIEWS:
+            for view in (*VIEWS, *RANKED_VIEWS):
                 connection.execute(f"CREATE VIEW {_quote(view.name)} AS\n{view.sql}")
             connection.commit()
             violations = connection.execute("PRAGMA foreign_key_check").fetchall()
