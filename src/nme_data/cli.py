@@ -327,11 +327,25 @@ def init_command(directory: Path) -> None:
 @main.command("fmt")
 @package_path
 @click.option("--check", is_flag=True, help="Write nothing; list the files that are not canonical and exit 1.")
-def fmt_command(path: Path | None, source: Path | None, check: bool) -> None:
+@click.option(
+    "--encoding",
+    metavar="CODEC",
+    help="Convert tables that are not UTF-8 from CODEC (cp1252, latin-1, utf-16); UTF-8 tables stay as they are.",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice([";", "tab", "|"]),
+    help="Read tables whose header splits into the schema's fields with this delimiter (a spreadsheet's ';').",
+)
+def fmt_command(
+    path: Path | None, source: Path | None, check: bool, encoding: str | None, delimiter: str | None
+) -> None:
     """Rewrite every table of PATH as canonical CSV (UTF-8, LF, minimal quoting, the descriptor's column order).
 
     Only files that change are written, each atomically; a copy that cannot be canonicalised (a header that
-    does not match the schema by name, a cell that cannot be read as its type) is refused whole.
+    does not match the schema by name, a cell that cannot be read as its type) is refused whole, with the
+    line at fault. A table a spreadsheet saved with ';' or in cp1252 is converted when --delimiter or
+    --encoding names what it used.
     """
     from nme_data.curate.fmt import format_package
 
@@ -339,7 +353,9 @@ def fmt_command(path: Path | None, source: Path | None, check: bool) -> None:
     if not check:
         _editable(package)
     with _refusals():
-        result = format_package(package.descriptor_path, check=check)
+        result = format_package(
+            package.descriptor_path, check=check, encoding=encoding, delimiter="\t" if delimiter == "tab" else delimiter
+        )
     for name in result.names():
         click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
     count = len(result.changed)

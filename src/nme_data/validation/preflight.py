@@ -8,7 +8,7 @@ are dropped from the others, so one damaged table gives its own errors and no kn
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ class Preflight:
     tables: list[Table] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
-        self.errors.append(ValidationError(problem.table, problem.row, problem.field, problem.code, problem.message))
+        error = ValidationError(problem.table, problem.row, problem.field, problem.code, problem.message)
+        self.errors.append(error if problem.hint is None else replace(error, hint=problem.hint))
 
 
 def _table_problems(table: Table) -> tuple[list[Problem], bool]:
