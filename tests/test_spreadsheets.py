@@ -102,7 +102,9 @@ def test_a_code_page_is_named_and_fmt_converts_it(package_copy: Path, table: str
     before = tree_hashes(package_copy)
     code, output = cli("fmt", str(package_copy))  # without the option: refused, with the line, not an offset
     assert code == 1
-    assert f"at line {line}" in output and f"--encoding {encoding}" in output and "offset" not in output
+    assert f"at line {line}" in output
+    assert f"--encoding {encoding}" in output
+    assert "offset" not in output
     assert tree_hashes(package_copy) == before
     code, output = cli("fmt", str(package_copy), "--encoding", encoding)
     assert code == 0, output
