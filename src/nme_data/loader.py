@@ -122,9 +122,19 @@ def read_table(table: Table) -> pd.DataFrame:
         ) from None
 
 
-def load(name: str, source: str | Path | None = None) -> pd.DataFrame:
-    """One table as a typed DataFrame, from the bundled package or from `source` (a directory or descriptor)."""
-    return read_table(DataPackage.open(source).table(name))
+def load(name: str, source: str | Path | None = None, statement: bool = False) -> pd.DataFrame:
+    """One table as a typed DataFrame, from the bundled package or from `source` (a directory or descriptor).
+
+    statement=True adds a last column `statement`: each row as one sentence, from the templates the table
+    declares in datapackage.json (missing where it declares none); see `nme_data.statements`.
+    """
+    package = DataPackage.open(source)
+    frame = read_table(package.table(name))
+    if statement:
+        from nme_data.statements import COLUMN, with_statements
+
+        frame = with_statements(frame, package, name, COLUMN)
+    return frame
 
 
 def load_all(source: str | Path | None = None) -> dict[str, pd.DataFrame]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from nme_data.package import DataPackage, PackageError, Problem, Table
 from nme_data.package.csvfile import scan_bytes
+from nme_data.rules.statements import template_problems
 from nme_data.validation.errors import ValidationError
 
 
@@ -71,6 +72,8 @@ def run_preflight(package: DataPackage) -> Preflight:
     pre.damaged = {p.table for p in package.problems if p.table is not None}
     bom: set[str] = set()
     for table in package.sound_tables.values():
+        for problem in template_problems(table):  # reported, but the table's rows are still checked
+            pre.add(problem)
         problems, has_bom = _table_problems(table)
         for problem in problems:
             pre.add(problem)
