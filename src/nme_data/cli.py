@@ -187,9 +187,16 @@ def tables(path: Path | None, source: Path | None) -> None:
 @main.command()
 @click.argument("table")
 @package_path
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "statements"]),
+    default="table",
+    show_default=True,
+    help="statements: each row as one sentence (from the table's templates in datapackage.json), after its key.",
+)
 def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
-    """Print TABLE as an aligned table, CSV or JSON records."""
+    """Print TABLE as an aligned table, CSV, JSON records or one sentence per row."""
     package = _open(path, source)
     try:
         package.table(table)
@@ -201,7 +208,16 @@ def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
 
     with _readable():
         frame = read_table(package.table(table))
-    if fmt == "csv":  # the canonical form fmt and save write: 70, not 70.0
+    if fmt == "statements":
+        from nme_data.statements import Sentences
+
+        with _readable():
+            sentences = Sentences(package).for_table(table)
+        if all(sentence is None for sentence in sentences):
+            raise click.ClickException(f"{table} declares no statement templates in datapackage.json")
+        for key, sentence in zip(frame.get("id", frame.index), sentences, strict=True):
+            click.echo(f"{key}: {sentence or '(no template matches this row)'}")
+    elif fmt == "csv":  # the canonical form fmt and save write: 70, not 70.0
         from nme_data.curate.save import frame_bytes
 
         with _readable():
