@@ -55,33 +55,47 @@ def _choice(spec: str, value: str) -> str | None:
     return fallback
 
 
-def _fill(text: str, row: Row, words: Words) -> str | None:
-    """The text with each placeholder filled; None when one has no value (or no matching choice)."""
-    missing = False
-
-    def one(match: re.Match[str]) -> str:
-        nonlocal missing
+def _pieces(text: str, row: Row, words: Words, optional: bool) -> list[tuple[str, bool]] | None:
+    """The text as (piece, is_literal) pairs, each placeholder filled once (a value is never read as a
+    template); None when an optional part has a field without a value or a choice without a match."""
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(text):
+        pieces.append((text[position : match.start()], True))
+        position = match.end()
         field, spec = match.group(1), match.group(2)
         value = row.get(field)
-        if value is None or value == "":
-            missing = True
-            return ""
-        chosen = _choice(spec, value) if spec is not None else words(field, value)
-        if chosen is None:
-            missing = True
-            return ""
-        return chosen
-
-    filled = _PLACEHOLDER.sub(one, text)
-    return None if missing else filled
+        chosen = None if not value else (_choice(spec, value) if spec is not None else words(field, value))
+        if chosen is None and optional:
+            return None
+        pieces.append((chosen or "", spec is not None))  # a choice's words are the template's own
+    pieces.append((text[position:], True))
+    return pieces
 
 
 def render(template: str, row: Row, words: Words) -> str:
-    """One sentence: optional parts dropped when a field is missing, spaces tidied, capital, full stop."""
-    text = _OPTIONAL.sub(lambda m: _fill(m.group(1), row, words) or "", template)
-    sentence = _fill(text, row, words) or _PLACEHOLDER.sub("", text)
-    sentence = re.sub(r"\s+", " ", sentence).strip()
-    sentence = re.sub(r"\s+([,.;:)])", r"\1", sentence)
+    """One sentence: optional parts dropped when a field is missing, capital first, full stop last.
+
+    Only the template's own words are tidied (spaces collapsed, none before punctuation); cell values
+    are copied as they are.
+    """
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in _OPTIONAL.finditer(template):
+        pieces += _pieces(template[position : match.start()], row, words, optional=False) or []
+        pieces += _pieces(match.group(1), row, words, optional=True) or []
+        position = match.end()
+    pieces += _pieces(template[position:], row, words, optional=False) or []
+    sentence = ""
+    for piece, literal in pieces:
+        if literal:
+            piece = re.sub(r"\s+", " ", piece)
+            if piece[:1] in (",", ".", ";", ":", ")"):
+                sentence = sentence.rstrip()
+            if sentence.endswith(" ") and piece.startswith(" "):
+                piece = piece.lstrip()
+        sentence += piece
+    sentence = sentence.strip()
     if not sentence:
         return ""
     sentence = sentence[0].upper() + sentence[1:]
