@@ -27,7 +27,14 @@
     var search = form ? form.querySelector("[data-filter-text]") : null;
     var columnIndex = {};
     Array.prototype.forEach.call(headers, function (th, index) {
-      columnIndex[th.textContent.trim()] = index;
+      columnIndex[th.getAttribute("data-column") || th.textContent.trim()] = index;
+    });
+    /* what the text filter searches: the words shown and the codes behind them (on hover) */
+    var haystacks = rows.map(function (row) {
+      var codes = Array.prototype.map.call(row.querySelectorAll("[title]"), function (node) {
+        return node.getAttribute("title");
+      });
+      return (row.textContent + " " + codes.join(" ")).toLowerCase();
     });
 
     function apply() {
@@ -43,8 +50,8 @@
         });
       }
       var shown = 0;
-      rows.forEach(function (row) {
-        var visible = !needle || row.textContent.toLowerCase().indexOf(needle) >= 0;
+      rows.forEach(function (row, position) {
+        var visible = !needle || haystacks[position].indexOf(needle) >= 0;
         Object.keys(chosen).forEach(function (column) {
           var cell = row.cells[columnIndex[column]];
           if (!cell || chosen[column].indexOf(text(cell)) < 0) visible = false;
