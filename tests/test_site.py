@@ -125,7 +125,8 @@ def test_each_fact_row_links_to_its_quote(site: Path) -> None:
 
 def test_foreign_keys_and_identifiers_are_links(site: Path) -> None:
     sites = (site / "table-sites.html").read_text(encoding="utf-8")
-    assert '<a href="table-conditions.html#row-nme">nme</a>' in sites
+    # a reference shows the name of the row it names, its code on hover
+    assert '<a href="table-conditions.html#row-nme" title="nme">Necrolytic migratory erythema</a>' in sites
     mappings = (site / "table-mappings.html").read_text(encoding="utf-8")
     assert 'href="https://hpo.jax.org/browse/term/HP:0008066"' in mappings
     assert 'href="table-clinical_features.html#row-blistering"' in mappings

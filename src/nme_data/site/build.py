@@ -285,6 +285,7 @@ def render(site: SiteData, target: Path) -> None:
             for data in site.tables.values()
         ],
         sections=factsheet.sections(site, quotes),
+        summary=factsheet.summary(site, quotes),
         open_list_tag=factsheet.OPEN_LIST_TAG,
         downloads=[{"href": href, "what": what, "size": _size(target / href)} for href, what in downloads],
         citation=_citation(package),

@@ -15,7 +15,6 @@ from nme_data.site import links
 from nme_data.site.model import Row, SiteData, TableData
 from nme_data.site.words import code
 
-
 #: Columns of long free text: the page gives them room to be read (at least this many characters wide).
 READING_COLUMNS = frozenset({"evidence", "comment", "description"})
 
