@@ -81,7 +81,8 @@ class Watched:
 
 @pytest.fixture
 def watched(browser: Browser) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    # narrower than the side panel's breakpoint: the article's passages show their pop-ups
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
     context.set_default_timeout(5000)
     yield Watched(context.new_page())
     context.close()
