@@ -1,11 +1,19 @@
-# Two commands on a fresh clone with only Python 3.11+: `make validate` and `make test`.
+# Two commands on a fresh clone with Python 3.11+: `make validate` and `make test` (which also needs
+# Debian's chromium for the site's browser tests: it installs it when run as root, else prints the command).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: validate test test-fast test-slow lint docs figures recipes bench clean
+.PHONY: validate test test-fast test-slow lint docs figures recipes bench clean chromium
+
+# The browser the site's tests drive (Playwright's own download is not used). Checked before anything
+# is installed or run, so a missing browser is one clear line, not failed tests after minutes.
+CHROMIUM ?= /usr/bin/chromium
+APT_GET ?= apt-get
+AS_USER ?= $(shell id -u)
+CHROMIUM_HELP := make test needs Debian's chromium at $(CHROMIUM) for the site's browser tests; run:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +38,18 @@ PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup
 # Everything, in two phases: the main suite, then the slow tests (marker `slow`: crafted copies through
 # a child CLI, fuzzing, a real browser, reference tools, a wheel in a temporary venv, the lowest pandas,
 # 100,000 rows). Both phases always run; make test fails if either fails.
-test: $(INSTALLED_TEST)
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$(AS_USER)" = 0 ]; then \
+	  echo "$(CHROMIUM) is missing: installing Debian's chromium ($(APT_GET) install chromium)"; \
+	  DEBIAN_FRONTEND=noninteractive $(APT_GET) update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -q chromium || exit 1; \
+	  [ -x "$(CHROMIUM)" ] || { echo "$(CHROMIUM) is still missing after $(APT_GET) install chromium"; exit 1; }; \
+	else \
+	  echo "$(CHROMIUM_HELP)"; echo "  sudo apt-get install chromium"; exit 1; \
+	fi
+
+test: chromium $(INSTALLED_TEST)
 	@status=0; \
 	$(PYTEST) -m "not slow" || status=1; \
 	$(PYTEST) -m slow || status=1; \
@@ -40,7 +59,7 @@ test: $(INSTALLED_TEST)
 test-fast: $(INSTALLED_TEST)
 	$(PYTEST) -m "not slow"
 
-test-slow: $(INSTALLED_TEST)
+test-slow: chromium $(INSTALLED_TEST)
 	$(PYTEST) -m slow
 
 lint: $(INSTALLED_TEST)

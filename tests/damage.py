@@ -58,3 +58,18 @@ def descriptor_text(text: str) -> Corruption:
 
 def resource(descriptor: dict, name: str) -> dict:
     return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def spreadsheet_save(table: str, delimiter: str = ",", encoding: str = "utf-8") -> Corruption:
+    """The table as a spreadsheet saves it with a locale's delimiter and code page (cells quoted as needed)."""
+
+    def corrupt(root: Path) -> None:
+        import csv
+        import io
+
+        path = root / "data" / f"{table}.csv"
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(read_rows(path))
+        path.write_bytes(buffer.getvalue().encode(encoding))
+
+    return corrupt

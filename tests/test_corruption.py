@@ -16,7 +16,15 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import Validated, ValidatedCopy, read_rows, shared_case, tree_hashes, write_rows
-from damage import Corruption, descriptor_text, edit_descriptor, rewrite_bytes, rewrite_rows, set_cell
+from damage import (
+    Corruption,
+    descriptor_text,
+    edit_descriptor,
+    rewrite_bytes,
+    rewrite_rows,
+    set_cell,
+    spreadsheet_save,
+)
 from nme_data.cli import main
 
 Location = tuple[str | None, int | None, str | None, str]
@@ -42,6 +50,10 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
         rewrite_bytes("sites", lambda b: b.replace(b",buttocks,", b",butt\xe9ocks,", 1)),
         [("sites", 5, None, "encoding-error")],
     ),
+    "utf-16": (spreadsheet_save("history", "\t", "utf-16"), [("history", 1, None, "encoding-error")]),
+    # a spreadsheet's delimiter: one error per table, not one per label
+    "semicolon-delimited": (spreadsheet_save("sites", ";"), [("sites", None, None, "wrong-delimiter")]),
+    "tab-delimited": (spreadsheet_save("history", "\t"), [("history", None, None, "wrong-delimiter")]),
     "blank-row": (
         rewrite_bytes("sites", lambda b: b.replace(b"\nintro-buttocks", b"\n\nintro-buttocks", 1)),
         [("sites", 5, None, "blank-row"), ("sites", 5, None, "primary-key")],

@@ -31,6 +31,7 @@ from nme_data.export import (
     export_zip,
 )
 from nme_data.export.datasette import METADATA_NAME
+from nme_data.export.statements_sql import STATEMENTS_TABLE
 from nme_data.package import DataPackage, Table
 
 #: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
@@ -135,8 +136,8 @@ def connection(database: Path) -> sqlite3.Connection:
 def test_sqlite_file_name_and_tables(database: Path, connection: sqlite3.Connection) -> None:
     assert database.name == SQLITE_NAME
     names = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
-    assert sorted(names) == sorted(TABLES)
-    assert names == dependency_order(PACKAGE), "tables are created referenced-first"
+    assert sorted(names) == sorted([*TABLES, STATEMENTS_TABLE])
+    assert names == [*dependency_order(PACKAGE), STATEMENTS_TABLE], "tables are created referenced-first"
 
 
 def test_sqlite_integrity_and_foreign_keys(connection: sqlite3.Connection) -> None:

@@ -125,7 +125,8 @@ def test_each_fact_row_links_to_its_quote(site: Path) -> None:
 
 def test_foreign_keys_and_identifiers_are_links(site: Path) -> None:
     sites = (site / "table-sites.html").read_text(encoding="utf-8")
-    assert '<a href="table-conditions.html#row-nme">nme</a>' in sites
+    # a reference shows the name of the row it names, its code on hover
+    assert '<a href="table-conditions.html#row-nme" title="nme">Necrolytic migratory erythema</a>' in sites
     mappings = (site / "table-mappings.html").read_text(encoding="utf-8")
     assert 'href="https://hpo.jax.org/browse/term/HP:0008066"' in mappings
     assert 'href="table-clinical_features.html#row-blistering"' in mappings
@@ -292,3 +293,59 @@ def test_croissant_json_ld_is_embedded_and_no_text_can_end_its_script(
     [embedded] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', index, flags=re.DOTALL)
     assert json.loads(embedded) == document
     assert index.count("<script") == 2  # the JSON-LD and static/site.js, nothing injected
+
+
+# --- what a reader sees first ------------------------------------------------------------------------------
+
+
+def test_the_fact_sheet_opens_with_the_clinical_summary_and_counts_come_later(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    summary, first_section, tables = (index.index(marker) for marker in ('id="summary"', 'id="where"', 'id="tables"'))
+    assert summary < first_section < tables < index.index('class="glance"')
+    brief = index[summary:first_section]
+    for label in ("What it is", "What it goes with", "Where it appears", "Treatment and outcome", "Cause"):
+        assert f"<dt>{label}</dt>" in brief
+
+
+@pytest.mark.parametrize("table", ["sites", "associations", "clinical_features", "causes", "histology", "management"])
+def test_every_fact_is_said_as_its_sentence(site: Path, table: str) -> None:
+    import html
+
+    from nme_data.statements import statements
+
+    index = html.unescape((site / "index.html").read_text(encoding="utf-8"))
+    for row, sentence in zip(rows_of(ROOT, table), statements(table), strict=True):
+        assert sentence in index, f"{table}/{row['id']}"
+
+
+def test_tags_say_only_qualifiers_and_a_list_once(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    tags = re.findall(r'<span class="tag[^"]*">([^<]+)</span>', index)
+    assert "stated" not in tags
+    assert not any(tag.endswith("stated") for tag in tags)
+    assert "at most" not in index
+    # an open list is said once per list, not on each of its items
+    assert tags.count("non-exhaustive list") < len(
+        [r for r in rows_of(ROOT, "associations") if r["open_list"] == "true"]
+    )
+
+
+def test_facets_only_for_columns_with_two_values_or_more(site: Path) -> None:
+    histology = (site / "table-histology.html").read_text(encoding="utf-8")
+    assert 'data-facet="layer"' in histology
+    for single in ("specificity", "pattern", "severity"):  # one value in every row that has one
+        assert f'data-facet="{single}"' not in histology
+    sites = (site / "table-sites.html").read_text(encoding="utf-8")
+    assert '<legend title="prominence">prominence</legend>' in sites
+    assert (
+        '<label title="less_common"><input type="checkbox" name="prominence" value="less_common"> less common' in sites
+    )
+
+
+def test_hover_cards_are_sentences(site: Path) -> None:
+    page = (site / "article-wikipedia-nme.html").read_text(encoding="utf-8")
+    says = re.findall(r'<span class="tip-says">([^<]*)</span>', page)
+    assert len(says) >= len(evidence_rows(ROOT))
+    assert all(text.endswith(".") for text in says)
+    assert "Pseudoglucagonoma syndrome may occur in Celiac disease." in says
+    assert '<aside class="cited"' in page

@@ -73,3 +73,29 @@ def test_importing_views_loads_no_pandas() -> None:
     code = "import sys, nme_data.views; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("certainty", ["stated", "hedged", ["stated", "hedged"]])
+def test_certainty_keeps_only_those_statements(certainty: str | list[str]) -> None:
+    wanted = [certainty] if isinstance(certainty, str) else certainty
+    sites = nme_data.load("sites")
+    chosen = sites[sites["certainty"].isin(wanted)]
+    view = distinct_sites(certainty=certainty).set_index("anatomical_site_id")
+    assert set(view.index) == set(chosen["anatomical_site_id"])
+    assert view["statements"].sum() == len(chosen)
+    for site, group in chosen.groupby("anatomical_site_id", observed=True):
+        assert view.loc[site, "prominence"] == group["prominence"].max()
+        strongest = group[group["prominence"] == group["prominence"].max()]["id"]
+        assert view.loc[site, "strongest_statement_ids"] == ";".join(strongest)
+
+
+def test_stated_only_drops_the_sites_the_article_only_hedges() -> None:
+    everything = set(distinct_sites()["anatomical_site_id"])
+    stated = set(distinct_sites(certainty="stated")["anatomical_site_id"])
+    assert stated < everything
+    assert "groin" in everything - stated  # "may also be found on the [...] groin"
+
+
+def test_an_unknown_certainty_names_the_valid_ones() -> None:
+    with pytest.raises(ValueError, match=r"unknown certainty \['sure'\]; valid: \['stated', 'hedged'"):
+        distinct_sites(certainty="sure")

@@ -143,3 +143,13 @@ def test_tables_listing_needs_no_pandas() -> None:
     probe = "import sys, nme_data; repr(nme_data.tables()); print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("table", "system"), PAIRS)
+def test_the_mapping_comment_and_justification_come_along(table: str, system: str) -> None:
+    joined = nme_data.xrefs(table, system=system, how="inner")
+    by_pair = {(m["subject_id"], m["object_id"]): m for m in MAPPINGS if m["subject_table"] == table}
+    for _, row in joined.iterrows():
+        mapping = by_pair[(row["id"], row["xref_id"])]
+        assert row["xref_justification"] == mapping["mapping_justification"]
+        assert (row["xref_comment"] if pd.notna(row["xref_comment"]) else "") == mapping["comment"]

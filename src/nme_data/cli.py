@@ -203,9 +203,16 @@ def tables(path: Path | None, source: Path | None) -> None:
 @main.command()
 @click.argument("table")
 @package_path
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "statements"]),
+    default="table",
+    show_default=True,
+    help="statements: each row as one sentence (from the table's templates in datapackage.json), after its key.",
+)
 def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
-    """Print TABLE as an aligned table, CSV or JSON records.
+    """Print TABLE as an aligned table, CSV, JSON records or one sentence per row.
 
     A copy other than the bundled one is validated first (the verdict is cached): an invalid copy prints
     the validator's report on stderr and exits 1, as `nme_data.load` raises for it.
@@ -222,7 +229,16 @@ def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
 
     with _readable():
         frame = read_table(package.table(table))
-    if fmt == "csv":  # the canonical form fmt and save write: 70, not 70.0
+    if fmt == "statements":
+        from nme_data.statements import Sentences
+
+        with _readable():
+            sentences = Sentences(package).for_table(table)
+        if all(sentence is None for sentence in sentences):
+            raise click.ClickException(f"{table} declares no statement templates in datapackage.json")
+        for key, sentence in zip(frame.get("id", frame.index), sentences, strict=True):
+            click.echo(f"{key}: {sentence or '(no template matches this row)'}")
+    elif fmt == "csv":  # the canonical form fmt and save write: 70, not 70.0
         from nme_data.curate.save import frame_bytes
 
         with _readable():
@@ -349,11 +365,25 @@ def init_command(directory: Path) -> None:
 @main.command("fmt")
 @package_path
 @click.option("--check", is_flag=True, help="Write nothing; list the files that are not canonical and exit 1.")
-def fmt_command(path: Path | None, source: Path | None, check: bool) -> None:
+@click.option(
+    "--encoding",
+    metavar="CODEC",
+    help="Convert tables that are not UTF-8 from CODEC (cp1252, latin-1, utf-16); UTF-8 tables stay as they are.",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice([";", "tab", "|"]),
+    help="Read tables whose header splits into the schema's fields with this delimiter (a spreadsheet's ';').",
+)
+def fmt_command(
+    path: Path | None, source: Path | None, check: bool, encoding: str | None, delimiter: str | None
+) -> None:
     """Rewrite every table of PATH as canonical CSV (UTF-8, LF, minimal quoting, the descriptor's column order).
 
     Only files that change are written, each atomically; a copy that cannot be canonicalised (a header that
-    does not match the schema by name, a cell that cannot be read as its type) is refused whole.
+    does not match the schema by name, a cell that cannot be read as its type) is refused whole, with the
+    line at fault. A table a spreadsheet saved with ';' or in cp1252 is converted when --delimiter or
+    --encoding names what it used.
     """
     from nme_data.curate.fmt import format_package
 
@@ -362,7 +392,9 @@ def fmt_command(path: Path | None, source: Path | None, check: bool) -> None:
         _editable(package)
     click.echo(f"package {package.descriptor_path.absolute()}, version {package.version}")
     with _refusals():
-        result = format_package(package.descriptor_path, check=check)
+        result = format_package(
+            package.descriptor_path, check=check, encoding=encoding, delimiter="\t" if delimiter == "tab" else delimiter
+        )
     for name in result.names():
         click.echo(f"{'would reformat' if check else 'reformatted'} {name}")
     count = len(result.changed)

@@ -6,8 +6,9 @@ Why a helper: mappings are keyed by (`subject_table`, `subject_id`), so a plain 
 a key rename and suffixes, and it multiplies rows without saying so. Here the join is spelled out:
 
 * the added columns are `xref_id` (e.g. `MONDO:0005015`), `xref_label` (the release's label),
-  `xref_predicate` (the SSSOM predicate, e.g. `skos:exactMatch`) and `xref_source` (the system:
-  `HP`, `MONDO`, `UBERON`, ...), with the mappings table's dtypes;
+  `xref_predicate` (the SSSOM predicate, e.g. `skos:exactMatch`), `xref_source` (the system:
+  `HP`, `MONDO`, `UBERON`, ...), `xref_justification` (how the mapping was made, a semapv term) and
+  `xref_comment` (why a narrow or close match is not exact), with the mappings table's dtypes;
 * one output row per (row, mapping) pair: a row with two mappings in the chosen systems appears twice,
   a row with none appears once with the four columns missing (`how="inner"` drops it instead);
 * the predicate is kept so that `predicates=["skos:exactMatch"]` (or a filter afterwards) keeps exact
@@ -34,6 +35,8 @@ XREF_COLUMNS: dict[str, str] = {
     "xref_label": "object_label",
     "xref_predicate": "predicate_id",
     "xref_source": "object_source",
+    "xref_justification": "mapping_justification",
+    "xref_comment": "comment",
 }
 #: Names users reach for that the mappings spell otherwise.
 SYSTEM_ALIASES = {"HPO": "HP", "ORPHANET": "ORPHA"}

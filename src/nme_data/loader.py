@@ -135,14 +135,25 @@ def open_checked(source: str | Path | None, validate: bool = True) -> DataPackag
     return package
 
 
-def load(name: str, source: str | Path | None = None, validate: bool = True) -> pd.DataFrame:
+def load(
+    name: str, source: str | Path | None = None, validate: bool = True, statement: bool = False
+) -> pd.DataFrame:
     """One table as a typed DataFrame, from the bundled package or from `source` (a directory or descriptor).
 
     A copy other than the bundled one is validated first (through the validation cache) and refused with
     `InvalidPackageError`, carrying the report, when `nme_data.validate` would refuse it; `validate=False`
     skips that (the loader still refuses a table it cannot read by the schema).
+
+    statement=True adds a last column `statement`: each row as one sentence, from the templates the table
+    declares in datapackage.json (missing where it declares none); see `nme_data.statements`.
     """
-    return read_table(open_checked(source, validate).table(name))
+    package = open_checked(source, validate)
+    frame = read_table(package.table(name))
+    if statement:
+        from nme_data.statements import COLUMN, with_statements
+
+        frame = with_statements(frame, package, name, COLUMN)
+    return frame
 
 
 def load_all(source: str | Path | None = None, validate: bool = True) -> dict[str, pd.DataFrame]:

@@ -6,6 +6,7 @@ A view only combines what the tables already say; it never infers (no prominence
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def distinct_sites(source: str | Path | None = None) -> pd.DataFrame:
+def distinct_sites(source: str | Path | None = None, certainty: str | Iterable[str] | None = None) -> pd.DataFrame:
     """One row per real-world site of the rash, with the strongest prominence any statement gives it.
 
     Several statements can name one site in different words ("skin around the mouth" in the
@@ -26,6 +27,11 @@ def distinct_sites(source: str | Path | None = None) -> pd.DataFrame:
     Columns: `anatomical_site_id`, `name`, `body_region`, `parent_id`, `prominence`,
     `statements`, `strongest_statement_ids` (a ";"-joined list, in table order). Sorted by
     prominence (strongest first), then by id.
+
+    `certainty` keeps only the statements of that certainty (or those certainties): e.g.
+    `certainty="stated"` leaves out what the article only hedges ("may also be found on the groin"),
+    so a site named only in hedged statements drops out and `statements` counts the stated ones.
+    A value outside the schema's certainty codes is a ValueError naming the valid ones.
     """
     import pandas as pd
 
@@ -34,6 +40,15 @@ def distinct_sites(source: str | Path | None = None) -> pd.DataFrame:
 
     sites = load("sites", source=source)
     anatomical = load("anatomical_sites", source=source)
+    if certainty is not None:
+        wanted = [certainty] if isinstance(certainty, str) else list(certainty)
+        column = sites["certainty"]
+        codes = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column.dropna().unique()
+        valid = [str(value) for value in codes]
+        unknown = [value for value in wanted if value not in valid]
+        if unknown:
+            raise ValueError(f"unknown certainty {unknown}; valid: {valid}")
+        sites = sites[sites["certainty"].isin(wanted)]
     strongest = sites.groupby("anatomical_site_id", observed=True, sort=False)["prominence"].max()
     counts = sites.groupby("anatomical_site_id", observed=True, sort=False).size()
     leaders = sites[sites["prominence"] == sites["anatomical_site_id"].map(strongest).astype(sites["prominence"].dtype)]

@@ -21,6 +21,7 @@ from nme_data.curate._common import CurateError
 from nme_data.package import Table
 from nme_data.package.csvfile import ENCODING, field_limit
 from nme_data.package.limits import MAX_CELL_CHARS
+from nme_data.package.sniff import DELIMITER_NAMES, encoding_hint, encoding_name, guess_encoding, sniff_delimiter
 
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
@@ -143,21 +144,61 @@ def check_dialect(table: Table) -> None:
         raise CurateError(f"{table.name}: declares encoding {encoding!r}; only UTF-8 is written")
 
 
-def read_records(table: Table, path: Path) -> list[list[str]]:
+def decode_table(table: Table, data: bytes, encoding: str | None = None) -> str:
+    """A table file's text: UTF-8 (a byte-order mark dropped); bytes that are not UTF-8 are read as `encoding`
+    when the curator names one, else refused with the line they are on and the likely encoding.
+
+    A file that is valid UTF-8 is always read as UTF-8, whatever `encoding` says: reading it again as
+    cp1252 would turn every accented letter into two (mojibake), and converting must never alter data.
+    """
+    try:
+        return data.decode(ENCODING)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if encoding is None:
+            guess = guess_encoding(data)
+            raise CurateError(
+                f"{table.name}: {table.path.name} is not valid UTF-8 (byte {data[exc.start]:#04x} at line {line}); "
+                f"{encoding_name(guess)}: {encoding_hint(guess).replace(' PATH', '')}"
+            ) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CurateError(
+            f"{table.name}: {table.path.name} is not valid {encoding} either (byte {data[exc.start]:#04x} "
+            f"at line {line}); try another --encoding"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_records(
+    table: Table, path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> list[list[str]]:
     """The file's records in descriptor field order, refusing what cannot be reordered by name.
 
     A header that differs from the schema's field names as a set, a duplicate label, a blank row or a row
-    of the wrong width is refused: rewriting it would guess, and guessing loses data.
+    of the wrong width is refused: rewriting it would guess, and guessing loses data. `encoding` and
+    `delimiter` are what the curator says a spreadsheet wrote; each applies only to a file that needs it
+    (not UTF-8; a header that reads as the schema's fields with that delimiter and not with the comma).
     """
-    try:
-        text = path.read_bytes().decode(ENCODING)
-    except UnicodeDecodeError as exc:
-        raise CurateError(f"{table.name}: {path.name} is not valid UTF-8 (offset {exc.start})") from None
+    text = decode_table(table, path.read_bytes(), encoding)
+    comma = next(csv.reader(io.StringIO(text, newline="")), [])
+    sniffed = sniff_delimiter(comma, table.field_names)
+    if sniffed is not None and sniffed != delimiter:
+        option = "tab" if sniffed == "\t" else sniffed
+        raise CurateError(
+            f"{table.name}: {path.name} uses {DELIMITER_NAMES[sniffed]} as its delimiter, not ',' (comma): "
+            f"convert it with 'nme-data fmt --delimiter \"{option}\"'"
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=sniffed or ",")
     try:
         with field_limit(MAX_CELL_CHARS):  # the package model's cell budget, put back after
-            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+            rows = list(reader)
     except csv.Error as exc:
-        raise CurateError(f"{table.name}: {path.name} cannot be parsed as CSV: {exc}") from None
+        raise CurateError(
+            f"{table.name}: {path.name} cannot be parsed as CSV at line {reader.line_num}: {exc}"
+        ) from None
     if not rows:
         raise CurateError(f"{table.name}: {path.name} is empty: not even a header row")
     header, body = rows[0], rows[1:]
@@ -187,10 +228,10 @@ def read_records(table: Table, path: Path) -> list[list[str]]:
     return records
 
 
-def canonical_bytes(table: Table, path: Path) -> bytes:
+def canonical_bytes(table: Table, path: Path, encoding: str | None = None, delimiter: str | None = None) -> bytes:
     """What the table's file holds once written canonically (raises CurateError if it cannot be)."""
     check_dialect(table)
-    return encode_table(table, read_records(table, path))
+    return encode_table(table, read_records(table, path, encoding, delimiter))
 
 
 def atomic_write(path: Path, data: bytes) -> None:

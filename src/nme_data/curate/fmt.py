@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nme_data.curate._common import CurateError, relative
 from nme_data.curate.canonical import atomic_write, canonical_bytes
 from nme_data.package import DataPackage
+from nme_data.package.sniff import DELIMITERS
 
 
 @dataclass
@@ -22,13 +24,25 @@ class FormatResult:
         return [relative(self.package, path) for path in self.changed]
 
 
-def format_package(source: str | Path | None, check: bool = False) -> FormatResult:
+def format_package(
+    source: str | Path | None, check: bool = False, encoding: str | None = None, delimiter: str | None = None
+) -> FormatResult:
     """Canonicalise every table; with check=True write nothing, only report.
+
+    `encoding` (cp1252, latin-1, ...) converts the tables that are not UTF-8; `delimiter` (';', tab) reads
+    the tables whose header splits into the schema's fields with it. Other tables are read as they are.
 
     Every table is canonicalised in memory before any file is written, so a copy with one table that
     cannot be (a header that does not match the schema, a cell with no canonical form) is refused whole:
     nothing is written and CurateError names the problem. Files already canonical are not touched.
     """
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise CurateError(f"unknown encoding {encoding!r}: name a Python codec such as cp1252 or latin-1") from None
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise CurateError(f"delimiter {delimiter!r} is not one fmt converts from: {', '.join(map(repr, DELIMITERS))}")
     package = DataPackage.open(source)
     if not package.tables:
         raise CurateError(f"{package.descriptor_path}: the descriptor lists no tables")
@@ -37,7 +51,7 @@ def format_package(source: str | Path | None, check: bool = False) -> FormatResu
         path = table.path
         if not path.is_file():
             raise CurateError(f"{table.name}: {relative(package, path)} does not exist")
-        data = canonical_bytes(table, path)
+        data = canonical_bytes(table, path, encoding, delimiter)
         if data != path.read_bytes():
             pending.append((path, data))
     result = FormatResult(package, [path for path, _ in pending])

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from nme_data.dtypes import enum_values, is_ordered
 from nme_data.export._common import ExportError, as_package, atomic_target, read_frame
 from nme_data.export._common import out_dir as make_out_dir
+from nme_data.export.statements_sql import add_statements
 from nme_data.package import DataPackage, Table
 
 if TYPE_CHECKING:
@@ -329,6 +330,7 @@ def export_sqlite(package: DataPackage | str | Path | None, out_dir: str | Path)
                 )
             for view in (*VIEWS, *RANKED_VIEWS):
                 connection.execute(f"CREATE VIEW {_quote(view.name)} AS\n{view.sql}")
+            add_statements(connection, package)
             connection.commit()
             violations = connection.execute("PRAGMA foreign_key_check").fetchall()
         except sqlite3.IntegrityError as exc:

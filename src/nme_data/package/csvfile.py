@@ -27,6 +27,15 @@ from nme_data.package.limits import (
     MAX_TABLE_BYTES,
 )
 from nme_data.package.paths import regular_file_size
+from nme_data.package.sniff import (
+    DELIMITER_NAMES,
+    UTF16_BOMS,
+    delimiter_hint,
+    encoding_hint,
+    encoding_name,
+    guess_encoding,
+    sniff_delimiter,
+)
 
 BOM = codecs.BOM_UTF8
 #: The first read for a header row: enough for any ordinary header in one system call.
@@ -95,7 +104,9 @@ def _first_record(path: Path, data: bytes, whole: bool) -> tuple[list[str] | Non
         text = codecs.getincrementaldecoder("utf-8")().decode(body, final=whole)
     except UnicodeDecodeError as exc:
         raise TableError(
-            f"{path.name} is not valid UTF-8 in its header: byte {body[exc.start]:#04x}", code="encoding-error"
+            f"{path.name} is not valid UTF-8 in its header: byte {body[exc.start]:#04x}; "
+            f"{encoding_name(guess_encoding(data))}: {encoding_hint(guess_encoding(data))}",
+            code="encoding-error",
         ) from None
     stream = io.StringIO(text, newline="")
     try:
@@ -110,6 +121,13 @@ def header_problems(table: str, file: str, labels: tuple[str, ...], fields: list
     """How the header differs from the schema's field names, by name: renames, extras, gaps, order."""
     if list(labels) == fields:
         return []
+    delimiter = sniff_delimiter(labels, fields)
+    if delimiter is not None:
+        message = (
+            f"{file} uses {DELIMITER_NAMES[delimiter]} as its delimiter, not ',' (comma): its header reads as "
+            f"{len(labels)} column{'s' * (len(labels) != 1)} instead of {len(fields)}"
+        )
+        return [Problem(table, None, None, "wrong-delimiter", message, delimiter_hint(delimiter))]
     problems: list[Problem] = []
 
     def add(field: str | None, code: str, message: str) -> None:
@@ -163,6 +181,13 @@ def _line_of(data: bytes, offset: int, before: int) -> int:
     return before + data.count(b"\n", 0, offset) + 1
 
 
+def _encoding_problem(table: str, name: str, reason: str, line: int, guess: str) -> Problem:
+    """An encoding-error that names the likely encoding, in the message and in the hint (what to run)."""
+    return Problem(
+        table, line, None, "encoding-error", f"{name} {reason}; {encoding_name(guess)}", encoding_hint(guess)
+    )
+
+
 def scan_bytes(path: Path, table: str) -> list[Problem]:
     """NUL bytes, invalid UTF-8, emptiness and the size budgets, in one streamed pass over the file."""
     try:
@@ -182,6 +207,8 @@ def _scan_bytes(path: Path, table: str) -> list[Problem]:
     with path.open("rb") as handle:
         first = True
         while chunk := handle.read(CHUNK_BYTES):
+            if first and chunk.startswith(UTF16_BOMS):  # before the NUL scan: UTF-16 text is full of them
+                return [_encoding_problem(table, name, "is UTF-16, not UTF-8", 1, "utf-16")]
             body = chunk[len(BOM) :] if first and chunk.startswith(BOM) else chunk
             first = False
             content = content or bool(body)
@@ -192,16 +219,9 @@ def _scan_bytes(path: Path, table: str) -> list[Problem]:
             try:
                 decoder.decode(body)
             except UnicodeDecodeError as exc:
-                return [
-                    Problem(
-                        table,
-                        _line_of(body, exc.start, lines),
-                        None,
-                        "encoding-error",
-                        f"{name} is not valid UTF-8: byte {body[exc.start]:#04x} at line "
-                        f"{_line_of(body, exc.start, lines)}",
-                    )
-                ]
+                line = _line_of(body, exc.start, lines)
+                reason = f"is not valid UTF-8: byte {body[exc.start]:#04x} at line {line}"
+                return [_encoding_problem(table, name, reason, line, guess_encoding(body))]
             lines += body.count(b"\n")
     try:
         decoder.decode(b"", final=True)

@@ -14,6 +14,8 @@ class Problem:
     field: str | None
     code: str
     message: str
+    #: What to do about it, when the message alone does not say (a command to run, say).
+    hint: str | None = None
 
 
 class PackageError(Exception):
@@ -96,6 +98,7 @@ ERROR_FOR_CODE: dict[str, type[PackageError]] = {
     "duplicate-label": HeaderError,
     "blank-label": HeaderError,
     "header-too-wide": HeaderError,
+    "wrong-delimiter": HeaderError,
     "descriptor-invalid-json": DescriptorError,
     "descriptor-too-large": DescriptorError,
 }

@@ -51,18 +51,17 @@ def _kind(line: str) -> str:
 
 
 def _tip(site: SiteData, mark: Highlight) -> Markup:
+    """The hover card: each citing row as the sentence it states, then a link to the row."""
     rows = []
     for ref in mark.rows:
         data = site.tables[ref.table]
         row = data.by_key.get(ref.key, {})
+        said = site.sentence(ref.table, ref.key) or (row_words(site, data, row) if row else "")
         rows.append(
-            Markup('<span class="tip-row" data-row="{}"><a href="{}">{} <code>{}</code></a> {}</span>').format(
-                f"{ref.table}/{ref.key}",
-                links.row_link(ref.table, ref.key),
-                ref.table,
-                ref.key,
-                row_words(site, data, row) if row else "",
-            )
+            Markup(
+                '<span class="tip-row" data-row="{}"><span class="tip-says">{}</span> '
+                '<a href="{}">{} <code>{}</code></a></span>'
+            ).format(f"{ref.table}/{ref.key}", said, links.row_link(ref.table, ref.key), ref.table, ref.key)
         )
     count = len(mark.rows)
     return Markup('<span class="tip" id="{}-tip"><span class="tip-head">Quoted by {} {}</span>{}</span>').format(

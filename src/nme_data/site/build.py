@@ -207,6 +207,9 @@ def _table_page(site: SiteData, name: str, articles: list[Article]) -> dict[str,
     for row in data.rows:
         key = data.key(row)
         cells = [cell(site, data, column, row) for column in cols]
+        sentence = site.sentence(name, key)
+        if sentence and cells and cols[0].name in data.key_fields:  # the row in one sentence, on its key
+            cells[0] = Markup('<td class="key" title="{}">{}</td>').format(sentence, row.get(cols[0].name) or "")
         if has_quotes:
             source_id, index = first.get(RowRef(name, key), (row.get("source_id"), None))
             cells.append(quote_cell(source_id, index))
@@ -235,7 +238,7 @@ def render(site: SiteData, target: Path) -> None:
     }
 
     def write(name: str, template: str, **context: Any) -> None:
-        html = env.get_template(template).render(**common, **context)
+        html = env.get_template(template).render({**common, **context})
         (target / name).write_text(html, encoding="utf-8", newline="\n")
 
     for article in articles:
@@ -272,6 +275,7 @@ def render(site: SiteData, target: Path) -> None:
             page_title=page["table"].title,
             page_description=page["table"].description,
             current=links.table_page(name),
+            body_class="wide",
             **page,
         )
     downloads = _copy_package(site, target) + _exports(package, target)
@@ -302,6 +306,7 @@ def render(site: SiteData, target: Path) -> None:
             for data in site.tables.values()
         ],
         sections=factsheet.sections(site, quotes),
+        summary=factsheet.summary(site, quotes),
         open_list_tag=factsheet.OPEN_LIST_TAG,
         downloads=[{"href": href, "what": what, "size": _size(target / href)} for href, what in downloads],
         citation=_citation(package),

@@ -17,19 +17,44 @@ from nme_data.site.words import code, column_words, frequency, row_title
 
 
 @dataclass
-class Item:
-    title: str
-    words: str
+class Source:
+    """A row behind a sentence: links to the row and to the passage it quotes."""
+
     row_href: str
     row_label: str
     quote_href: str | None
+
+
+@dataclass
+class Fact:
+    """A sentence, the rows that say it (two statements of one site read alike: one sentence), its qualifiers."""
+
+    text: str
+    sources: list[Source]
     tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """What a list shows as one entry: the facts about one thing (two rows on glucagonoma are one entry)."""
+
+    title: str
+    facts: list[Fact]
+
+    @property
+    def words(self) -> str:
+        return " ".join(fact.text for fact in self.facts)
+
+    @property
+    def tags(self) -> list[str]:
+        return list(dict.fromkeys(tag for fact in self.facts for tag in fact.tags))
 
 
 @dataclass
 class Group:
     title: str
     items: list[Item]
+    tags: list[str] = field(default_factory=list)  # qualifiers every fact of the group shares, said once
 
 
 @dataclass
@@ -41,19 +66,66 @@ class Section:
     figure: Markup | None = None
 
 
+@dataclass
+class SummaryLine:
+    """One line of the clinical summary that opens the fact sheet."""
+
+    label: str
+    facts: list[Fact]
+    more_href: str | None = None
+    more_text: str = ""
+
+
 QuoteLinks = dict[tuple[str, str], str]
-OPEN_LIST_TAG = "from a non-exhaustive list"
+OPEN_LIST_TAG = "non-exhaustive list"
+OPEN_LIST_NOTE = "the article's list is not exhaustive"
 
 
-def _item(site: SiteData, data: TableData, row: Row, quotes: QuoteLinks, title: str, words: str) -> Item:
+def _fact(site: SiteData, data: TableData, row: Row, quotes: QuoteLinks, fallback: str) -> Fact:
+    """A row as a sentence (its table's template; else its columns in words), tagged with its qualifiers.
+
+    Only qualifiers are tagged: the plain level of certainty (the schema's first) never is.
+    """
     key = data.key(row)
     levels = data.enum("certainty") or []
     plain = levels[0] if levels else None
     tags = [code(row["certainty"])] if row.get("certainty") and row["certainty"] != plain else []
     if (row.get("open_list") or "").lower() == "true":
         tags.append(OPEN_LIST_TAG)
-    words = ", ".join(word for word in words.split(", ") if word not in tags) if tags else words
-    return Item(title, words, links.row_link(data.name, key), f"{data.name} {key}", quotes.get((data.name, key)), tags)
+    text = site.sentence(data.name, key) or fallback
+    source = Source(links.row_link(data.name, key), f"{data.name} {key}", quotes.get((data.name, key)))
+    return Fact(text, [source], tags)
+
+
+def _add(item: Item, fact: Fact) -> None:
+    """A fact joins an entry; one that reads exactly like a fact already there adds its rows to that one."""
+    same = next((f for f in item.facts if f.text == fact.text and f.tags == fact.tags), None)
+    if same is None:
+        item.facts.append(fact)
+    else:
+        same.sources.extend(fact.sources)
+
+
+def _merged(pairs: list[tuple[str, Fact]]) -> list[Item]:
+    """Facts about the same thing (same title) as one entry, in first-seen order."""
+    items: dict[str, Item] = {}
+    for title, fact in pairs:
+        _add(items.setdefault(title, Item(title, [])), fact)
+    return list(items.values())
+
+
+def _shared_tags(group: Group) -> Group:
+    """Say a list's qualifiers once: a certainty every fact shares, and the open list if several belong to it."""
+    facts = [fact for item in group.items for fact in item.facts]
+    if len(facts) < 2:
+        return group
+    shared = [tag for tag in facts[0].tags if tag != OPEN_LIST_TAG and all(tag in fact.tags for fact in facts)]
+    open_list = sum(OPEN_LIST_TAG in fact.tags for fact in facts) >= 2
+    moved = set(shared) | ({OPEN_LIST_TAG} if open_list else set())
+    for fact in facts:
+        fact.tags = [tag for tag in fact.tags if tag not in moved]
+    group.tags = [f"all {tag}" for tag in shared] + ([OPEN_LIST_NOTE] if open_list else [])
+    return group
 
 
 def _title(site: SiteData, data: TableData, row: Row, column: str | None) -> str:
@@ -85,22 +157,16 @@ def _grouped(
         rows = [row for row in data.rows if row.get(by) == value]
         if not rows:
             continue
-        items = [
-            _item(
-                site,
-                data,
-                row,
-                quotes,
-                _title(site, data, row, title_column),
+        pairs = []
+        for row in rows:
+            title = _title(site, data, row, title_column)
+            fallback = (
                 words(site, data, row)
                 if words
-                else _words_without(
-                    site, data, row, by, "certainty", "open_list", title=_title(site, data, row, title_column)
-                ),
+                else _words_without(site, data, row, by, "certainty", "open_list", title=title)
             )
-            for row in rows
-        ]
-        groups.append(Group(code(value) if value else "unspecified", items))
+            pairs.append((title, _fact(site, data, row, quotes, f"{title}: {fallback}" if fallback else title)))
+        groups.append(_shared_tags(Group(code(value) if value else "unspecified", _merged(pairs))))
     return groups
 
 
@@ -116,8 +182,8 @@ def _sites_figure(site: SiteData) -> Markup | None:
     return svg.stacked_bars(
         "fig-sites",
         "Body sites by region and strongest prominence",
-        f"How many distinct body sites of each region the article calls, at most, {' / '.join(map(code, levels))}. "
-        + summary,
+        "How many distinct body sites of each region, by the strongest prominence the article gives each "
+        f"({', '.join(map(code, levels))}). " + summary,
         regions,
         levels,
         counts,
@@ -125,34 +191,21 @@ def _sites_figure(site: SiteData) -> Markup | None:
 
 
 def _site_groups(site: SiteData, quotes: QuoteLinks) -> list[Group]:
+    """Each real-world site once, by body region, with the sentence of every statement that names it."""
     found, regions, _ = anatomy.places(site)
     sites = site.tables["sites"] if found else None
     groups = []
     for region in [*regions, ""]:
         items = []
         for place in (p for p in found if p.region == region):
-            worded = "; ".join(
-                f"“{row.get('site')}” " + f"({', '.join(column_words(site, sites, row, ('anatomical_site_id',)))})"
-                for row in place.statements
-                if sites is not None
-            )
-            strongest = [row for row in place.statements if row.get("prominence") == place.strongest]
-            tags = sorted({code(row["certainty"]) for row in strongest if row.get("certainty")})
-            quote = quotes.get((place.table, place.key)) or quotes.get(
-                ("sites", sites.key(strongest[0])) if sites else ("", "")
-            )
-            items.append(
-                Item(
-                    place.name,
-                    f"at most {code(place.strongest)}; worded as {worded}",
-                    links.row_link(place.table, place.key),
-                    f"{place.table} {place.key}",
-                    quote,
-                    tags,
-                )
-            )
+            if sites is None:
+                continue
+            item = Item(place.name, [])
+            for row in place.statements:
+                _add(item, _fact(site, sites, row, quotes, f"{row.get('site')} ({code(row.get('prominence'))})"))
+            items.append(item)
         if items:
-            groups.append(Group(code(region) if region else "unspecified", items))
+            groups.append(_shared_tags(Group(code(region) if region else "unspecified", items)))
     return groups
 
 
@@ -241,25 +294,88 @@ def _certainty_groups(site: SiteData, quotes: QuoteLinks) -> list[Group]:
     levels = list(dict.fromkeys(level for data in tables for level in data.enum("certainty") or []))
     groups = []
     for level in levels[1:]:  # the first level is the plain statement; the others qualify it
-        items = [
-            _item(
-                site,
-                data,
-                row,
-                quotes,
-                row_title(site, data, row),
-                f"{code(data.name)}: "
-                + _words_without(site, data, row, "certainty", "open_list", title=row_title(site, data, row)),
-            )
+        pairs = [
+            (f"{data.name}/{data.key(row)}", _fact(site, data, row, quotes, row_title(site, data, row)))
             for data in tables
             for row in data.rows
             if row.get("certainty") == level
         ]
-        for item in items:
-            item.tags = [tag for tag in item.tags if tag != code(level)]
-        if items:
-            groups.append(Group(code(level), items))
+        for _, fact in pairs:
+            fact.tags = [tag for tag in fact.tags if tag != code(level)]  # the group's title says it
+        if pairs:
+            groups.append(_shared_tags(Group(code(level), _merged(pairs))))
     return groups
+
+
+def main_condition(site: SiteData) -> str | None:
+    """The condition the fact tables are about: the one their condition and subject columns name most."""
+    counts: dict[str, int] = {}
+    for data in site.tables.values():
+        for column in ("condition_id", "subject_id"):
+            fk = data.foreign_keys.get(column)
+            if fk is None or fk.table != "conditions":
+                continue
+            for row in data.rows:
+                if row.get(column):
+                    counts[str(row[column])] = counts.get(str(row[column]), 0) + 1
+    return max(counts, key=lambda key: counts[key]) if counts else None
+
+
+def _facts(site: SiteData, table: str, quotes: QuoteLinks, keep: Callable[[TableData, Row], bool]) -> list[Fact]:
+    data = site.tables.get(table)
+    if data is None:
+        return []
+    return [
+        _fact(site, data, row, quotes, row_title(site, data, row))
+        for row in data.rows
+        if keep(data, row) and site.sentence(table, data.key(row))
+    ]
+
+
+def summary(site: SiteData, quotes: QuoteLinks) -> list[SummaryLine]:
+    """What a clinician reads first, in sentences built from rows: what it is, what it goes with, where it
+    appears, how it is treated and with what outcome, what causes it. Lines without rows are left out."""
+    main = main_condition(site)
+    lines: list[SummaryLine] = []
+    conditions = site.tables.get("conditions")
+    if main and conditions is not None and main in conditions.by_key:
+        row = conditions.by_key[main]
+        if row.get("evidence"):  # the article's own definition, quoted
+            source = Source(links.row_link("conditions", main), f"conditions {main}", quotes.get(("conditions", main)))
+            fact = Fact(f"“{row['evidence']}”", [source])
+            lines.append(SummaryLine("What it is", [fact]))
+
+    def about_main(data: TableData, row: Row) -> bool:
+        return main is None or main in (row.get("subject_id"), row.get("condition_id"))
+
+    quantified = ("strength", "frequency_min_percent", "frequency_max_percent")
+    lines.append(
+        SummaryLine(
+            "What it goes with",
+            _facts(site, "associations", quotes, lambda d, r: about_main(d, r) and any(r.get(c) for c in quantified)),
+            "#associations",
+            "every association",
+        )
+    )
+    sites = site.tables.get("sites")
+    levels = (sites.enum("prominence") or []) if sites is not None else []
+    present = [level for level in levels if sites is not None and any(r.get("prominence") == level for r in sites.rows)]
+    if present:
+        found, _, _ = anatomy.places(site)
+        lines.append(
+            SummaryLine(
+                "Where it appears",
+                _facts(site, "sites", quotes, lambda d, r: r.get("prominence") == present[-1]),
+                "#where",
+                f"all {len(found)} body sites",
+            )
+        )
+    lines.append(
+        SummaryLine("Treatment and outcome", _facts(site, "management", quotes, about_main), "#management", "details")
+    )
+    plain = lambda d, r: about_main(d, r) and r.get("certainty") == (d.enum("certainty") or [None])[0]  # noqa: E731
+    lines.append(SummaryLine("Cause", _facts(site, "causes", quotes, plain), "#causes", "what has been proposed"))
+    return [line for line in lines if line.facts]
 
 
 def sections(site: SiteData, quotes: QuoteLinks) -> list[Section]:

@@ -81,6 +81,11 @@ class SiteData:
     tables: dict[str, TableData]
     texts: dict[str, str] = field(default_factory=dict)
     text_paths: dict[str, str] = field(default_factory=dict)
+    #: Each row's sentence (from its table's statement templates), by (table, key).
+    sentences: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def sentence(self, table: str, key: str) -> str | None:
+        return self.sentences.get((table, key))
 
     def label(self, table: str, key: str | None) -> str:
         """A readable name for a row: its name-like column, else its key."""
@@ -110,9 +115,16 @@ def read_rows(table: Table) -> list[Row]:
 
 
 def load_site_data(package: DataPackage) -> SiteData:
-    """Read every table and every source snapshot the sources table names."""
+    """Read every table, every row's sentence and every source snapshot the sources table names."""
+    from nme_data.statements import Sentences
+
     tables = {name: TableData(table, read_rows(table)) for name, table in package.tables.items()}
     data = SiteData(package, tables)
+    words = Sentences(package)
+    for name, table in tables.items():
+        for row, sentence in zip(table.rows, words.for_rows(table.table, table.rows), strict=True):
+            if sentence:
+                data.sentences[(name, table.key(row))] = sentence
     sources = tables.get("sources")
     if sources is not None and "path" in sources.table.field_names:
         for row in sources.rows:

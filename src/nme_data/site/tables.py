@@ -1,4 +1,9 @@
-"""A table page's cells: text escaped, foreign keys and identifiers as links, each row linked to its quote."""
+"""A table page's cells: text escaped, foreign keys and identifiers as links, each row linked to its quote.
+
+People read labels, curators need codes: a column is headed by its label (the field's `title` in the
+descriptor, else its name in words) with the name and description on hover; an enum cell shows its
+code in words and a foreign key the name of the row it names, each with the exact code on hover.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,10 @@ from markupsafe import Markup
 
 from nme_data.site import links
 from nme_data.site.model import Row, SiteData, TableData
+from nme_data.site.words import code
+
+#: Columns of long free text: the page gives them room to be read (at least this many characters wide).
+READING_COLUMNS = frozenset({"evidence", "comment", "description"})
 
 
 @dataclass
@@ -16,12 +25,28 @@ class Column:
     kind: str  # "number", "enum" or "text": how the page sorts it
     description: str
     enum: list[str] | None
+    label: str = ""
+    reading: bool = False  # long text, kept readable
+
+    @property
+    def hover(self) -> str:
+        return f"{self.name}: {self.description}" if self.description else self.name
 
 
 @dataclass
 class Facet:
     column: str
-    values: list[tuple[str, int]]  # value, rows holding it
+    label: str
+    values: list[tuple[str, str, int]]  # code, code in words, rows holding it
+
+
+def field_label(field: dict[str, object], name: str) -> str:
+    """A column's label: the field's title in the descriptor, else its name in words ('anatomical site')."""
+    title = field.get("title")
+    if isinstance(title, str) and title.strip():
+        return title
+    words = name[: -len("_id")] if name.endswith("_id") and name != "id" else name
+    return words.replace("_", " ")
 
 
 def columns(data: TableData) -> list[Column]:
@@ -31,20 +56,25 @@ def columns(data: TableData) -> list[Column]:
         kind = (
             "enum" if enum is not None else ("number" if data.kind(name) in ("number", "integer", "year") else "text")
         )
-        out.append(Column(name, kind, str(data.field(name).get("description", "")), enum))
+        field = data.field(name)
+        out.append(
+            Column(
+                name, kind, str(field.get("description", "")), enum, field_label(field, name), name in READING_COLUMNS
+            )
+        )
     return out
 
 
 def facets(data: TableData) -> list[Facet]:
-    """One facet per enum column, listing the values the schema allows that some row holds."""
+    """One facet per enum column whose rows hold at least two of its values: one value filters nothing."""
     out = []
     for column in columns(data):
         if column.enum is None:
             continue
         counts = [(value, sum(1 for row in data.rows if row.get(column.name) == value)) for value in column.enum]
-        present = [(value, count) for value, count in counts if count]
-        if present:
-            out.append(Facet(column.name, present))
+        present = [(value, code(value), count) for value, count in counts if count]
+        if len(present) >= 2:
+            out.append(Facet(column.name, column.label, present))
     return out
 
 
@@ -70,11 +100,16 @@ def cell(site: SiteData, data: TableData, column: Column, row: Row) -> Markup:
     target = fk.table if fk else _polymorphic_target(site, data, column.name, row)
     url = links.browser_url(value) or links.web_url(value)
     if target is not None and value in site.tables[target].by_key:
-        content = Markup('<a href="{}">{}</a>').format(links.row_link(target, value), value)
+        name = site.label(target, value)
+        content = Markup('<a href="{}" title="{}">{}</a>').format(links.row_link(target, value), value, name)
     elif url is not None:
         content = Markup('<a class="external" href="{}" rel="external noopener">{}</a>').format(url, value)
+    elif column.enum is not None:
+        content = Markup('<abbr title="{}">{}</abbr>').format(value, code(value))
     else:
         content = Markup("{}").format(value)
+    if column.reading:
+        return Markup('<td class="reading">{}</td>').format(content)
     if column.enum is not None:  # facets filter on the exact code
         return Markup('<td data-value="{}" data-sort="{}">{}</td>').format(value, sort, content)
     if sort:

@@ -112,7 +112,16 @@ CODES: dict[str, Code] = {
     "empty-file": Code("preflight", "A resource's file is empty (not even a header row).", "a 0-byte sites.csv"),
     "nul-byte": Code("preflight", "A NUL byte in a text file; row is the line it is on.", "binary pasted into a cell"),
     "encoding-error": Code(
-        "preflight", "Bytes that are not valid UTF-8; row is the line they are on.", "a cell saved as Latin-1"
+        "preflight",
+        "Bytes that are not valid UTF-8; row is the line they are on, the message and hint name the likely "
+        "encoding (cp1252, latin-1, utf-16) and the 'nme-data fmt --encoding' that converts it.",
+        "a cell saved as Latin-1",
+    ),
+    "wrong-delimiter": Code(
+        "preflight",
+        "A table whose header splits into the schema's fields with another delimiter (';', tab, '|'): one error "
+        "per table, naming it, instead of one per label; 'nme-data fmt --delimiter' converts it.",
+        "sites.csv saved by a spreadsheet with ';'",
     ),
     # Spec layer: frictionless' error types, passed through (the common ones).
     "type-error": Code("spec", "A cell cannot be read as its field's type.", 'year "nineteen"'),

@@ -278,5 +278,5 @@ def _described(
         elif error.code == "foreign-key" and value:
             hint = _reference_hint(error, value, lookups)
     return dataclasses.replace(
-        error, path=path, line=line, value=None if value is None else _truncate(value), hint=hint
+        error, path=path, line=line, value=None if value is None else _truncate(value), hint=hint or error.hint
     )

@@ -8,12 +8,13 @@ are dropped from the others, so one damaged table gives its own errors and no kn
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from nme_data.package import DataPackage, PackageError, Problem, Table
 from nme_data.package.csvfile import scan_bytes
+from nme_data.rules.statements import template_problems
 from nme_data.validation.errors import ValidationError
 
 
@@ -29,7 +30,8 @@ class Preflight:
     tables: list[Table] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
-        self.errors.append(ValidationError(problem.table, problem.row, problem.field, problem.code, problem.message))
+        error = ValidationError(problem.table, problem.row, problem.field, problem.code, problem.message)
+        self.errors.append(error if problem.hint is None else replace(error, hint=problem.hint))
 
 
 def _table_problems(table: Table) -> tuple[list[Problem], bool]:
@@ -70,6 +72,8 @@ def run_preflight(package: DataPackage) -> Preflight:
     pre.damaged = {p.table for p in package.problems if p.table is not None}
     bom: set[str] = set()
     for table in package.sound_tables.values():
+        for problem in template_problems(table):  # reported, but the table's rows are still checked
+            pre.add(problem)
         problems, has_bom = _table_problems(table)
         for problem in problems:
             pre.add(problem)

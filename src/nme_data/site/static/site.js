@@ -27,7 +27,14 @@
     var search = form ? form.querySelector("[data-filter-text]") : null;
     var columnIndex = {};
     Array.prototype.forEach.call(headers, function (th, index) {
-      columnIndex[th.textContent.trim()] = index;
+      columnIndex[th.getAttribute("data-column") || th.textContent.trim()] = index;
+    });
+    /* what the text filter searches: the words shown and the codes behind them (on hover) */
+    var haystacks = rows.map(function (row) {
+      var codes = Array.prototype.map.call(row.querySelectorAll("[title]"), function (node) {
+        return node.getAttribute("title");
+      });
+      return (row.textContent + " " + codes.join(" ")).toLowerCase();
     });
 
     function apply() {
@@ -43,8 +50,8 @@
         });
       }
       var shown = 0;
-      rows.forEach(function (row) {
-        var visible = !needle || row.textContent.toLowerCase().indexOf(needle) >= 0;
+      rows.forEach(function (row, position) {
+        var visible = !needle || haystacks[position].indexOf(needle) >= 0;
         Object.keys(chosen).forEach(function (column) {
           var cell = row.cells[columnIndex[column]];
           if (!cell || chosen[column].indexOf(text(cell)) < 0) visible = false;
@@ -103,10 +110,31 @@
 
   function setUpQuotes() {
     var marks = document.querySelectorAll("mark.quote[id]");
+    var panel = document.querySelector("[data-cited]");
+    var aside = panel ? panel.closest("aside") : null;
+    function panelShown() {
+      /* wide screens show the panel (CSS); there it replaces the pop-up, which would cover the text */
+      var shown = !!aside && window.getComputedStyle(aside).display !== "none";
+      document.body.classList.toggle("has-panel", shown);
+    }
+    panelShown();
+    window.addEventListener("resize", panelShown);
+    function cite(mark, tip) {
+      /* the side panel (wide screens) lists the rows of the passage last hovered or focused */
+      if (!panel || !tip) return;
+      panel.textContent = "";
+      Array.prototype.forEach.call(tip.childNodes, function (node) {
+        panel.appendChild(node.cloneNode(true));
+      });
+      panel.setAttribute("data-passage", mark.id);
+    }
     Array.prototype.forEach.call(marks, function (mark) {
       var trigger = mark.querySelector(".quote-text");
       if (!trigger) return;
       var tip = mark.querySelector(".tip");
+      mark.addEventListener("mouseenter", function () {
+        cite(mark, tip);
+      });
       function expanded(open) {
         trigger.setAttribute("aria-expanded", open ? "true" : "false");
       }
@@ -119,6 +147,7 @@
       }
       mark.addEventListener("mouseenter", keepInView);
       mark.addEventListener("focusin", function () {
+        cite(mark, tip);
         mark.classList.remove("closed");
         expanded(true);
         keepInView();

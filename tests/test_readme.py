@@ -1,0 +1,42 @@
+"""The README for its readers: quick start first, common questions that link to answers that exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def section(text: str, title: str) -> str:
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def slug(heading: str) -> str:
+    """A heading's anchor as GitHub writes it: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    return {slug(m.group(1)) for m in re.finditer(r"^#{1,6} (.+)$", text, flags=re.MULTILINE)}
+
+
+def test_quick_start_comes_first_then_the_common_questions() -> None:
+    titles = re.findall(r"^## (.+)$", README, flags=re.MULTILINE)
+    assert titles[:2] == ["Quick start", "Common questions"]
+
+
+@pytest.mark.parametrize(
+    "link", re.findall(r"\]\(([^)\s]+)\)", section(README, "Common questions")), ids=lambda link: link
+)
+def test_every_common_question_links_to_an_answer_that_exists(link: str) -> None:
+    target, _, fragment = link.partition("#")
+    path = ROOT / target if target else ROOT / "README.md"
+    assert path.is_file(), link
+    if fragment:
+        assert fragment in anchors(path), f"{link}: no such heading"
