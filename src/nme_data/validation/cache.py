@@ -59,12 +59,16 @@ def cache_dir() -> Path:
     return Path(base) / "nme-data"
 
 
-def validate(source: str | Path | None = None, run: Callable[[str | Path | None], Report] | None = None) -> Report:
+def validate(
+    source: str | Path | None = None, run: Callable[[str | Path | None], Report] | None = None, engine: str = "auto"
+) -> Report:
     """The cached report of an unchanged copy, else a fresh validation (then remembered)."""
     if run is None:
         from nme_data.validation import validate as run
     descriptor = resolve_descriptor(source, must_exist=False).absolute()
     key = cache_key(descriptor)
+    # i24 (#24): the engine is part of the key, so --engine frictionless never reuses tier 1's verdict.
+    key = None if key is None else hashlib.sha256(f"{key}\0engine={engine}".encode()).hexdigest()
     if key is None:
         return run(source)
     entry = cache_dir() / "validation" / f"{key}.json"
@@ -141,6 +145,7 @@ def _read(entry: Path) -> Report | None:
             package=str(stored["package"]),
             errors=[ValidationError(**error) for error in stored["errors"]],
             tables_checked=[str(name) for name in stored["tables"]],
+            engine=stored.get("engine"),  # i24 (#24): which tier proved the verdict
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

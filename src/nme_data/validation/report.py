@@ -27,6 +27,9 @@ class Report:
     package: str
     errors: list[ValidationError] = field(default_factory=list)
     tables_checked: list[str] = field(default_factory=list)
+    #: Which tier gave the spec layer's verdict: {"requested": engine, "tier": 1 or 2, "note": why tier 1
+    #: could not decide}; None for a report that validated nothing (a usage error).
+    engine: dict[str, object] | None = None
 
     @property
     def valid(self) -> bool:
@@ -69,6 +72,7 @@ class Report:
             "error_count": len(errors),
             "errors": [e.to_dict() for e in errors],
             "summary": self.summary(),
+            "engine": self.engine,
         }
 
     def to_json(self, ascii_only: bool = False) -> str:
@@ -99,12 +103,23 @@ class Report:
         lines.append(self.summary())
         return escape_surrogates("\n".join(lines))
 
+    def engine_line(self) -> str | None:
+        """Which tier proved the spec layer's verdict, in words (None when nothing was validated)."""
+        tier = (self.engine or {}).get("tier")
+        if tier == 1:
+            return "checked by: tier 1 (vectorised proof; frictionless not needed) and the semantic rules"
+        if tier == 2:
+            return "checked by: tier 2 (frictionless) and the semantic rules"
+        return None
+
     def to_text(self) -> str:
         lines = []
         for error in self.sorted_errors():
             lines.append(f"{error.location()}: [{error.code}] {error.message}")
             if error.hint:
                 lines.append(f"  hint: {error.hint}")
+        if self.engine_line():
+            lines.append(str(self.engine_line()))
         lines.append(self.summary())
         return escape_surrogates("\n".join(lines))
 

@@ -1,0 +1,284 @@
+"""Tier 1's reading and column checks of one table: what frictionless would find in its rows, column-wise.
+
+The file is parsed exactly as frictionless parses it (its text stream, its dialect sniffed from the same
+first lines, the csv module), so both see the same cells; any sniffed dialect other than plain
+comma-separated CSV is "cannot decide". The cells of each column then become one pyarrow array and every
+check is a vectorised kernel (missing values, `required`, types, lengths, `enum`, `unique`) or runs once
+per distinct value (`pattern`, by the same RE2 matcher as tier 2; URIs, by the same rfc3986 validator as
+frictionless). Each check is at least as strict as frictionless': a cell it is unsure of (an integer
+written `+1` or ` 1`, say) is "cannot decide", never valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nme_data.package.csvfile import field_limit
+from nme_data.package.limits import MAX_CELL_CHARS
+from nme_data.patterns import Matcher
+from nme_data.validation.tier1_descriptor import Undecided
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: frictionless' csv parser sniffs its dialect from this many lines of the text stream, among these delimiters.
+SAMPLE_LINES = 100
+SNIFFED_DELIMITERS = ",\t;|"
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+#: Cells tier 1 reads as numbers: a strict subset of what Python's int() and Decimal() accept.
+INTEGER = r"^-?[0-9]{1,18}$"
+NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
+
+
+class _Comma(csv.excel):
+    """frictionless' dialect when the sniffer finds plain CSV: csv.excel, double quotes, no escape."""
+
+
+@dataclass
+class Column:
+    """A checked column: which rows are missing, and the typed values of the others (for keys)."""
+
+    missing: pa.Array
+    values: pa.Array
+    kind: str
+
+    def python(self) -> list[Any]:
+        """Every row's value as frictionless holds it (None when missing), for composite keys."""
+        present = iter(_python_values(self.values, self.kind))
+        return [None if gone else next(present) for gone in self.missing.to_pylist()]
+
+
+@dataclass
+class CheckedTable:
+    """What the table-level and cross-table checks need of one table."""
+
+    name: str
+    rows: int
+    columns: dict[str, Column] = field(default_factory=dict)
+
+
+def _python_values(values: pa.Array, kind: str) -> list[Any]:
+    if kind == "number":
+        return [Decimal(v) for v in values.to_pylist()]
+    return values.to_pylist()
+
+
+def read_records(path: Path, encoding: str) -> list[list[str]]:
+    """Every record of the file as frictionless' csv parser yields it; Undecided on any doubt."""
+    try:
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
+            sample = list(itertools.islice(text, SAMPLE_LINES))
+            _require_plain_dialect(sample)
+            with field_limit(MAX_CELL_CHARS):
+                return list(csv.reader(itertools.chain(sample, text), dialect=_Comma))
+    except (OSError, UnicodeDecodeError, csv.Error, LookupError) as exc:
+        raise Undecided(f"{path.name} cannot be read as plain CSV: {exc!r}"[:200]) from None
+
+
+def _require_plain_dialect(sample: list[str]) -> None:
+    """The dialect frictionless would sniff from these lines must be plain comma-separated CSV."""
+    try:
+        sniffed = csv.Sniffer().sniff("".join(sample), SNIFFED_DELIMITERS)
+    except csv.Error:
+        return  # frictionless falls back to csv.excel: plain CSV
+    quote = '"' if sniffed.quotechar == "'" else sniffed.quotechar
+    if (sniffed.delimiter, quote, sniffed.escapechar, bool(sniffed.skipinitialspace)) != (",", '"', None, False):
+        raise Undecided(f"frictionless would sniff the dialect {sniffed.delimiter!r}/{quote!r}, not plain CSV")
+
+
+def check_table(
+    name: str,
+    path: Path,
+    resource: dict[str, Any],
+    patterns: dict[tuple[str, str], tuple[str, Matcher]],
+    keep: set[str] | frozenset[str] = frozenset(),
+) -> CheckedTable:
+    """Header, row shape, blank rows and every column's type and constraints; Undecided at the first doubt.
+
+    Only the columns in `keep` (those foreign keys need) are kept once checked: memory holds one table."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    reference = resource.get("path")
+    if not (isinstance(reference, str) and SAFE_PATH.match(reference) and ".." not in reference.split("/")):
+        raise Undecided(f"the path {str(reference)[:80]!r} is outside tier 1's grammar")
+    schema = resource["schema"]
+    fields = schema["fields"]
+    names = [spec["name"] for spec in fields]
+    records = read_records(path, resource["encoding"])
+    if not records or records[0] != names:
+        raise Undecided("the header row is not exactly the schema's field names")
+    body = records[1:]
+    width = len(names)
+    if any(len(record) != width for record in body):
+        raise Undecided("a row does not have one cell per field")
+    missing_values = pa.array(schema.get("missingValues", [""]), pa.large_string())
+    table = CheckedTable(name, len(body))
+    blank = None
+    for index, spec in enumerate(fields):
+        cells = pa.array([record[index] for record in body], pa.large_string())
+        missing = pc.is_in(cells, value_set=missing_values)
+        blank = missing if blank is None else pc.and_(blank, missing)
+        table.columns[spec["name"]] = _check_column(name, spec, cells, missing, patterns)
+    if blank is not None and pc.any(blank).as_py():
+        raise Undecided("a row is blank")
+    _check_primary_key(table, schema.get("primaryKey", []))
+    table.columns = {field: column for field, column in table.columns.items() if field in keep}
+    return table
+
+
+def _check_column(
+    table: str, spec: dict[str, Any], cells: pa.Array, missing: pa.Array, patterns: dict[tuple[str, str], tuple[str, Matcher]]
+) -> Column:
+    import pyarrow.compute as pc
+
+    name, kind = spec["name"], spec["type"]
+    constraints = spec.get("constraints", {})
+    where = f"field {name!r}: "
+    if constraints.get("required") and pc.any(missing).as_py():
+        raise Undecided(f"{where}a required cell is missing")
+    present = cells.filter(pc.invert(missing))
+    values = _typed(kind, spec.get("format", "default"), present, where)
+    _check_constraints(kind, constraints, present, values, where)
+    if (table, name) in patterns and kind == "string":
+        _, matcher = patterns[(table, name)]
+        if not all(matcher(value) for value in pc.unique(present).to_pylist()):
+            raise Undecided(f"{where}a cell does not match the pattern")
+    return Column(missing, values, kind)
+
+
+def _typed(kind: str, fmt: str, present: pa.Array, where: str) -> pa.Array:
+    """The present cells as frictionless types them; Undecided unless every one is surely of the type."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def all_match(pattern: str) -> bool:
+        return pc.all(pc.match_substring_regex(present, pattern)).as_py() is not False  # None: no cells
+
+    if kind == "string":
+        if fmt == "uri" and not all(_is_uri(value) for value in pc.unique(present).to_pylist()):
+            raise Undecided(f"{where}a cell is not a URI")
+        return present
+    if kind == "integer":
+        if not all_match(INTEGER):
+            raise Undecided(f"{where}a cell is not surely an integer")
+        return pc.cast(present, pa.int64())
+    if kind == "number":
+        if not all_match(NUMBER):
+            raise Undecided(f"{where}a cell is not surely a number")
+        return present  # compared as Decimal, as frictionless does: floats would round
+    if kind == "boolean":
+        if pc.all(pc.is_in(present, value_set=pa.array(TRUE_VALUES + FALSE_VALUES, pa.large_string()))).as_py() is False:
+            raise Undecided(f"{where}a cell is not a boolean")
+        return pc.is_in(present, value_set=pa.array(TRUE_VALUES, pa.large_string()))
+    raise Undecided(f"{where}type {kind!r} is not evaluated by tier 1")
+
+
+def _is_uri(value: str) -> bool:
+    """frictionless' own test for format uri (rfc3986, a scheme required)."""
+    import rfc3986
+    from rfc3986 import exceptions, validators
+
+    validator = validators.Validator()
+    validator.require_presence_of("scheme")
+    try:
+        validator.validate(rfc3986.uri_reference(value))
+    except exceptions.ValidationError:
+        return False
+    return True
+
+
+def _check_constraints(kind: str, constraints: dict[str, Any], present: pa.Array, values: pa.Array, where: str) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(present) == 0:
+        return
+    if "minLength" in constraints or "maxLength" in constraints:
+        lengths = pc.min_max(pc.utf8_length(present)).as_py()
+        if lengths["min"] < constraints.get("minLength", 0) or lengths["max"] > constraints.get("maxLength", lengths["max"]):
+            raise Undecided(f"{where}a cell's length is outside its bounds")
+    if "enum" in constraints:
+        allowed = pa.array(constraints["enum"], pa.large_string())
+        if pc.all(pc.is_in(present, value_set=allowed)).as_py() is False:
+            raise Undecided(f"{where}a cell is not one of the enum's values")
+    if "minimum" in constraints or "maximum" in constraints:
+        _check_bounds(kind, constraints, values, where)
+    if constraints.get("unique") and not _distinct(kind, values):
+        raise Undecided(f"{where}a value repeats in a unique column")
+
+
+def _check_bounds(kind: str, constraints: dict[str, Any], values: pa.Array, where: str) -> None:
+    import pyarrow.compute as pc
+
+    if kind == "integer":
+        extremes = pc.min_max(values).as_py()
+        low, high = extremes["min"], extremes["max"]
+    else:  # frictionless reads a float bound as Decimal(str(bound)) and compares Decimals
+        numbers = [Decimal(v) for v in pc.unique(values).to_pylist()]
+        low, high = min(numbers), max(numbers)
+    bound = {key: Decimal(str(value)) if isinstance(value, float) else value for key, value in constraints.items()}
+    if ("minimum" in bound and low < bound["minimum"]) or ("maximum" in bound and high > bound["maximum"]):
+        raise Undecided(f"{where}a value is outside its bounds")
+
+
+def _distinct(kind: str, values: pa.Array) -> bool:
+    import pyarrow.compute as pc
+
+    if kind == "number":
+        return len({Decimal(v) for v in values.to_pylist()}) == len(values)
+    return pc.count_distinct(values).as_py() == len(values)
+
+
+def _check_primary_key(table: CheckedTable, key: list[str]) -> None:
+    import pyarrow.compute as pc
+
+    if not key:
+        return
+    columns = [table.columns[name] for name in key]
+    if any(pc.any(column.missing).as_py() for column in columns):
+        raise Undecided("a primary key cell is missing")
+    if len(columns) == 1:
+        distinct = _distinct(columns[0].kind, columns[0].values)
+    else:
+        distinct = len(set(zip(*(column.python() for column in columns), strict=True))) == table.rows
+    if not distinct:
+        raise Undecided("a primary key repeats")
+
+
+def check_foreign_keys(tables: dict[str, CheckedTable], name: str, schema: dict[str, Any]) -> None:
+    """Every non-missing key of this table is a key of the table it refers to (frictionless' rule)."""
+    import pyarrow.compute as pc
+
+    for foreign in schema.get("foreignKeys", []):
+        local = field_list(foreign["fields"])
+        remote = field_list(foreign["reference"]["fields"])
+        target = tables[foreign["reference"]["resource"]]
+        here = [tables[name].columns[f] for f in local]
+        there = [target.columns[f] for f in remote]
+        if len(here) == 1 and here[0].kind == there[0].kind != "number":
+            found = pc.is_in(here[0].values, value_set=there[0].values)
+            if pc.all(found).as_py() is False:
+                raise Undecided(f"a value of {local[0]!r} is not a key of {target.name!r}")
+            continue
+        known = {cells for cells in zip(*(c.python() for c in there), strict=True) if set(cells) != {None}}
+        for cells in zip(*(c.python() for c in here), strict=True):
+            if None in cells:
+                if set(cells) == {None}:
+                    continue
+                raise Undecided("a composite foreign key is partly missing")
+            if cells not in known:
+                raise Undecided(f"a value of {local} is not a key of {target.name!r}")
+
+
+def field_list(names: str | list[str]) -> list[str]:
+    return [names] if isinstance(names, str) else list(names)
