@@ -111,9 +111,7 @@ def field_of(descriptor: dict, table: str, name: str) -> dict:
 #: Copies tier 1 must prove (frictionless finds nothing in them), whatever the semantic rules say.
 PROVABLE: dict[str, Callable[[Path], None]] = {
     "shipped": lambda root: None,
-    "crlf": lambda root: [
-        p.write_bytes(p.read_bytes().replace(b"\n", b"\r\n")) for p in (root / "data").glob("*.csv")
-    ],
+    "crlf": lambda root: [p.write_bytes(p.read_bytes().replace(b"\n", b"\r\n")) for p in (root / "data").glob("*.csv")],
     "bom": lambda root: (root / "data" / "sites.csv").write_bytes(
         b"\xef\xbb\xbf" + (root / "data" / "sites.csv").read_bytes()
     ),
@@ -186,7 +184,8 @@ def test_invalid_copy_falls_back_and_keeps_its_report(tmp_path: Path, case: str)
     REFUSED[case](root)
     auto = nme_data.validate(root)
     assert (auto.engine or {})["tier"] == 2
-    assert auto.engine is not None and auto.engine["note"]
+    assert auto.engine is not None
+    assert auto.engine["note"]
     assert not auto.valid
     forced = nme_data.validate(root, engine="frictionless")
     assert auto.sorted_errors() == forced.sorted_errors()

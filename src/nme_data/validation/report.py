@@ -104,8 +104,9 @@ class Report:
         return escape_surrogates("\n".join(lines))
 
     def engine_line(self) -> str | None:
-        """Which tier proved the spec layer's verdict, in words (None when nothing was validated)."""
-        tier = (self.engine or {}).get("tier")
+        """Which tier proved a valid verdict, in words; None for an invalid one, whose text report is
+        exactly what it was before tier 1 existed (the JSON report always names the tier)."""
+        tier = (self.engine or {}).get("tier") if not self.errors else None
         if tier == 1:
             return "checked by: tier 1 (vectorised proof; frictionless not needed) and the semantic rules"
         if tier == 2:

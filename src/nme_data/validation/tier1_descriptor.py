@@ -22,19 +22,91 @@ from typing import Any
 #: the installed frictionless knows no other.
 FRICTIONLESS_PROPERTIES: dict[str, frozenset[str]] = {
     "package": frozenset(
-        "contributors created description homepage image keywords licenses name profile resources sources title "
-        "type version $schema missingValues fields".split()
+        [
+            "contributors",
+            "created",
+            "description",
+            "homepage",
+            "image",
+            "keywords",
+            "licenses",
+            "name",
+            "profile",
+            "resources",
+            "sources",
+            "title",
+            "type",
+            "version",
+            "$schema",
+            "missingValues",
+            "fields",
+        ]
     ),
     "resource": frozenset(
-        "bytes compression data description dialect encoding extrapaths fields format hash homepage innerpath "
-        "licenses mediatype name path profile rows schema scheme sources title type $schema stats".split()
+        [
+            "bytes",
+            "compression",
+            "data",
+            "description",
+            "dialect",
+            "encoding",
+            "extrapaths",
+            "fields",
+            "format",
+            "hash",
+            "homepage",
+            "innerpath",
+            "licenses",
+            "mediatype",
+            "name",
+            "path",
+            "profile",
+            "rows",
+            "schema",
+            "scheme",
+            "sources",
+            "title",
+            "type",
+            "$schema",
+            "stats",
+        ]
     ),
     "schema": frozenset(
-        "description fields fieldsMatch foreignKeys missingValues name primaryKey title type $schema".split()
+        [
+            "description",
+            "fields",
+            "fieldsMatch",
+            "foreignKeys",
+            "missingValues",
+            "name",
+            "primaryKey",
+            "title",
+            "type",
+            "$schema",
+        ]
     ),
     "field": frozenset(
-        "arrayItem bareNumber constraints decimalChar delimiter description example falseValues floatNumber "
-        "format groupChar itemType missingValues name rdfType title trueValues type required".split()
+        [
+            "arrayItem",
+            "bareNumber",
+            "constraints",
+            "decimalChar",
+            "delimiter",
+            "description",
+            "example",
+            "falseValues",
+            "floatNumber",
+            "format",
+            "groupChar",
+            "itemType",
+            "missingValues",
+            "name",
+            "rdfType",
+            "title",
+            "trueValues",
+            "type",
+            "required",
+        ]
     ),
 }
 #: frictionless' v1 name pattern, applied whatever the version (stricter than v2, which allows any string).
@@ -97,7 +169,10 @@ def _objects(keys: dict[str, Callable[[Any], bool]], needs: Callable[[dict[str, 
 
     def rule(value: Any) -> bool:
         return isinstance(value, list) and all(
-            isinstance(item, dict) and set(item) <= set(keys) and all(keys[k](v) for k, v in item.items()) and needs(item)
+            isinstance(item, dict)
+            and set(item) <= set(keys)
+            and all(keys[k](v) for k, v in item.items())
+            and needs(item)
             for item in value
         )
 
@@ -118,7 +193,9 @@ def _created(value: Any) -> bool:
     return True
 
 
-LICENSES = _objects({"name": _text, "path": _url, "title": _text}, lambda item: bool(item.get("name") or item.get("path")))
+LICENSES = _objects(
+    {"name": _text, "path": _url, "title": _text}, lambda item: bool(item.get("name") or item.get("path"))
+)
 SOURCES = _objects({"title": _text, "path": _url}, lambda item: True)
 CONTRIBUTORS = _objects(
     {"title": _text, "path": _url, "roles": lambda v: isinstance(v, list) and all(map(_text, v))}, lambda item: True

@@ -137,7 +137,11 @@ def check_table(
 
 
 def _check_column(
-    table: str, spec: dict[str, Any], cells: pa.Array, missing: pa.Array, patterns: dict[tuple[str, str], tuple[str, Matcher]]
+    table: str,
+    spec: dict[str, Any],
+    cells: pa.Array,
+    missing: pa.Array,
+    patterns: dict[tuple[str, str], tuple[str, Matcher]],
 ) -> Column:
     import pyarrow.compute as pc
 
@@ -177,7 +181,10 @@ def _typed(kind: str, fmt: str, present: pa.Array, where: str) -> pa.Array:
             raise Undecided(f"{where}a cell is not surely a number")
         return present  # compared as Decimal, as frictionless does: floats would round
     if kind == "boolean":
-        if pc.all(pc.is_in(present, value_set=pa.array(TRUE_VALUES + FALSE_VALUES, pa.large_string()))).as_py() is False:
+        if (
+            pc.all(pc.is_in(present, value_set=pa.array(TRUE_VALUES + FALSE_VALUES, pa.large_string()))).as_py()
+            is False
+        ):
             raise Undecided(f"{where}a cell is not a boolean")
         return pc.is_in(present, value_set=pa.array(TRUE_VALUES, pa.large_string()))
     raise Undecided(f"{where}type {kind!r} is not evaluated by tier 1")
@@ -205,7 +212,9 @@ def _check_constraints(kind: str, constraints: dict[str, Any], present: pa.Array
         return
     if "minLength" in constraints or "maxLength" in constraints:
         lengths = pc.min_max(pc.utf8_length(present)).as_py()
-        if lengths["min"] < constraints.get("minLength", 0) or lengths["max"] > constraints.get("maxLength", lengths["max"]):
+        if lengths["min"] < constraints.get("minLength", 0) or lengths["max"] > constraints.get(
+            "maxLength", lengths["max"]
+        ):
             raise Undecided(f"{where}a cell's length is outside its bounds")
     if "enum" in constraints:
         allowed = pa.array(constraints["enum"], pa.large_string())
