@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nme_data
 import test_corruption
@@ -253,3 +255,19 @@ def test_validate_without_frictionless_for_a_valid_copy(package_copy: Path) -> N
     )
     done = subprocess.run([sys.executable, "-c", code, str(package_copy)], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "1", "False"]
+
+
+PATTERNS = ["a)|(b", "(?i)abc", "[a-z0-9]+(-[a-z0-9]+)*", "\\d+", ".*", "x*", "(?s).", "\\pL+", "é+", "^a$", "a|b"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(pattern=st.sampled_from(PATTERNS), cell=st.one_of(st.text(max_size=8), st.sampled_from(["a", "ab", "b", "\n"])))
+def test_column_kernel_matches_as_tier_2_does(pattern: str, cell: str) -> None:
+    """Tier 1 runs pyarrow's RE2 kernel over a column; tier 2 the google-re2 matcher: same verdict per cell."""
+    import pyarrow as pa
+
+    from nme_data.patterns import compile_linear
+    from nme_data.validation.tier1_tables import _all_match
+
+    matcher = compile_linear(pattern)
+    assert _all_match(pa.array([cell], pa.large_string()), pattern, matcher) is matcher(cell)
