@@ -28,6 +28,11 @@ included, from ``getrusage(RUSAGE_CHILDREN)`` around each run) of ``nme-data val
 6. cache: a repeat ``nme-data validate`` on an unchanged copy (verdict cached) <= 0.5 x the cold run
    (``--no-cache``). Targets 3 and 5 pass ``--no-cache``; the cache lives in a temporary directory
    (``NME_DATA_CACHE_DIR``) for the whole run, never in the user's.
+7. tier 1 (#24): 3e ``nme-data validate`` of the bundled copy, cold, <= 0.75 x ``frictionless validate``;
+   7a/7b on copies grown to 20,000 and 100,000 rows per table (100,000 only in a full run) <= 0.2 x
+   ``frictionless validate`` of the same copy (peak RSS at 100,000 is 5b); 7c an invalid copy (one enum
+   value broken, so tier 1 falls back to frictionless) <= 1.1 x the same validation with
+   ``--engine frictionless``, which is the path every validation took before tier 1.
 
 Usage::
 
@@ -297,6 +302,13 @@ def validate_rows(repeat: int) -> list[Row]:
         ),
         ratio_row("3b. nme-data validate vs frictionless", "nme-data validate", "frictionless validate", medians, 1.5),
         ratio_row(
+            "3e. shipped copy, cold: nme-data validate vs frictionless (tier 1)",
+            "nme-data validate",
+            "frictionless validate",
+            medians,
+            0.75,
+        ),
+        ratio_row(
             "3c. as 3a, without test-only packages",
             "nme-data validate (no hypothesis)",
             "import pandera.pandas, frictionless (no hypothesis)",
@@ -527,6 +539,80 @@ def growth_rows(small: int, large: int, repeat: int) -> tuple[list[Row], list[st
     return rows, notes
 
 
+# ---- tier 1 (#24) --------------------------------------------------------------------------------
+
+
+def tier1_rows(sizes: Sequence[int], repeat: int, invalid_repeat: int) -> list[Row]:
+    """nme-data validate against frictionless validate on grown copies, and the fallback's cost on an
+    invalid copy (tier 1 finds a broken enum value, frictionless reports it)."""
+    rows: list[Row] = []
+    nme = [*nme_data_command(), "validate", "--no-cache"]
+    with tempfile.TemporaryDirectory(prefix="nme-bench-tier1-") as tmp:
+        for number, size in zip("ab", sizes, strict=False):
+            progress(f"tier 1: building the {size:,}-row copy")
+            copy = grown_copy(Path(tmp), size)
+            commands = {
+                f"nme-data validate ({size:,} rows)": [*nme, str(copy)],
+                f"frictionless validate ({size:,} rows)": [
+                    *frictionless_command(),
+                    "validate",
+                    str(copy / "datapackage.json"),
+                ],
+            }
+            # no warm-up round here: a run on a grown copy takes seconds to minutes, and reads warm the cache
+            samples: dict[str, list[float]] = {name: [] for name in commands}
+            for i in range(repeat):
+                for name in rotated(list(commands), i):
+                    samples[name].append(run_timed(commands[name]))
+                progress(f"tier 1 at {size:,} rows: {i + 1}/{repeat}")
+            medians = {name: statistics.median(values) for name, values in samples.items()}
+            rows.append(
+                ratio_row(
+                    f"7{number}. {size // 1000}k rows per table: nme-data validate vs frictionless",
+                    f"nme-data validate ({size:,} rows)",
+                    f"frictionless validate ({size:,} rows)",
+                    medians,
+                    0.2,
+                )
+            )
+            shutil.rmtree(copy)
+        invalid = Path(tmp) / "invalid"
+        invalid.mkdir()
+        shutil.copy2(REPO_ROOT / "datapackage.json", invalid / "datapackage.json")
+        shutil.copytree(REPO_ROOT / "data", invalid / "data")
+        shutil.copytree(REPO_ROOT / "source", invalid / "source")
+        sites = invalid / "data" / "sites.csv"
+        sites.write_text(sites.read_text(encoding="utf-8").replace(",characteristic,", ",often,", 1), encoding="utf-8")
+        medians = measure_commands(
+            {
+                "nme-data validate (invalid copy)": [*nme, str(invalid)],
+                "nme-data validate --engine frictionless (invalid copy)": [
+                    *nme,
+                    "--engine",
+                    "frictionless",
+                    str(invalid),
+                ],
+            },
+            invalid_repeat,
+            "tier 1 on an invalid copy",
+            validators=frozenset(
+                {"nme-data validate (invalid copy)", "nme-data validate --engine frictionless (invalid copy)"}
+            ),
+        )
+        for key in [key for key in EXIT_COUNTS if key.endswith(str(invalid))]:
+            del EXIT_COUNTS[key]  # invalid on purpose: no warning about the bundled package
+        rows.append(
+            ratio_row(
+                "7c. invalid copy: auto (tier 1 falls back) vs --engine frictionless",
+                "nme-data validate (invalid copy)",
+                "nme-data validate --engine frictionless (invalid copy)",
+                medians,
+                1.1,
+            )
+        )
+    return rows
+
+
 # ---- output --------------------------------------------------------------------------------------
 
 HEADERS = ("Target", "Candidate (median)", "Baseline (median)", "Ratio", "Limit", "Result")
@@ -612,6 +698,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = startup_rows(args.repeat) + validate_rows(args.repeat) + load_rows(args.repeat, args.inner)
         more, notes = growth_rows(small, large, args.growth_repeat)
         more += cache_rows(args.repeat)
+        more += tier1_rows((20_000,) if args.quick else (20_000, 100_000), args.growth_repeat, args.repeat)
     except BenchError as exc:
         print(f"benchmark aborted: {exc}", file=sys.stderr)
         return 2
