@@ -12,6 +12,7 @@ written `+1` or ` 1`, say) is "cannot decide", never valid.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -36,6 +37,14 @@ FALSE_VALUES = ("false", "False", "FALSE", "0")
 #: Cells tier 1 reads as numbers: a strict subset of what Python's int() and Decimal() accept.
 INTEGER = r"^-?[0-9]{1,18}$"
 NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+BOM = b"\xef\xbb\xbf"
+#: Plain RFC 4180 CSV, as bytes: records of fields (quoted, with doubled quotes inside, or without any
+#: quote, comma or line end), each record non-empty and ended by LF or CRLF (the last may lack it).
+_FIELD = rb'(?:"(?:[^"]|"")*"|[^",\r\n]*)'
+_RECORD = rb'(?:"(?:[^"]|"")*"(?:,%s)*|[^",\r\n]+(?:,%s)*|,%s(?:,%s)*)' % ((_FIELD,) * 4)
+PLAIN = rb"(?:%s(?:\r\n|\n))*(?:%s)?" % (_RECORD, _RECORD)
+#: pyarrow reads in blocks; a record must fit in one, so blocks hold the largest cell the budgets allow.
+ARROW_BLOCK_BYTES = 4 * MAX_CELL_CHARS + (1 << 20)
 SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
 
 
@@ -70,6 +79,81 @@ def _python_values(values: pa.Array, kind: str) -> list[Any]:
     if kind == "number":
         return [Decimal(v) for v in values.to_pylist()]
     return values.to_pylist()
+
+
+def read_columns(path: Path, encoding: str, width: int) -> tuple[list[str], list[pa.Array]]:
+    """The header and one string array per column, as frictionless' csv parser would read the file.
+
+    pyarrow's multi-threaded parser reads the file when its bytes are plain RFC 4180 CSV (`PLAIN`: every
+    quote opens or closes a quoted field or doubles inside one, LF or CRLF line ends, no empty line),
+    where it and the csv module cannot differ; anything else is read by the csv module itself.
+    """
+    import pyarrow as pa
+
+    data = path.read_bytes()
+    text = data[len(BOM) :] if encoding == "utf-8-sig" and data.startswith(BOM) else data
+    with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as stream:
+        _require_plain_dialect(list(itertools.islice(stream, SAMPLE_LINES)))
+    if not text.startswith(BOM) and _plain(text):
+        try:
+            return _arrow_columns(text, width)
+        except (pa.ArrowInvalid, ValueError):
+            pass  # e.g. a row with more cells than the header: the csv module says where
+    records = read_records(path, encoding)
+    if not records:
+        raise Undecided(f"{path.name} has no header row")
+    header, body = records[0], records[1:]
+    if body and set(map(len, body)) != {width}:
+        raise Undecided("a row does not have one cell per field")
+    cells = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
+    del body, records  # the arrays hold the cells now: one copy of the table in memory, not two
+    return header, [pa.array(column, pa.large_string()) for column in cells]
+
+
+def _plain(data: bytes) -> bool:
+    return _plain_matcher().fullmatch(data) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_matcher() -> Any:
+    """PLAIN compiled by RE2 (linear time, whatever the bytes), once, on first use."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.never_capture = True
+    options.max_mem = 64 * 1024 * 1024
+    return re2.compile(PLAIN, options)
+
+
+def _arrow_columns(data: bytes, width: int) -> tuple[list[str], list[pa.Array]]:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    names = [f"c{i}" for i in range(width)]
+    table = pcsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pcsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
+        parse_options=pcsv.ParseOptions(
+            delimiter=",",
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+        ),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=True,
+        ),
+    )
+    if table.num_rows == 0:
+        raise ValueError("no header row")
+    columns = [table.column(i).combine_chunks() for i in range(width)]
+    header = [column[0].as_py() for column in columns]
+    return header, [column.slice(1) for column in columns]
 
 
 def read_records(path: Path, encoding: str) -> list[list[str]]:
@@ -114,20 +198,13 @@ def check_table(
     schema = resource["schema"]
     fields = schema["fields"]
     names = [spec["name"] for spec in fields]
-    records = read_records(path, resource["encoding"])
-    if not records or records[0] != names:
+    header, columns = read_columns(path, resource["encoding"], len(names))
+    if header != names:
         raise Undecided("the header row is not exactly the schema's field names")
-    body = records[1:]
-    width = len(names)
-    if body and set(map(len, body)) != {width}:
-        raise Undecided("a row does not have one cell per field")
     missing_values = pa.array(schema.get("missingValues", [""]), pa.large_string())
-    table = CheckedTable(name, len(body))
+    table = CheckedTable(name, len(columns[0]))
     blank = None
-    columns = list(zip(*body, strict=True)) if body else [() for _ in fields]
-    del body, records  # the columns hold the cells now: one copy of the table in memory, not two
-    for spec, column in zip(fields, columns, strict=True):
-        cells = pa.array(column, pa.large_string())
+    for spec, cells in zip(fields, columns, strict=True):
         missing = pc.is_in(cells, value_set=missing_values)
         blank = missing if blank is None else pc.and_(blank, missing)
         table.columns[spec["name"]] = _check_column(name, spec, cells, missing, patterns)
