@@ -62,13 +62,12 @@ def _run(source: str | Path | None, report: Report, read: _Read, engine: str = "
     if pre.descriptor is None:
         return
     read["safe"] = pre.descriptor
-    from nme_data.validation.spec import PendingSpec, start_spec
-    from nme_data.validation.tier1 import prove_spec
+    from nme_data.validation.tier1 import TierOne
 
-    why = prove_spec(pre) if engine == "auto" else "--engine frictionless"
-    report.engine = {**report.engine, "tier": 1 if why is None else 2, "note": why}
-    # Proved: frictionless would report nothing, so it is not started (the report is the same without it).
-    pending = PendingSpec([]) if why is None else start_spec(pre.descriptor, pre.root)
+    # Tier 1 runs in a thread beside the semantic rules (pyarrow works without the GIL); when it cannot
+    # prove the copy, it starts frictionless' worker at once. Proved: frictionless would report nothing,
+    # so it is never started, and the report is the same without it.
+    spec = TierOne(pre, engine).start()
     try:
         from nme_data.validation.semantic import validate_semantics
 
@@ -78,6 +77,8 @@ def _run(source: str | Path | None, report: Report, read: _Read, engine: str = "
 
         report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
+        why, pending = spec.result()
+        report.engine = {**report.engine, "tier": 1 if why is None else 2, "note": why}
         report.errors.extend(pending.result())
 
 

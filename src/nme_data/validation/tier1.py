@@ -12,6 +12,7 @@ function for both tiers, so new rules apply to both at once.
 from __future__ import annotations
 
 import copy
+import threading
 from typing import TYPE_CHECKING
 
 from nme_data.patterns import vet_patterns
@@ -19,9 +20,53 @@ from nme_data.validation.tier1_descriptor import Undecided, check_descriptor
 
 if TYPE_CHECKING:
     from nme_data.validation.preflight import Preflight
+    from nme_data.validation.spec import PendingSpec
 
 #: The engines `validate` accepts: auto (tier 1, falling back to tier 2) or frictionless (tier 2 only).
 ENGINES = ("auto", "frictionless")
+
+
+class TierOne:
+    """Tier 1 in a thread, then tier 2's worker if it cannot prove the copy: `result()` gives both."""
+
+    def __init__(self, pre: Preflight, engine: str = "auto") -> None:
+        self.pre, self.engine = pre, engine
+        self._why: str | None = "tier 1 did not run"
+        self._pending: PendingSpec | None = None
+        self._thread = threading.Thread(target=self._run, name="nme-data tier 1", daemon=True)
+
+    def start(self) -> TierOne:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        from nme_data.validation.spec import in_process, start_spec
+
+        try:
+            self._why = prove_spec(self.pre) if self.engine == "auto" else "--engine frictionless"
+            if self._why is not None and not in_process():  # the worker starts now, beside the semantic rules
+                assert self.pre.descriptor is not None
+                self._pending = start_spec(self.pre.descriptor, self.pre.root)
+        except BaseException as exc:  # the caller always gets a result, never a silent pass
+            from nme_data.validation.spec import failure_spec
+
+            self._why = self._why or "tier 1 failed"
+            self._pending = failure_spec(exc)
+
+    def result(self) -> tuple[str | None, PendingSpec]:
+        """Why tier 1 could not decide (None: proved), and the spec layer's pending errors.
+
+        frictionless in this process (NME_DATA_SERIAL) runs here, in the caller's thread, after the
+        semantic rules, as it always did: never two csv readers at once (the cell limit is process-wide)."""
+        from nme_data.validation.spec import PendingSpec, start_spec
+
+        self._thread.join()
+        if self._pending is None:
+            if self._why is None or self.pre.descriptor is None:
+                self._pending = PendingSpec([])
+            else:
+                self._pending = start_spec(self.pre.descriptor, self.pre.root)
+        return self._why, self._pending
 
 
 def prove_spec(pre: Preflight) -> str | None:

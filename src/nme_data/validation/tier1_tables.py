@@ -1,12 +1,13 @@
 """Tier 1's reading and column checks of one table: what frictionless would find in its rows, column-wise.
 
-The file is parsed exactly as frictionless parses it (its text stream, its dialect sniffed from the same
-first lines, the csv module), so both see the same cells; any sniffed dialect other than plain
-comma-separated CSV is "cannot decide". The cells of each column then become one pyarrow array and every
-check is a vectorised kernel (missing values, `required`, types, lengths, `enum`, `unique`) or runs once
-per distinct value (`pattern`, by the same RE2 matcher as tier 2; URIs, by the same rfc3986 validator as
-frictionless). Each check is at least as strict as frictionless': a cell it is unsure of (an integer
-written `+1` or ` 1`, say) is "cannot decide", never valid.
+Both must see the same cells: frictionless sniffs its dialect from the first lines of the text stream, so
+tier 1 sniffs the same lines the same way and accepts only plain comma-separated CSV; and it parses only
+bytes in plain RFC 4180 form (an RE2 grammar over the file), where pyarrow's parser and frictionless' csv
+module cannot differ. Anything else is "cannot decide". Each column is then one pyarrow array, and every
+check is a vectorised kernel (missing values, `required`, types, lengths, `enum`, `unique`, `pattern` by
+pyarrow's RE2) or runs once per distinct value (URIs, by the same rfc3986 validator as frictionless).
+Each check is at least as strict as frictionless': a cell it is unsure of (an integer written `+1` or
+` 1`, say) is "cannot decide", never valid.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data.package.csvfile import field_limit
 from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.patterns import Matcher
 from nme_data.validation.tier1_descriptor import Undecided
@@ -46,10 +46,6 @@ PLAIN = rb"(?:%s(?:\r\n|\n))*(?:%s)?" % (_RECORD, _RECORD)
 #: pyarrow reads in blocks; a record must fit in one, so blocks hold the largest cell the budgets allow.
 ARROW_BLOCK_BYTES = 4 * MAX_CELL_CHARS + (1 << 20)
 SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
-
-
-class _Comma(csv.excel):
-    """frictionless' dialect when the sniffer finds plain CSV: csv.excel, double quotes, no escape."""
 
 
 @dataclass
@@ -84,9 +80,10 @@ def _python_values(values: pa.Array, kind: str) -> list[Any]:
 def read_columns(path: Path, encoding: str, width: int) -> tuple[list[str], list[pa.Array]]:
     """The header and one string array per column, as frictionless' csv parser would read the file.
 
-    pyarrow's multi-threaded parser reads the file when its bytes are plain RFC 4180 CSV (`PLAIN`: every
-    quote opens or closes a quoted field or doubles inside one, LF or CRLF line ends, no empty line),
-    where it and the csv module cannot differ; anything else is read by the csv module itself.
+    pyarrow's parser reads the file, and only when its bytes are plain RFC 4180 CSV (`PLAIN`: every quote
+    opens or closes a quoted field or doubles inside one, LF or CRLF line ends, no empty line), where it
+    and the csv module frictionless uses cannot differ; anything else is "cannot decide". (Not the csv
+    module here: its cell limit is process-wide, and tier 1 runs in a thread beside the semantic rules.)
     """
     import pyarrow as pa
 
@@ -94,20 +91,12 @@ def read_columns(path: Path, encoding: str, width: int) -> tuple[list[str], list
     text = data[len(BOM) :] if encoding == "utf-8-sig" and data.startswith(BOM) else data
     with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as stream:
         _require_plain_dialect(list(itertools.islice(stream, SAMPLE_LINES)))
-    if not text.startswith(BOM) and _plain(text):
-        try:
-            return _arrow_columns(text, width)
-        except (pa.ArrowInvalid, ValueError):
-            pass  # e.g. a row with more cells than the header: the csv module says where
-    records = read_records(path, encoding)
-    if not records:
-        raise Undecided(f"{path.name} has no header row")
-    header, body = records[0], records[1:]
-    if body and set(map(len, body)) != {width}:
-        raise Undecided("a row does not have one cell per field")
-    cells = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
-    del body, records  # the arrays hold the cells now: one copy of the table in memory, not two
-    return header, [pa.array(column, pa.large_string()) for column in cells]
+    if text.startswith(BOM) or not _plain(text):
+        raise Undecided(f"{path.name} is not plain RFC 4180 CSV")
+    try:
+        return _arrow_columns(text, width)
+    except (pa.ArrowInvalid, ValueError) as exc:  # e.g. a row with more cells than the header
+        raise Undecided(f"{path.name}: {exc}"[:200]) from None
 
 
 def _plain(data: bytes) -> bool:
@@ -154,18 +143,6 @@ def _arrow_columns(data: bytes, width: int) -> tuple[list[str], list[pa.Array]]:
     columns = [table.column(i).combine_chunks() for i in range(width)]
     header = [column[0].as_py() for column in columns]
     return header, [column.slice(1) for column in columns]
-
-
-def read_records(path: Path, encoding: str) -> list[list[str]]:
-    """Every record of the file as frictionless' csv parser yields it; Undecided on any doubt."""
-    try:
-        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
-            sample = list(itertools.islice(text, SAMPLE_LINES))
-            _require_plain_dialect(sample)
-            with field_limit(MAX_CELL_CHARS):
-                return list(csv.reader(itertools.chain(sample, text), dialect=_Comma))
-    except (OSError, UnicodeDecodeError, csv.Error, LookupError) as exc:
-        raise Undecided(f"{path.name} cannot be read as plain CSV: {exc!r}"[:200]) from None
 
 
 def _require_plain_dialect(sample: list[str]) -> None:
