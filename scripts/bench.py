@@ -613,6 +613,15 @@ def tier1_rows(sizes: Sequence[int], repeat: int, invalid_repeat: int) -> list[R
     return rows
 
 
+#: The last measurements before tier 1 (#24), from docs/benchmarks.md of 2026-11-29 and issue 24 (quiet
+#: 2-core machine), for the before/after comparison; every figure above them is from this run.
+BEFORE_TIER1 = (
+    "bundled copy, cold: nme-data validate 937.8 ms vs frictionless validate 874.5 ms (1.07x; 3b);",
+    "20,000 rows per table: nme-data validate 13.9 s vs frictionless validate 13.2 s (1.06x; issue 24);",
+    "growth: 10,000 rows per table 8.74 s, 100,000 rows per table 76.39 s, peak RSS 501 MiB (5a, 5b).",
+)
+
+
 # ---- output --------------------------------------------------------------------------------------
 
 HEADERS = ("Target", "Candidate (median)", "Baseline (median)", "Ratio", "Limit", "Result")
@@ -661,6 +670,10 @@ def markdown(rows: list[Row], notes: list[str], info: dict[str, str], args: argp
         targets_met(rows),
         "",
         *(f"- {note}" for note in notes),
+        "",
+        "Before tier 1 (every validation ran frictionless):",
+        "",
+        *(f"- {line}" for line in BEFORE_TIER1),
         "",
     ]
     return "\n".join(lines)
