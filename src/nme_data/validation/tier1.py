@@ -21,6 +21,7 @@ from nme_data.validation.tier1_descriptor import Undecided, check_descriptor
 if TYPE_CHECKING:
     from nme_data.validation.preflight import Preflight
     from nme_data.validation.spec import PendingSpec
+    from nme_data.validation.tier1_ops import Ops
 
 #: The engines `validate` accepts: auto (tier 1, falling back to tier 2) or frictionless (tier 2 only).
 ENGINES = ("auto", "frictionless")
@@ -69,11 +70,12 @@ class TierOne:
         return self._why, self._pending
 
 
-def prove_spec(pre: Preflight) -> str | None:
+def prove_spec(pre: Preflight, ops: Ops | None = None) -> str | None:
     """None when frictionless would report no error for the pre-flight's descriptor; else why tier 1
-    cannot tell (then tier 2 decides). Never raises: a tier-1 failure is only a reason to fall back."""
+    cannot tell (then tier 2 decides). Never raises: a tier-1 failure is only a reason to fall back.
+    `ops` forces a column back-end (tests); by default it depends on each table's size."""
     try:
-        _prove(pre)
+        _prove(pre, ops)
     except Undecided as exc:
         return str(exc)
     except Exception as exc:
@@ -81,7 +83,7 @@ def prove_spec(pre: Preflight) -> str | None:
     return None
 
 
-def _prove(pre: Preflight) -> None:
+def _prove(pre: Preflight, ops: Ops | None) -> None:
     from nme_data.validation.tier1_tables import check_foreign_keys, check_table, field_list
 
     if pre.errors or pre.descriptor is None or pre.damaged:
@@ -101,7 +103,8 @@ def _prove(pre: Preflight) -> None:
             keep[name].update(field_list(foreign["fields"]))
             keep[foreign["reference"]["resource"]].update(field_list(foreign["reference"]["fields"]))
     checked = {
-        name: check_table(name, paths[name], resource, patterns, keep[name]) for name, resource in resources.items()
+        name: check_table(name, paths[name], resource, patterns, keep[name], ops)
+        for name, resource in resources.items()
     }
     for name, resource in resources.items():
         check_foreign_keys(checked, name, resource["schema"])

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.patterns import Matcher
 from nme_data.validation.tier1_descriptor import Undecided
+from nme_data.validation.tier1_ops import ARROW_FROM_BYTES, ArrowOps, ListOps, Ops
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,8 +36,8 @@ SNIFFED_DELIMITERS = ",\t;|"
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 #: Cells tier 1 reads as numbers: a strict subset of what Python's int() and Decimal() accept.
-INTEGER = r"^-?[0-9]{1,18}$"
-NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+INTEGER = r"-?[0-9]{1,18}"
+NUMBER = r"-?[0-9]{1,15}(\.[0-9]{1,15})?"
 BOM = b"\xef\xbb\xbf"
 #: Plain RFC 4180 CSV, as bytes: records of fields (quoted, with doubled quotes inside, or without any
 #: quote, comma or line end), each record non-empty and ended by LF or CRLF (the last may lack it).
@@ -52,14 +53,16 @@ SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-
 class Column:
     """A checked column: which rows are missing, and the typed values of the others (for keys)."""
 
-    missing: pa.Array
-    values: pa.Array
+    missing: Any
+    values: Any
     kind: str
+    ops: Ops
 
     def python(self) -> list[Any]:
         """Every row's value as frictionless holds it (None when missing), for composite keys."""
-        present = iter(_python_values(self.values, self.kind))
-        return [None if gone else next(present) for gone in self.missing.to_pylist()]
+        values = self.ops.python(self.values)
+        present = iter([Decimal(v) for v in values] if self.kind == "number" else values)
+        return [None if gone else next(present) for gone in self.ops.python(self.missing)]
 
 
 @dataclass
@@ -71,32 +74,43 @@ class CheckedTable:
     columns: dict[str, Column] = field(default_factory=dict)
 
 
-def _python_values(values: pa.Array, kind: str) -> list[Any]:
-    if kind == "number":
-        return [Decimal(v) for v in values.to_pylist()]
-    return values.to_pylist()
+def read_columns(path: Path, encoding: str, width: int, ops: Ops) -> tuple[list[str], list[Any]]:
+    """The header and one column of cells per field, as frictionless' csv parser would read the file.
 
-
-def read_columns(path: Path, encoding: str, width: int) -> tuple[list[str], list[pa.Array]]:
-    """The header and one string array per column, as frictionless' csv parser would read the file.
-
-    pyarrow's parser reads the file, and only when its bytes are plain RFC 4180 CSV (`PLAIN`: every quote
-    opens or closes a quoted field or doubles inside one, LF or CRLF line ends, no empty line), where it
-    and the csv module frictionless uses cannot differ; anything else is "cannot decide". (Not the csv
-    module here: its cell limit is process-wide, and tier 1 runs in a thread beside the semantic rules.)
+    Only bytes in plain RFC 4180 form are read (`PLAIN`: every quote opens or closes a quoted field or
+    doubles inside one, LF or CRLF line ends, no empty line), where pyarrow's parser, the csv module and
+    frictionless cannot differ; anything else is "cannot decide". The csv module reads small files and
+    pyarrow large ones; the csv module's cell limit is process-wide, so tier 1 only reads it, never sets
+    it (a cell beyond it is "cannot decide"): tier 1 runs in a thread beside the semantic rules.
     """
-    import pyarrow as pa
-
     data = path.read_bytes()
     text = data[len(BOM) :] if encoding == "utf-8-sig" and data.startswith(BOM) else data
     with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as stream:
         _require_plain_dialect(list(itertools.islice(stream, SAMPLE_LINES)))
     if text.startswith(BOM) or not _plain(text):
         raise Undecided(f"{path.name} is not plain RFC 4180 CSV")
+    if ops is ListOps:
+        return _list_columns(text, width)
+    import pyarrow as pa
+
     try:
         return _arrow_columns(text, width)
     except (pa.ArrowInvalid, ValueError) as exc:  # e.g. a row with more cells than the header
         raise Undecided(f"{path.name}: {exc}"[:200]) from None
+
+
+def _list_columns(text: bytes, width: int) -> tuple[list[str], list[Any]]:
+    try:
+        records = list(csv.reader(io.StringIO(text.decode("utf-8"), newline="")))
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise Undecided(f"the csv module cannot read the file: {exc}"[:200]) from None
+    if not records:
+        raise Undecided("no header row")
+    header, body = records[0], records[1:]
+    if body and set(map(len, body)) != {width}:
+        raise Undecided("a row does not have one cell per field")
+    columns = [list(column) for column in zip(*body, strict=True)] if body else [[] for _ in range(width)]
+    return header, columns
 
 
 def _plain(data: bytes) -> bool:
@@ -162,30 +176,31 @@ def check_table(
     resource: dict[str, Any],
     patterns: dict[tuple[str, str], tuple[str, Matcher]],
     keep: set[str] | frozenset[str] = frozenset(),
+    ops: Ops | None = None,
 ) -> CheckedTable:
     """Header, row shape, blank rows and every column's type and constraints; Undecided at the first doubt.
 
-    Only the columns in `keep` (those foreign keys need) are kept once checked: memory holds one table."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+    Only the columns in `keep` (those foreign keys need) are kept once checked: memory holds one table.
+    `ops` forces a back-end (tests); by default pyarrow for files of ARROW_FROM_BYTES or more."""
     reference = resource.get("path")
     if not (isinstance(reference, str) and SAFE_PATH.match(reference) and ".." not in reference.split("/")):
         raise Undecided(f"the path {str(reference)[:80]!r} is outside tier 1's grammar")
+    if ops is None:
+        ops = ArrowOps if path.stat().st_size >= ARROW_FROM_BYTES else ListOps
     schema = resource["schema"]
     fields = schema["fields"]
     names = [spec["name"] for spec in fields]
-    header, columns = read_columns(path, resource["encoding"], len(names))
+    header, columns = read_columns(path, resource["encoding"], len(names), ops)
     if header != names:
         raise Undecided("the header row is not exactly the schema's field names")
-    missing_values = pa.array(schema.get("missingValues", [""]), pa.large_string())
+    missing_values = schema.get("missingValues", [""])
     table = CheckedTable(name, len(columns[0]))
     blank = None
     for spec, cells in zip(fields, columns, strict=True):
-        missing = pc.is_in(cells, value_set=missing_values)
-        blank = missing if blank is None else pc.and_(blank, missing)
-        table.columns[spec["name"]] = _check_column(name, spec, cells, missing, patterns)
-    if blank is not None and pc.any(blank).as_py():
+        missing = ops.is_in(cells, missing_values)
+        blank = missing if blank is None else ops.and_(blank, missing)
+        table.columns[spec["name"]] = _check_column(ops, name, spec, cells, missing, patterns)
+    if blank is not None and ops.any(blank):
         raise Undecided("a row is blank")
     _check_primary_key(table, schema.get("primaryKey", []))
     table.columns = {field: column for field, column in table.columns.items() if field in keep}
@@ -193,70 +208,44 @@ def check_table(
 
 
 def _check_column(
+    ops: Ops,
     table: str,
     spec: dict[str, Any],
-    cells: pa.Array,
-    missing: pa.Array,
+    cells: Any,
+    missing: Any,
     patterns: dict[tuple[str, str], tuple[str, Matcher]],
 ) -> Column:
-    import pyarrow.compute as pc
-
     name, kind = spec["name"], spec["type"]
     constraints = spec.get("constraints", {})
     where = f"field {name!r}: "
-    if constraints.get("required") and pc.any(missing).as_py():
+    if constraints.get("required") and ops.any(missing):
         raise Undecided(f"{where}a required cell is missing")
-    present = cells.filter(pc.invert(missing))
-    values = _typed(kind, spec.get("format", "default"), present, where)
-    _check_constraints(kind, constraints, present, values, where)
-    if (table, name) in patterns and kind == "string" and not _all_match(present, *patterns[(table, name)]):
+    present = ops.present(cells, missing)
+    values = _typed(ops, kind, spec.get("format", "default"), present, where)
+    _check_constraints(ops, kind, constraints, present, values, where)
+    if (table, name) in patterns and kind == "string" and not ops.all_match(present, *patterns[(table, name)]):
         raise Undecided(f"{where}a cell does not match the pattern")
-    return Column(missing, values, kind)
+    return Column(missing, values, kind, ops)
 
 
-def _all_match(present: pa.Array, pattern: str, matcher: Matcher) -> bool:
-    """Whether every cell matches the whole pattern: pyarrow's RE2 kernel over the column, anchored as
-    tier 2's RE2 matcher anchors it (at both ends); the matcher itself, cell by distinct cell,
-    where the kernel cannot compile the pattern. tests/test_tier1.py checks that the two agree."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        # (?:pattern) is what tier 2 compiles, a well-formed regex on its own; grouped again so that the
-        # anchors hold for the whole of it, whatever parentheses the pattern closes and reopens
-        found = pc.match_substring_regex(present, rf"\A(?:(?:{pattern}))\z")
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return all(matcher(value) for value in pc.unique(present).to_pylist())
-    return pc.all(found).as_py() is not False
-
-
-def _typed(kind: str, fmt: str, present: pa.Array, where: str) -> pa.Array:
+def _typed(ops: Ops, kind: str, fmt: str, present: Any, where: str) -> Any:
     """The present cells as frictionless types them; Undecided unless every one is surely of the type."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def all_match(pattern: str) -> bool:
-        return pc.all(pc.match_substring_regex(present, pattern)).as_py() is not False  # None: no cells
-
     if kind == "string":
-        if fmt == "uri" and not all(_is_uri(value) for value in pc.unique(present).to_pylist()):
+        if fmt == "uri" and not all(_is_uri(value) for value in ops.unique(present)):
             raise Undecided(f"{where}a cell is not a URI")
         return present
     if kind == "integer":
-        if not all_match(INTEGER):
+        if not ops.full_match(present, INTEGER):
             raise Undecided(f"{where}a cell is not surely an integer")
-        return pc.cast(present, pa.int64())
+        return ops.to_int(present)
     if kind == "number":
-        if not all_match(NUMBER):
+        if not ops.full_match(present, NUMBER):
             raise Undecided(f"{where}a cell is not surely a number")
         return present  # compared as Decimal, as frictionless does: floats would round
     if kind == "boolean":
-        if (
-            pc.all(pc.is_in(present, value_set=pa.array(TRUE_VALUES + FALSE_VALUES, pa.large_string()))).as_py()
-            is False
-        ):
+        if not ops.all_in(present, TRUE_VALUES + FALSE_VALUES):
             raise Undecided(f"{where}a cell is not a boolean")
-        return pc.is_in(present, value_set=pa.array(TRUE_VALUES, pa.large_string()))
+        return ops.to_bool(present, TRUE_VALUES)
     raise Undecided(f"{where}type {kind!r} is not evaluated by tier 1")
 
 
@@ -274,60 +263,46 @@ def _is_uri(value: str) -> bool:
     return True
 
 
-def _check_constraints(kind: str, constraints: dict[str, Any], present: pa.Array, values: pa.Array, where: str) -> None:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+def _check_constraints(ops: Ops, kind: str, constraints: dict[str, Any], present: Any, values: Any, where: str) -> None:
     if len(present) == 0:
         return
     if "minLength" in constraints or "maxLength" in constraints:
-        lengths = pc.min_max(pc.utf8_length(present)).as_py()
-        if lengths["min"] < constraints.get("minLength", 0) or lengths["max"] > constraints.get(
-            "maxLength", lengths["max"]
-        ):
+        shortest, longest = ops.length_range(present)
+        if shortest < constraints.get("minLength", 0) or longest > constraints.get("maxLength", longest):
             raise Undecided(f"{where}a cell's length is outside its bounds")
-    if "enum" in constraints:
-        allowed = pa.array(constraints["enum"], pa.large_string())
-        if pc.all(pc.is_in(present, value_set=allowed)).as_py() is False:
-            raise Undecided(f"{where}a cell is not one of the enum's values")
+    if "enum" in constraints and not ops.all_in(present, constraints["enum"]):
+        raise Undecided(f"{where}a cell is not one of the enum's values")
     if "minimum" in constraints or "maximum" in constraints:
-        _check_bounds(kind, constraints, values, where)
-    if constraints.get("unique") and not _distinct(kind, values):
+        _check_bounds(ops, kind, constraints, values, where)
+    if constraints.get("unique") and not _distinct(ops, kind, values):
         raise Undecided(f"{where}a value repeats in a unique column")
 
 
-def _check_bounds(kind: str, constraints: dict[str, Any], values: pa.Array, where: str) -> None:
-    import pyarrow.compute as pc
-
+def _check_bounds(ops: Ops, kind: str, constraints: dict[str, Any], values: Any, where: str) -> None:
     if kind == "integer":
-        extremes = pc.min_max(values).as_py()
-        low, high = extremes["min"], extremes["max"]
+        low, high = ops.value_range(values)
     else:  # frictionless reads a float bound as Decimal(str(bound)) and compares Decimals
-        numbers = [Decimal(v) for v in pc.unique(values).to_pylist()]
+        numbers = [Decimal(v) for v in ops.unique(values)]
         low, high = min(numbers), max(numbers)
     bound = {key: Decimal(str(value)) if isinstance(value, float) else value for key, value in constraints.items()}
     if ("minimum" in bound and low < bound["minimum"]) or ("maximum" in bound and high > bound["maximum"]):
         raise Undecided(f"{where}a value is outside its bounds")
 
 
-def _distinct(kind: str, values: pa.Array) -> bool:
-    import pyarrow.compute as pc
-
+def _distinct(ops: Ops, kind: str, values: Any) -> bool:
     if kind == "number":
-        return len({Decimal(v) for v in values.to_pylist()}) == len(values)
-    return pc.count_distinct(values).as_py() == len(values)
+        return len({Decimal(v) for v in ops.python(values)}) == len(values)
+    return ops.count_distinct(values) == len(values)
 
 
 def _check_primary_key(table: CheckedTable, key: list[str]) -> None:
-    import pyarrow.compute as pc
-
     if not key:
         return
     columns = [table.columns[name] for name in key]
-    if any(pc.any(column.missing).as_py() for column in columns):
+    if any(column.ops.any(column.missing) for column in columns):
         raise Undecided("a primary key cell is missing")
     if len(columns) == 1:
-        distinct = _distinct(columns[0].kind, columns[0].values)
+        distinct = _distinct(columns[0].ops, columns[0].kind, columns[0].values)
     else:
         distinct = len(set(zip(*(column.python() for column in columns), strict=True))) == table.rows
     if not distinct:
@@ -336,8 +311,6 @@ def _check_primary_key(table: CheckedTable, key: list[str]) -> None:
 
 def check_foreign_keys(tables: dict[str, CheckedTable], name: str, schema: dict[str, Any]) -> None:
     """Every non-missing key of this table is a key of the table it refers to (frictionless' rule)."""
-    import pyarrow.compute as pc
-
     for foreign in schema.get("foreignKeys", []):
         local = field_list(foreign["fields"])
         remote = field_list(foreign["reference"]["fields"])
@@ -345,17 +318,17 @@ def check_foreign_keys(tables: dict[str, CheckedTable], name: str, schema: dict[
         here = [tables[name].columns[f] for f in local]
         there = [target.columns[f] for f in remote]
         if len(here) == 1 and here[0].kind == there[0].kind != "number":
-            found = pc.is_in(here[0].values, value_set=there[0].values)
-            if pc.all(found).as_py() is False:
+            known = there[0].ops.unique(there[0].values)
+            if not here[0].ops.all_in(here[0].values, known):
                 raise Undecided(f"a value of {local[0]!r} is not a key of {target.name!r}")
             continue
-        known = {cells for cells in zip(*(c.python() for c in there), strict=True) if set(cells) != {None}}
+        keys = {cells for cells in zip(*(c.python() for c in there), strict=True) if set(cells) != {None}}
         for cells in zip(*(c.python() for c in here), strict=True):
             if None in cells:
                 if set(cells) == {None}:
                     continue
                 raise Undecided("a composite foreign key is partly missing")
-            if cells not in known:
+            if cells not in keys:
                 raise Undecided(f"a value of {local} is not a key of {target.name!r}")
 
 
