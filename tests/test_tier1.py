@@ -68,7 +68,15 @@ def test_differential_corruption(tmp_path: Path, case: str) -> None:
     tier1_verdict(root)
 
 
-@pytest.mark.parametrize("case", sorted(set(test_package_model.CASES) - test_package_model.DEVICE_CASES))
+def crafted_case(case: str) -> pytest.ParameterSet:
+    """The unsafe-spelling matrix beyond test_package_model's main-phase spellings is slow there and here."""
+    slow = test_package_model.SPELLING_MATRIX - test_package_model.SPOT_CHECKS - test_package_model.MAIN_SPELLINGS
+    return pytest.param(case, marks=[pytest.mark.slow] if case in slow else [])
+
+
+@pytest.mark.parametrize(
+    "case", [crafted_case(c) for c in sorted(set(test_package_model.CASES) - test_package_model.DEVICE_CASES)]
+)
 def test_differential_crafted(tmp_path: Path, case: str) -> None:
     root = copy_package(tmp_path / "package")
     test_package_model.prepare(root, case)
@@ -249,6 +257,7 @@ def test_gate_knows_every_property_frictionless_reads() -> None:
         assert names <= FRICTIONLESS_PROPERTIES[level], (level, sorted(names - FRICTIONLESS_PROPERTIES[level]))
 
 
+@pytest.mark.slow
 def test_validate_without_frictionless_for_a_valid_copy(package_copy: Path) -> None:
     """A proved copy never imports frictionless (the point of tier 1)."""
     import subprocess
