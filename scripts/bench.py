@@ -28,8 +28,13 @@ included, from ``getrusage(RUSAGE_CHILDREN)`` around each run) of ``nme-data val
 6. cache: a repeat ``nme-data validate`` on an unchanged copy (verdict cached) <= 0.5 x the cold run
    (``--no-cache``). Targets 3 and 5 pass ``--no-cache``; the cache lives in a temporary directory
    (``NME_DATA_CACHE_DIR``) for the whole run, never in the user's.
+7. tier 1 (#24): 3e ``nme-data validate`` of the bundled copy, cold, <= 0.75 x ``frictionless validate``;
+   7a/7b on copies grown to 20,000 and 100,000 rows per table (100,000 only in a full run) <= 0.2 x
+   ``frictionless validate`` of the same copy (peak RSS at 100,000 is 5b); 7c an invalid copy (one enum
+   value broken, so tier 1 falls back to frictionless) <= 1.1 x the same validation with
+   ``--engine frictionless``, which is the path every validation took before tier 1.
 
-7. reground: ``nme-data reground`` answers each hostile 16 MiB revision in <= 10 s (an absolute budget, issue
+8. reground: ``nme-data reground`` answers each hostile 16 MiB revision in <= 10 s (an absolute budget, issue
    #19: the nearest-sentence search must be linear, not quote x sentence): one made of 100,000-character
    sentences, one of about 180,000 short sentences, both breaking quotes so that the search runs; a third,
    of 4 million tiny sentences, must be refused (more than the sentence budget) within the same time.
@@ -303,6 +308,13 @@ def validate_rows(repeat: int) -> list[Row]:
         ),
         ratio_row("3b. nme-data validate vs frictionless", "nme-data validate", "frictionless validate", medians, 1.5),
         ratio_row(
+            "3e. shipped copy, cold: nme-data validate vs frictionless (tier 1)",
+            "nme-data validate",
+            "frictionless validate",
+            medians,
+            0.75,
+        ),
+        ratio_row(
             "3c. as 3a, without test-only packages",
             "nme-data validate (no hypothesis)",
             "import pandera.pandas, frictionless (no hypothesis)",
@@ -533,6 +545,89 @@ def growth_rows(small: int, large: int, repeat: int) -> tuple[list[Row], list[st
     return rows, notes
 
 
+# ---- tier 1 (#24) --------------------------------------------------------------------------------
+
+
+def tier1_rows(sizes: Sequence[int], repeat: int, invalid_repeat: int) -> list[Row]:
+    """nme-data validate against frictionless validate on grown copies, and the fallback's cost on an
+    invalid copy (tier 1 finds a broken enum value, frictionless reports it)."""
+    rows: list[Row] = []
+    nme = [*nme_data_command(), "validate", "--no-cache"]
+    with tempfile.TemporaryDirectory(prefix="nme-bench-tier1-") as tmp:
+        for number, size in zip("ab", sizes, strict=False):
+            progress(f"tier 1: building the {size:,}-row copy")
+            copy = grown_copy(Path(tmp), size)
+            commands = {
+                f"nme-data validate ({size:,} rows)": [*nme, str(copy)],
+                f"frictionless validate ({size:,} rows)": [
+                    *frictionless_command(),
+                    "validate",
+                    str(copy / "datapackage.json"),
+                ],
+            }
+            # no warm-up round here: a run on a grown copy takes seconds to minutes, and reads warm the cache
+            samples: dict[str, list[float]] = {name: [] for name in commands}
+            for i in range(repeat):
+                for name in rotated(list(commands), i):
+                    samples[name].append(run_timed(commands[name]))
+                progress(f"tier 1 at {size:,} rows: {i + 1}/{repeat}")
+            medians = {name: statistics.median(values) for name, values in samples.items()}
+            rows.append(
+                ratio_row(
+                    f"7{number}. {size // 1000}k rows per table: nme-data validate vs frictionless",
+                    f"nme-data validate ({size:,} rows)",
+                    f"frictionless validate ({size:,} rows)",
+                    medians,
+                    0.2,
+                )
+            )
+            shutil.rmtree(copy)
+        invalid = Path(tmp) / "invalid"
+        invalid.mkdir()
+        shutil.copy2(REPO_ROOT / "datapackage.json", invalid / "datapackage.json")
+        shutil.copytree(REPO_ROOT / "data", invalid / "data")
+        shutil.copytree(REPO_ROOT / "source", invalid / "source")
+        sites = invalid / "data" / "sites.csv"
+        sites.write_text(sites.read_text(encoding="utf-8").replace(",characteristic,", ",often,", 1), encoding="utf-8")
+        medians = measure_commands(
+            {
+                "nme-data validate (invalid copy)": [*nme, str(invalid)],
+                "nme-data validate --engine frictionless (invalid copy)": [
+                    *nme,
+                    "--engine",
+                    "frictionless",
+                    str(invalid),
+                ],
+            },
+            invalid_repeat,
+            "tier 1 on an invalid copy",
+            validators=frozenset(
+                {"nme-data validate (invalid copy)", "nme-data validate --engine frictionless (invalid copy)"}
+            ),
+        )
+        for key in [key for key in EXIT_COUNTS if key.endswith(str(invalid))]:
+            del EXIT_COUNTS[key]  # invalid on purpose: no warning about the bundled package
+        rows.append(
+            ratio_row(
+                "7c. invalid copy: auto (tier 1 falls back) vs --engine frictionless",
+                "nme-data validate (invalid copy)",
+                "nme-data validate --engine frictionless (invalid copy)",
+                medians,
+                1.1,
+            )
+        )
+    return rows
+
+
+#: The last measurements before tier 1 (#24), from docs/benchmarks.md of 2026-11-29 and issue 24 (quiet
+#: 2-core machine), for the before/after comparison; every figure above them is from this run.
+BEFORE_TIER1 = (
+    "bundled copy, cold: nme-data validate 937.8 ms vs frictionless validate 874.5 ms (1.07x; 3b);",
+    "20,000 rows per table: nme-data validate 13.9 s vs frictionless validate 13.2 s (1.06x; issue 24);",
+    "growth: 10,000 rows per table 8.74 s, 100,000 rows per table 76.39 s, peak RSS 501 MiB (5a, 5b).",
+)
+
+
 # ---- output --------------------------------------------------------------------------------------
 
 HEADERS = ("Target", "Candidate (median)", "Baseline (median)", "Ratio", "Limit", "Result")
@@ -581,6 +676,10 @@ def markdown(rows: list[Row], notes: list[str], info: dict[str, str], args: argp
         targets_met(rows),
         "",
         *(f"- {note}" for note in notes),
+        "",
+        "Before tier 1 (every validation ran frictionless):",
+        "",
+        *(f"- {line}" for line in BEFORE_TIER1),
         "",
     ]
     return "\n".join(lines)
@@ -682,6 +781,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         more, notes = growth_rows(small, large, args.growth_repeat)
         more += cache_rows(args.repeat)
         more += reground_rows(args.repeat)
+        more += tier1_rows((20_000,) if args.quick else (20_000, 100_000), args.growth_repeat, args.repeat)
     except BenchError as exc:
         print(f"benchmark aborted: {exc}", file=sys.stderr)
         return 2

@@ -81,7 +81,7 @@ def worker_running(monkeypatch: pytest.MonkeyPatch, code: str) -> None:
 
 def test_failing_worker_is_reported(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     worker_running(monkeypatch, "raise RuntimeError('boom')")
-    report = nme_data.validate(package_copy)
+    report = nme_data.validate(package_copy, engine="frictionless")  # the worker is tier 2
     assert [(e.table, e.code) for e in report.errors] == [(None, "check-error")]
     assert "exit code 1" in report.errors[0].message
     assert "boom" in report.errors[0].message
@@ -89,7 +89,7 @@ def test_failing_worker_is_reported(package_copy: Path, monkeypatch: pytest.Monk
 
 def test_killed_worker_is_reported(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     worker_running(monkeypatch, "import os; os._exit(3)")
-    report = nme_data.validate(package_copy)
+    report = nme_data.validate(package_copy, engine="frictionless")
     assert [(e.code, e.message) for e in report.errors] == [
         ("check-error", "frictionless validation ended without a result (exit code 3)")
     ]
@@ -103,7 +103,7 @@ def test_worker_over_its_time_budget_is_stopped_and_names_the_table(
         "import sys, time; sys.stderr.write('nme-data-spec table: \"sites\"\\n'); sys.stderr.flush(); time.sleep(120)",
     )
     monkeypatch.setattr(spec, "SPEC_TIMEOUT", 2.0)
-    report = nme_data.validate(package_copy)
+    report = nme_data.validate(package_copy, engine="frictionless")
     assert [(e.table, e.code) for e in report.errors] == [("sites", "budget-exceeded")]
     assert "2 s budget" in report.errors[0].message
 
@@ -113,7 +113,7 @@ def test_worker_over_its_memory_budget_is_reported(package_copy: Path, monkeypat
         monkeypatch,
         "from nme_data.validation.sandbox import limit_memory; limit_memory(400 * 2**20); b = bytearray(2**30)",
     )
-    report = nme_data.validate(package_copy)
+    report = nme_data.validate(package_copy, engine="frictionless")
     assert [(e.table, e.code) for e in report.errors] == [(None, "budget-exceeded")]
 
 
@@ -126,6 +126,6 @@ def test_worker_gets_an_empty_directory_and_no_proxies(package_copy: Path, monke
     )
     worker_running(monkeypatch, seen)
     monkeypatch.chdir(package_copy)  # the caller's working directory holds the package; the worker's does not
-    report = nme_data.validate(package_copy)
+    report = nme_data.validate(package_copy, engine="frictionless")
     probes = [e for e in report.errors if e.code == "probe"]
     assert [json.loads(e.message) for e in probes] == [[[], []]]

@@ -154,7 +154,15 @@ class ReportCommand(click.Command):
     "github prints GitHub Actions annotations.",
 )
 @click.option("--no-cache", is_flag=True, help="Validate afresh: neither read nor store the verdict for this copy.")
-def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(("auto", "frictionless")),
+    default="auto",
+    show_default=True,
+    help="auto: a fast vectorised proof first, frictionless only when it cannot prove the copy valid; "
+    "frictionless: always run frictionless. The report is the same.",
+)
+def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, engine: str) -> None:
     """Check a package copy against the Frictionless spec and the semantic rules.
 
     PATH is a directory holding datapackage.json, or that file (default: the nearest datapackage.json in the
@@ -173,11 +181,11 @@ def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool) -
         raise click.UsageError(message)
     try:
         if no_cache:
-            report = run(path)
+            report = run(path, engine=engine)
         else:
             from nme_data.validation.cache import validate as cached
 
-            report = cached(path, run)
+            report = cached(path, lambda source: run(source, engine=engine), engine=engine)
     except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
         report = _usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
     click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))

@@ -65,8 +65,21 @@ class Context:
             self.names[name] = {str(i): n for i, n in pairs if isinstance(n, str)}
         if name == "sources" and {"id", "path"} <= set(frame.columns):
             digests = frame["sha256"] if "sha256" in frame.columns else [""] * len(frame)
+            first: dict[tuple[str, str], str] = {}  # each (snapshot, digest) is opened and judged once
             for source_id, path, digest in zip(frame["id"], frame["path"], digests, strict=True):
+                key = (str(path), str(digest))
+                if key in first:
+                    self._same_as(str(source_id), first[key])
+                    continue
+                first[key] = str(source_id)
                 self._read_source(package, str(source_id), str(path), str(digest))
+
+    def _same_as(self, source_id: str, earlier: str) -> None:
+        """A source citing the snapshot and digest an earlier one cited gets that one's text and verdict."""
+        if earlier in self.source_problems:
+            self.source_problems[source_id] = self.source_problems[earlier]
+        if earlier in self.source_texts:
+            self.source_texts[source_id] = self.source_texts[earlier]
 
     def _read_source(self, package: DataPackage, source_id: str, path: str, digest: str) -> None:
         """A snapshot is opened only through the package model's path gate, and hashed as a stream."""

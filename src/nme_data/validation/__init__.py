@@ -12,17 +12,26 @@ from nme_data.validation.report import Report
 __all__ = ["CODES", "Code", "Report", "ValidationError", "validate"]
 
 
-def validate(source: str | Path | None = None) -> Report:
+def validate(source: str | Path | None = None, engine: str = "auto") -> Report:
     """Check a package copy (a directory or its datapackage.json; default: the bundled one).
 
     Reads only files inside the package directory, never writes, never opens a connection,
     and reports every problem as a `ValidationError` rather than raising. Both layers read the
     one normalised descriptor of the package model, and only the tables it found sound.
+
+    engine "auto" first tries tier 1 (`validation.tier1`, a vectorised proof that frictionless would
+    find nothing) and starts frictionless only when tier 1 cannot prove that; "frictionless" always
+    starts it. Either way the report is the same; `report.engine` says which tier gave the verdict.
     """
+    from nme_data.validation.tier1 import ENGINES
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     report = Report(package=str(source) if source is not None else "bundled package")
+    report.engine = {"requested": engine, "tier": None, "note": None}
     read: _Read = {}
     try:
-        _run(source, report, read)
+        _run(source, report, read, engine)
     except Exception as exc:  # whatever broke, the caller gets a report that says so, never a traceback
         from nme_data.validation.spec_worker import failure
 
@@ -35,7 +44,7 @@ def validate(source: str | Path | None = None) -> Report:
 _Read = dict[str, dict[str, Any]]
 
 
-def _run(source: str | Path | None, report: Report, read: _Read) -> None:
+def _run(source: str | Path | None, report: Report, read: _Read, engine: str = "auto") -> None:
     """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept."""
     from nme_data.validation.preflight import run_preflight
 
@@ -55,9 +64,12 @@ def _run(source: str | Path | None, report: Report, read: _Read) -> None:
     if pre.descriptor is None:
         return
     read["safe"] = pre.descriptor
-    from nme_data.validation.spec import start_spec
+    from nme_data.validation.tier1 import TierOne
 
-    pending = start_spec(pre.descriptor, pre.root)
+    # Tier 1 runs in a thread beside the semantic rules (pyarrow works without the GIL); when it cannot
+    # prove the copy, it starts frictionless' worker at once. Proved: frictionless would report nothing,
+    # so it is never started, and the report is the same without it.
+    spec = TierOne(pre, engine).start()
     try:
         from nme_data.validation.semantic import validate_semantics
 
@@ -67,6 +79,8 @@ def _run(source: str | Path | None, report: Report, read: _Read) -> None:
 
         report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
+        why, pending = spec.result()
+        report.engine = {**report.engine, "tier": 1 if why is None else 2, "note": why}
         report.errors.extend(pending.result())
 
 

@@ -192,6 +192,7 @@ def _read(entry: Path) -> Report | None:
             errors=[ValidationError(**error) for error in stored["errors"]],
             tables_checked=[str(name) for name in stored["tables"]],
             version=stored["source"]["version"],
+            engine=stored.get("engine"),  # i24 (#24): which tier proved the verdict
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -29,6 +29,9 @@ class Report:
     tables_checked: list[str] = field(default_factory=list)
     #: The copy's `version` as its descriptor says, None when the descriptor could not be read.
     version: str | None = None
+    #: Which tier gave the spec layer's verdict: {"requested": engine, "tier": 1 or 2, "note": why tier 1
+    #: could not decide}; None for a report that validated nothing (a usage error).
+    engine: dict[str, object] | None = None
 
     @property
     def valid(self) -> bool:
@@ -72,6 +75,7 @@ class Report:
             "error_count": len(errors),
             "errors": [e.to_dict() for e in errors],
             "summary": self.summary(),
+            "engine": self.engine,
         }
 
     def to_json(self, ascii_only: bool = False) -> str:
@@ -106,12 +110,24 @@ class Report:
         """The first line of a report for people: which copy was checked (path and version)."""
         return f"package {self.package or '(none)'}, version {self.version or 'unknown'}"
 
+    def engine_line(self) -> str | None:
+        """Which tier proved a valid verdict, in words; None for an invalid one, whose text report is
+        exactly what it was before tier 1 existed (the JSON report always names the tier)."""
+        tier = (self.engine or {}).get("tier") if not self.errors else None
+        if tier == 1:
+            return "checked by: tier 1 (vectorised proof; frictionless not needed) and the semantic rules"
+        if tier == 2:
+            return "checked by: tier 2 (frictionless) and the semantic rules"
+        return None
+
     def to_text(self) -> str:
         lines = [self.header()]
         for error in self.sorted_errors():
             lines.append(f"{error.location()}: [{error.code}] {error.message}")
             if error.hint:
                 lines.append(f"  hint: {error.hint}")
+        if self.engine_line():
+            lines.append(str(self.engine_line()))
         lines.append(self.summary())
         return escape_surrogates("\n".join(lines))
 

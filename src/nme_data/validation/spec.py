@@ -149,9 +149,21 @@ class PendingSpec:
             ]
 
 
+def in_process() -> bool:
+    """Whether the spec layer runs in the calling process (NME_DATA_SERIAL, or no interpreter to start)."""
+    return bool(os.environ.get("NME_DATA_SERIAL")) or not sys.executable
+
+
+def failure_spec(exc: BaseException) -> PendingSpec:
+    """The spec layer's result when it could not even be started: a located check-error."""
+    from nme_data.validation.spec_worker import failure
+
+    return PendingSpec([failure(None, "the spec layer could not start", exc)])
+
+
 def start_spec(descriptor: dict[str, Any], root: Path) -> PendingSpec:
     """Start the spec layer in a worker interpreter and return at once; `.result()` waits for it."""
-    if os.environ.get("NME_DATA_SERIAL") or not sys.executable:
+    if in_process():
         return PendingSpec(validate_spec(descriptor, root))
     budget = time_budget(descriptor, root)
     try:
