@@ -66,6 +66,8 @@ class Crosscheck:
     hpo_source: str
     hpo_version: str
     diseases: list[DiseaseReport]
+    #: The copy compared: {"path": its datapackage.json, "version": its version}.
+    source: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -286,7 +288,8 @@ def crosscheck(package: DataPackage, hpo_folder: str | Path | None = None) -> Cr
             f"{s.row}: {s.disease_id} {s.hpo_id} ({s.reason})" for s in skipped if s.disease_id == disease_id
         ]
         reports.append(report)
-    return Crosscheck(str(folder / HPOA_FILE), version, reports)
+    copy = {"path": str(package.descriptor_path.absolute()), "version": package.version}
+    return Crosscheck(str(folder / HPOA_FILE), version, reports, copy)
 
 
 def _table(comparisons: list[Comparison], with_ours: bool, with_theirs: bool) -> list[str]:
@@ -312,6 +315,8 @@ def _table(comparisons: list[Comparison], with_ours: bool, with_theirs: bool) ->
 
 def _markdown(result: Crosscheck) -> str:
     lines = [
+        f"package {result.source.get('path', '(unknown)')}, version {result.source.get('version', 'unknown')}",
+        "",
         "# Reconciliation with HPO's annotations",
         "",
         f"HPO annotations: `{result.hpo_source}` (version {result.hpo_version or 'unknown'}).",
