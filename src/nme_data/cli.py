@@ -359,7 +359,7 @@ def fmt_command(path: Path | None, source: Path | None, check: bool) -> None:
     package = _open(path, source)
     if not check:
         _editable(package)
-    click.echo(f"package {package.descriptor_path.absolute()}, version {package.version}")
+    click.echo(package.header)
     with _refusals():
         result = format_package(package.descriptor_path, check=check)
     for name in result.names():

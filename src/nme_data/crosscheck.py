@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data.package import DataPackage
+from nme_data.package import DataPackage, copy_header
 
 HPOA_FILE = "phenotype.hpoa"
 OBO_FILE = "hp.obo"
@@ -315,7 +315,7 @@ def _table(comparisons: list[Comparison], with_ours: bool, with_theirs: bool) ->
 
 def _markdown(result: Crosscheck) -> str:
     lines = [
-        f"package {result.source.get('path', '(unknown)')}, version {result.source.get('version', 'unknown')}",
+        copy_header(result.source.get("path"), result.source.get("version")),
         "",
         "# Reconciliation with HPO's annotations",
         "",

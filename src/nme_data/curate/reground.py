@@ -92,7 +92,7 @@ class RegroundResult:
 
     def to_text(self) -> str:
         lines = [
-            f"package {self.package.descriptor_path.absolute()}, version {self.package.version}",
+            self.package.header,
             f"re-grounding {self.rows_checked} rows quoting {self.source_id} on {self.new_text}",
         ]
         if self.old_sha256 == self.new_sha256:
