@@ -1,4 +1,4 @@
-"""The validation cache: same report for an unchanged copy, a changed byte anywhere re-validates."""
+"""The validation cache: same report for an unchanged copy; a changed byte in any file it reads re-validates."""
 
 from __future__ import annotations
 
