@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    import click.testing
+
     from nme_data.validation import Report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,11 +105,26 @@ def private_validation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @dataclass(frozen=True)
 class Validated:
-    """A damaged copy, the hashes of its files before validation, and the library's report on it."""
+    """A damaged copy, the hashes of its files before validation, the library's report on it, and what
+    `nme-data validate COPY --format json` printed and exited with when it validated the copy itself."""
 
     root: Path
     before: dict[str, str]
     report: Report
+    cli_output: str
+    cli_stderr: str
+    cli_exit_code: int
+    cli_cache: Path
+
+    def cli(self, *args: str) -> click.testing.Result:
+        """`nme-data validate COPY ARGS` again, with the CLI's own cache: a repeat on unchanged bytes."""
+        from click.testing import CliRunner
+
+        from nme_data.cli import main
+
+        return CliRunner().invoke(
+            main, ["validate", str(self.root), *args], env={"NME_DATA_CACHE_DIR": str(self.cli_cache)}
+        )
 
 
 ValidatedCopy = Callable[[str, Callable[[Path], None], Callable[[Path], dict[str, str]]], Validated]
@@ -120,17 +137,16 @@ def shared_case(group: str, case: str) -> pytest.ParameterSet:
 
 @pytest.fixture(scope="session")
 def validated_copy(tmp_path_factory: pytest.TempPathFactory) -> ValidatedCopy:
-    """One damaged copy per case, validated once, shared by every test of that case.
+    """One damaged copy per case, validated once, by the CLI, shared by every test of that case.
 
-    Validating is most of a test's cost (a frictionless worker interpreter per call). The library test
-    of a case asserts on `report`; the CLI and report-format tests of the same case run on the same
-    bytes, where `nme-data validate` finds this verdict in the validation cache (private to this test
-    session) instead of validating again. Building the copy is the test's first call, so a blocking
-    damage or validation still runs under that test's own deadline. Tests must not change the copy.
+    Validating is most of a test's cost (a frictionless worker interpreter per call), so each case is
+    validated once, and for real: `nme-data validate COPY --format json` runs in-process on a fresh,
+    empty cache of its own, so the CLI computes the key, misses, validates and renders (share copies,
+    not verdicts). `report` is the object `nme_data.validation.validate` returned inside that run: the
+    library's verdict on the same bytes, for the library tests of the case. Building the copy is the
+    test's first call, so a blocking damage or validation still runs under that test's own deadline.
+    Tests must not change the copy.
     """
-    from nme_data import validate
-    from nme_data.validation import cache
-
     made: dict[str, Validated] = {}
 
     def make(key: str, damage: Callable[[Path], None], hashes: Callable[[Path], dict[str, str]]) -> Validated:
@@ -138,11 +154,36 @@ def validated_copy(tmp_path_factory: pytest.TempPathFactory) -> ValidatedCopy:
             root = copy_package(tmp_path_factory.mktemp("validated") / "package")
             damage(root)
             before = hashes(root)
-            made[key] = Validated(root, before, validate(root))
-        copy = made[key]
-        # remembered as `nme-data validate` would remember it, on every use: the cache keeps only its newest
-        # entries, and other cases' tests may have evicted this one in between
-        cache.validate(copy.root, run=lambda _source: copy.report)
-        return copy
+            fresh = tmp_path_factory.mktemp("cli-cache")
+            report, result = _validate_through_the_cli(root, fresh)
+            made[key] = Validated(root, before, report, result.stdout, result.stderr, result.exit_code, fresh)
+        return made[key]
 
     return make
+
+
+def _validate_through_the_cli(root: Path, cache: Path) -> tuple[Report, click.testing.Result]:
+    """The CLI's own validation of a copy on an empty cache, and the report the library returned inside it."""
+    from click.testing import CliRunner
+
+    import nme_data.validation
+    from nme_data.cli import main
+
+    returned: list[Report] = []
+    library = nme_data.validation.validate
+
+    def recording(source: str | Path | None = None) -> Report:
+        report = library(source)
+        returned.append(report)
+        return report
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(nme_data.validation, "validate", recording)
+    try:
+        result = CliRunner().invoke(
+            main, ["validate", str(root), "--format", "json"], env={"NME_DATA_CACHE_DIR": str(cache)}
+        )
+    finally:
+        patch.undo()
+    assert len(returned) == 1, f"the CLI did not validate the copy itself: {result.output[:2000]}"
+    return returned[0], result

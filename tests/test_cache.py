@@ -1,4 +1,4 @@
-"""The validation cache: same report for an unchanged copy, a changed byte anywhere re-validates."""
+"""The validation cache: same report for an unchanged copy; a changed byte in any file it reads re-validates."""
 
 from __future__ import annotations
 
@@ -272,15 +272,21 @@ def test_a_file_nothing_reads_is_not_in_the_key(package_copy: Path) -> None:
 
 @pytest.mark.parametrize("layout", ["table-in-hidden-folder", "data-symlinked-to-hidden-folder"])
 def test_the_cli_never_answers_for_edited_bytes_in_hidden_or_linked_folders(package_copy: Path, layout: str) -> None:
-    """The issue's case: valid, then `prominence=often` in a table the old directory walk skipped."""
+    """The issue's case: valid, then `prominence=often` in a table the old directory walk skipped; load()
+    and the CLI share the cache, and neither answers for the old bytes."""
+    import nme_data
+
     LAYOUTS[layout](package_copy)
     runner = CliRunner()
+    assert set(nme_data.load_all(package_copy)) == set(nme_data.table_names())  # validated and remembered
     first = runner.invoke(main, ["validate", str(package_copy), "--format", "json"])
     assert first.exit_code == 0, first.output
     sites = DataPackage.open(package_copy).table("sites").path
     rows = read_rows(sites)
     rows[1][rows[0].index("prominence")] = "often"
     write_rows(sites, rows)
+    with pytest.raises(nme_data.InvalidPackageError):  # the library's side: load() asks the same cache
+        nme_data.load("sites", source=package_copy)
     second = runner.invoke(main, ["validate", str(package_copy), "--format", "json"])
     assert second.exit_code == 1, second.output
     errors = json.loads(second.stdout)["errors"]

@@ -219,14 +219,15 @@ def test_corruption_is_reported_exactly(validated_copy: ValidatedCopy, case: str
 
 @pytest.mark.parametrize("case", LOCATED_CASES)
 def test_corruption_through_the_cli(validated_copy: ValidatedCopy, case: str) -> None:
-    package_copy, expected = corrupted(validated_copy, case).root, CASES[case][1]
-    result = CliRunner().invoke(main, ["validate", str(package_copy), "--format", "json"])
-    assert result.exit_code == 1, result.output
-    document = json.loads(result.stdout)
+    copy, expected = corrupted(validated_copy, case), CASES[case][1]
+    assert copy.cli_exit_code == 1, copy.cli_output + copy.cli_stderr  # the CLI's own validation, fresh cache
+    assert "Traceback" not in copy.cli_stderr
+    document = json.loads(copy.cli_output)
     assert document["valid"] is False
     got = {(e["table"], e["row"], e["field"], e["code"]) for e in document["errors"]}
     assert got == set(expected)
-    text = CliRunner().invoke(main, ["validate", str(package_copy)])
+    assert document["errors"] == copy.report.to_dict()["errors"], "the CLI and the library give one verdict"
+    text = copy.cli()  # the text report of the same verdict
     assert text.exit_code == 1
     assert "Traceback" not in text.output
     assert text.output.strip().splitlines()[-1].startswith("invalid: ")

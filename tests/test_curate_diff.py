@@ -233,6 +233,15 @@ def test_cli_formats_on_valid_copies(edited) -> None:
     assert as_json.exit_code == 0, as_json.output
     document = json.loads(as_json.stdout)
     assert (document["old_version"], document["new_version"]) == (VERSION, MINOR_BUMP)
+    assert document["source"] == {
+        "old": {"path": str((Path(old) / "datapackage.json").absolute()), "version": VERSION},
+        "new": {"path": str((Path(new) / "datapackage.json").absolute()), "version": MINOR_BUMP},
+    }
+    text = runner.invoke(main, ["diff", str(old), str(new)]).stdout.splitlines()
+    assert text[:2] == [
+        f"package {(Path(old) / 'datapackage.json').absolute()}, version {VERSION}",
+        f"package {(Path(new) / 'datapackage.json').absolute()}, version {MINOR_BUMP}",
+    ]
     assert document["counts"]["rows_added"] == 1 + 1  # the added site, and the new table's row
     assert len(document["warnings"]) == 2
     assert "warning: table 'classifications' was removed" in as_json.stderr

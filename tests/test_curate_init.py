@@ -71,6 +71,7 @@ def test_the_installed_copy_is_not_rewritten(tmp_path: Path, monkeypatch: pytest
     init_copy(installed)
     # wherever the package model looks the bundled copy up
     monkeypatch.setattr(sys.modules[resolve_descriptor.__module__], "bundled_root", lambda: installed)
+    monkeypatch.chdir(tmp_path)  # no datapackage.json here or above: with no PATH, commands use the bundled copy
     before = tree_hashes(installed)
     (installed / "data" / "sites.csv").write_bytes(
         (installed / "data" / "sites.csv").read_bytes().replace(b"\n", b"\r\n")

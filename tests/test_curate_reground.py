@@ -81,6 +81,7 @@ def test_the_json_report(revision: Path) -> None:
     result = CliRunner().invoke(main, ["reground", str(revision), "--format", "json"])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
+    assert set(document["source"]) == {"path", "version"}  # the copy checked (with no PATH, the one around)
     assert document["ok"] is False
     assert document["quotes_hold"] is False
     assert {(b["table"], b["id"]) for b in document["broken_quotes"]} == rows_quoting([CHANGED_OLD, REMOVED])

@@ -199,11 +199,16 @@ def test_crosscheck_command(tmp_path: Path) -> None:
     runner = CliRunner()
     text = runner.invoke(main, ["crosscheck", str(PACKAGE.root)])
     assert text.exit_code == 0, text.output
+    assert text.output.splitlines()[0] == f"package {PACKAGE.descriptor_path.absolute()}, version {PACKAGE.version}"
     assert "# Reconciliation with HPO's annotations" in text.output
     assert "In HPO, not in the article" in text.output
     as_json = runner.invoke(main, ["crosscheck", str(PACKAGE.root), "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     assert json.loads(as_json.output)["diseases"]
+    assert json.loads(as_json.output)["source"] == {
+        "path": str(PACKAGE.descriptor_path.absolute()),
+        "version": PACKAGE.version,
+    }
     empty = tmp_path / "empty"
     empty.mkdir()
     missing = runner.invoke(main, ["crosscheck", str(PACKAGE.root), "--hpo", str(empty)])

@@ -445,12 +445,11 @@ CLI_CASES = [c for c in CASES if not c.startswith(("dialect-", "schema-", "profi
 
 @pytest.mark.parametrize("case", [crafted_case(c) for c in CLI_CASES])
 def test_crafted_copy_through_the_cli(validated_copy: ValidatedCopy, case: str, deadline: None) -> None:
-    package_copy = crafted(validated_copy, case).root
-    result = CliRunner().invoke(main, ["validate", str(package_copy), "--format", "json"])
-    assert result.exit_code == 1, result.output[:2000]
-    document = json.loads(result.stdout)  # exactly one JSON document
+    copy = crafted(validated_copy, case)
+    assert copy.cli_exit_code == 1, (copy.cli_output + copy.cli_stderr)[:2000]  # the CLI's own validation
+    document = json.loads(copy.cli_output)  # exactly one JSON document
     assert {(e["table"], e["row"], e["field"], e["code"]) for e in document["errors"]} == set(CASES[case][1])
-    assert "Traceback" not in result.output
+    assert "Traceback" not in copy.cli_output + copy.cli_stderr
 
 
 def tree_hashes_safe(root: Path) -> dict[str, str]:
@@ -493,9 +492,8 @@ def test_supported_spelling_is_valid(package_copy: Path, spelling: str) -> None:
 def test_supported_spelling_still_gets_the_semantic_checks(validated_copy: ValidatedCopy, spelling: str) -> None:
     copy = validated_copy(f"hidden:{spelling}", both(HIDDEN, SPELLINGS[spelling]), tree_hashes)
     assert locations(copy.report) == HIDDEN_FOUND
-    result = CliRunner().invoke(main, ["validate", str(copy.root), "--format", "json"])
-    assert result.exit_code == 1
-    got = [(e["table"], e["row"], e["field"], e["code"]) for e in json.loads(result.stdout)["errors"]]
+    assert copy.cli_exit_code == 1
+    got = [(e["table"], e["row"], e["field"], e["code"]) for e in json.loads(copy.cli_output)["errors"]]
     assert got == HIDDEN_FOUND
     assert tree_hashes(copy.root) == copy.before
 

@@ -398,7 +398,7 @@ def fmt_command(
     package = _open(path, source)
     if not check:
         _editable(package)
-    click.echo(f"package {package.descriptor_path.absolute()}, version {package.version}")
+    click.echo(package.header)
     with _refusals():
         result = format_package(
             package.descriptor_path, check=check, encoding=encoding, delimiter="\t" if delimiter == "tab" else delimiter

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data.package import DataPackage
+from nme_data.package import DataPackage, copy_header
 
 HPOA_FILE = "phenotype.hpoa"
 OBO_FILE = "hp.obo"
@@ -66,6 +66,8 @@ class Crosscheck:
     hpo_source: str
     hpo_version: str
     diseases: list[DiseaseReport]
+    #: The copy compared: {"path": its datapackage.json, "version": its version}.
+    source: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -289,7 +291,8 @@ def crosscheck(package: DataPackage, hpo_folder: str | Path | None = None) -> Cr
             f"{s.row}: {s.disease_id} {s.hpo_id} ({s.reason})" for s in skipped if s.disease_id == disease_id
         ]
         reports.append(report)
-    return Crosscheck(str(folder / HPOA_FILE), version, reports)
+    copy = {"path": str(package.descriptor_path.absolute()), "version": package.version}
+    return Crosscheck(str(folder / HPOA_FILE), version, reports, copy)
 
 
 def _table(comparisons: list[Comparison], with_ours: bool, with_theirs: bool) -> list[str]:
@@ -315,6 +318,8 @@ def _table(comparisons: list[Comparison], with_ours: bool, with_theirs: bool) ->
 
 def _markdown(result: Crosscheck) -> str:
     lines = [
+        copy_header(result.source.get("path"), result.source.get("version")),
+        "",
         "# Reconciliation with HPO's annotations",
         "",
         f"HPO annotations: `{result.hpo_source}` (version {result.hpo_version or 'unknown'}).",

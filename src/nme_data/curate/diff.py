@@ -16,7 +16,7 @@ from typing import Any
 
 from nme_data.curate._common import CurateError
 from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
-from nme_data.package import DataPackage, Table
+from nme_data.package import DataPackage, Table, copy_header
 from nme_data.validation.errors import CODES, ValidationError
 
 #: A row's primary-key values (its whole canonical row when the table has no primary key).
@@ -68,6 +68,8 @@ class PackageDiff:
     tables: list[TableDiff]
     package: list[str]
     warnings: list[str] = field(default_factory=list)
+    #: The two copies compared, each {"path": its datapackage.json, "version": its version}.
+    source: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def data_changed(self) -> bool:
@@ -84,6 +86,7 @@ class PackageDiff:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "source": self.source,
             "old_version": self.old_version,
             "new_version": self.new_version,
             "changed": self.data_changed,
@@ -115,7 +118,8 @@ class PackageDiff:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def to_text(self) -> str:
-        lines = [f"version: {self.old_version} -> {self.new_version}"]
+        lines = [copy_header(copy.get("path"), copy.get("version")) for copy in self.source.values()]
+        lines.append(f"version: {self.old_version} -> {self.new_version}")
         lines += [f"package: {change}" for change in self.package]
         for table in self.tables:
             if table.empty:
@@ -364,6 +368,10 @@ def diff_packages(old: str | Path | DataPackage, new: str | Path | DataPackage) 
         if old_package.descriptor.get(prop) != new_package.descriptor.get(prop):
             package.append(f"property {prop!r} changed")
     result = PackageDiff(old_package.version, new_package.version, tables, package)
+    result.source = {
+        side: {"path": str(copy.descriptor_path.absolute()), "version": copy.version}
+        for side, copy in (("old", old_package), ("new", new_package))
+    }
     if result.data_changed and result.old_version == result.new_version:
         result.warnings.append(f"the package changed but its version did not ({result.new_version})")
     old_major, new_major = _major(result.old_version), _major(result.new_version)

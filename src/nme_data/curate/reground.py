@@ -90,6 +90,7 @@ class RegroundResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "source": {"path": str(self.package.descriptor_path.absolute()), "version": self.package.version},
             "ok": self.ok,
             "quotes_hold": self.quotes_hold,
             "source_id": self.source_id,
@@ -118,7 +119,10 @@ class RegroundResult:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def to_text(self) -> str:
-        lines = [f"re-grounding {self.rows_checked} rows quoting {self.source_id} on {self.new_text}"]
+        lines = [
+            self.package.header,
+            f"re-grounding {self.rows_checked} rows quoting {self.source_id} on {self.new_text}",
+        ]
         if self.old_sha256 == self.new_sha256:
             lines.append("the new text is identical to the snapshot")
         for broken in self.broken:

@@ -62,6 +62,11 @@ def resolve_descriptor(source: str | Path | None = None, must_exist: bool = True
     return path
 
 
+def copy_header(descriptor: Path | str | None, version: str | None) -> str:
+    """The first line of every report for people: which copy was read (its descriptor) and its version."""
+    return f"package {descriptor or '(none)'}, version {version or 'unknown'}"
+
+
 def nearest_descriptor(start: Path | None = None) -> Path | None:
     """The datapackage.json in `start` (default: the working directory) or its nearest parent, as git finds
     its repository; None when there is none. What is there is returned even if it is not a readable file
@@ -191,6 +196,11 @@ class DataPackage:
     @property
     def version(self) -> str:
         return str(self.descriptor.get("version", "0+unknown"))
+
+    @property
+    def header(self) -> str:
+        """`copy_header` of this copy: reports start with it."""
+        return copy_header(self.descriptor_path.absolute(), self.version)
 
     @cached_property
     def _normalised(self) -> Normalised:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nme_data.package import copy_header
 from nme_data.validation.errors import ValidationError
 
 #: Lone surrogates: a str may hold them (a file name, a JSON escape), no UTF-8 output can.
@@ -108,7 +109,7 @@ class Report:
 
     def header(self) -> str:
         """The first line of a report for people: which copy was checked (path and version)."""
-        return f"package {self.package or '(none)'}, version {self.version or 'unknown'}"
+        return copy_header(self.package, self.version)
 
     def engine_line(self) -> str | None:
         """Which tier proved a valid verdict, in words; None for an invalid one, whose text report is
