@@ -50,7 +50,12 @@ def _run(source: str | Path | None, report: Report, read: _Read) -> None:
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)
-    report.errors.extend(_profile_errors(package))
+    try:
+        report.errors.extend(_profile_errors(package))
+    except Exception as exc:  # the other layers still run; the crash is a located check-error
+        from nme_data.validation.spec_worker import failure
+
+        report.errors.append(failure(None, "the profile checks could not finish", exc))
     if pre.descriptor is None:
         return
     read["safe"] = pre.descriptor
@@ -76,7 +81,8 @@ def _profile_errors(package: DataPackage) -> list[ValidationError]:
     found = descriptor_violations(package.descriptor)
     for table in package.sound_tables.values():
         found.extend(table_field_violations(table))
-    return [ValidationError(v.table, None, v.field, v.code, v.message) for v in found]
+    refused = {p.table for p in package.problems if p.table is not None}  # reported once, by the model
+    return [ValidationError(v.table, None, v.field, v.code, v.message) for v in found if v.table not in refused]
 
 
 def _with_hints(report: Report, read: _Read) -> Report:
