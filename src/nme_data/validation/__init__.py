@@ -27,7 +27,16 @@ def validate(source: str | Path | None = None) -> Report:
         from nme_data.validation.spec_worker import failure
 
         report.errors.append(failure(None, "validation could not finish", exc))
+    report.errors = _without_profile_twins(report.errors)
     return _with_hints(report, read)
+
+
+def _without_profile_twins(errors: list[ValidationError]) -> list[ValidationError]:
+    """An id the copy's own pattern already refused (constraint-error) is not reported again as
+    profile-unsafe-value: one bad cell, one error. The profile's error stands wherever the copy's
+    schema let the value through."""
+    refused = {(e.table, e.row, e.field) for e in errors if e.code == "constraint-error"}
+    return [e for e in errors if not (e.code == "profile-unsafe-value" and (e.table, e.row, e.field) in refused)]
 
 
 #: What the layers read, for the hints: "original", the descriptor as the package model parsed it (for
