@@ -174,6 +174,9 @@ def test_profile_rule_through_the_cli(validated_copy: ValidatedCopy, case: str) 
         key=lambda loc: str(loc),
     )
     assert got == expected(case)
+    for error in document["errors"]:  # a descriptor rule names datapackage.json, a cell rule its CSV file
+        if error["code"] in PROFILE_CODES:
+            assert (error["path"] == "datapackage.json") is (error["row"] is None), error
     text = CliRunner().invoke(main, ["validate", str(root)])
     assert text.exit_code == 1
     assert "Traceback" not in text.output
