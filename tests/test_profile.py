@@ -174,6 +174,9 @@ def test_profile_rule_through_the_cli(validated_copy: ValidatedCopy, case: str) 
         key=lambda loc: str(loc),
     )
     assert got == expected(case)
+    for error in document["errors"]:  # a descriptor rule names datapackage.json, a cell rule its CSV file
+        if error["code"] in PROFILE_CODES:
+            assert (error["path"] == "datapackage.json") is (error["row"] is None), error
     text = CliRunner().invoke(main, ["validate", str(root)])
     assert text.exit_code == 1
     assert "Traceback" not in text.output
@@ -210,3 +213,30 @@ def test_the_profile_schema_is_a_valid_json_schema() -> None:
 def test_version_must_be_semver(version: str, ok: bool) -> None:
     found = {v.code for v in descriptor_violations({"version": version, "resources": []})}
     assert ("profile-version" not in found) is ok
+
+
+@pytest.mark.parametrize("rate", [0.01, 0.05, 0.2, 0.5])
+def test_the_profile_never_crashes_on_a_malformed_descriptor(rate: float) -> None:
+    """Any value anywhere replaced by any JSON shape: violations or none, never an exception."""
+    import copy
+    import random
+
+    from conftest import ROOT, descriptor_of
+
+    original = descriptor_of(ROOT)
+    shapes = [None, 1, "x", [], {}, ["a"], {"a": 1}, True, 1.5, "\n", "=1"]
+
+    def mutate(node: object, rng: random.Random) -> None:
+        items = (
+            list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        )
+        for key, value in items:
+            if rng.random() < rate:
+                node[key] = rng.choice(shapes)  # type: ignore[index]
+            else:
+                mutate(value, rng)
+
+    for seed in range(40):
+        descriptor = copy.deepcopy(original)
+        mutate(descriptor, random.Random(seed))  # noqa: S311 - reproducible damage, not secrets
+        assert all(v.code in PROFILE_CODES for v in descriptor_violations(descriptor))

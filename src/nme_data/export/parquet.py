@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nme_data.export._common import as_package, atomic_target, read_frame
+from nme_data.export._common import as_package, atomic_target, read_frame, target_in
 from nme_data.export._common import out_dir as make_out_dir
 from nme_data.package import DataPackage
 
@@ -16,7 +16,7 @@ def export_parquet(package: DataPackage | str | Path | None, out_dir: str | Path
     directory = make_out_dir(out_dir)
     written = []
     for name, frame in frames.items():
-        target = directory / f"{name}.parquet"
+        target = target_in(directory, f"{name}.parquet")  # a plain name inside directory, or ExportError
         with atomic_target(target) as temporary:
             frame.to_parquet(temporary, engine="pyarrow", index=False)
         written.append(target)

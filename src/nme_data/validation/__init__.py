@@ -36,7 +36,16 @@ def validate(source: str | Path | None = None, engine: str = "auto") -> Report:
         from nme_data.validation.spec_worker import failure
 
         report.errors.append(failure(None, "validation could not finish", exc))
+    report.errors = _without_profile_twins(report.errors)
     return _with_hints(report, read)
+
+
+def _without_profile_twins(errors: list[ValidationError]) -> list[ValidationError]:
+    """An id the copy's own pattern already refused (constraint-error) is not reported again as
+    profile-unsafe-value: one bad cell, one error. The profile's error stands wherever the copy's
+    schema let the value through."""
+    refused = {(e.table, e.row, e.field) for e in errors if e.code == "constraint-error"}
+    return [e for e in errors if not (e.code == "profile-unsafe-value" and (e.table, e.row, e.field) in refused)]
 
 
 #: What the layers read, for the hints: "original", the descriptor as the package model parsed it (for
@@ -60,7 +69,12 @@ def _run(source: str | Path | None, report: Report, read: _Read, engine: str = "
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)
-    report.errors.extend(_profile_errors(package))
+    try:
+        report.errors.extend(_profile_errors(package))
+    except Exception as exc:  # the other layers still run; the crash is a located check-error
+        from nme_data.validation.spec_worker import failure
+
+        report.errors.append(failure(None, "the profile checks could not finish", exc))
     if pre.descriptor is None:
         return
     read["safe"] = pre.descriptor
@@ -91,7 +105,8 @@ def _profile_errors(package: DataPackage) -> list[ValidationError]:
     found = descriptor_violations(package.descriptor)
     for table in package.sound_tables.values():
         found.extend(table_field_violations(table))
-    return [ValidationError(v.table, None, v.field, v.code, v.message) for v in found]
+    refused = {p.table for p in package.problems if p.table is not None}  # reported once, by the model
+    return [ValidationError(v.table, None, v.field, v.code, v.message) for v in found if v.table not in refused]
 
 
 def _with_hints(report: Report, read: _Read) -> Report:

@@ -246,7 +246,8 @@ def add_hints(
 def _path_of(error: ValidationError, original: dict[str, dict[str, Any]]) -> str:
     resource = original.get(error.table or "")
     reference = resource.get("path") if resource is not None else None
-    if error.code in DESCRIPTOR_CODES or not isinstance(reference, str):
+    in_descriptor = error.code.startswith("profile-") and error.row is None  # the tool-owned profile's descriptor rules
+    if error.code in DESCRIPTOR_CODES or in_descriptor or not isinstance(reference, str):
         return DESCRIPTOR_NAME
     return reference
 
