@@ -81,9 +81,9 @@ def _rule(name: str, declaration: Mapping[str, list[str | None]], texts: Mapping
             if text is None or bounds is None or not isinstance(quote, str) or not quote:
                 verdicts.append(True)  # unknown source, value or empty quote: other rules' errors
                 continue
-            span = stretch(text, bounds[0], bounds[1])
-            spans = anchor(text, quote)
-            verdicts.append(span is not None and all(span[0] <= s and e <= span[1] for s, e in spans))
+            span = stretch(text, bounds[0], bounds[1])  # None: a snapshot without the heading, judged elsewhere
+            spans = anchor(text, quote)  # parts not in the text are evidence-not-verbatim's
+            verdicts.append(span is None or all(span[0] <= s and e <= span[1] for s, e in spans))
         return pd.Series(verdicts, index=frame.index, dtype=bool)
 
     message = f"the quote does not sit in the part of the article {name} names (nme:sections)"
