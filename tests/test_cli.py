@@ -169,7 +169,7 @@ def test_console_script(args: list[str], code: int, tmp_path: Path) -> None:
 
 
 def test_console_script_json_on_damaged_copy(edit_cell) -> None:
-    root = edit_cell("sites", 3, "evidence", "not in the article")
+    root = edit_cell("sites", 3, "evidence", "It particularly affects the distal extremities")  # not verbatim
     result = subprocess.run(
         [console_script(), "validate", str(root), "--format", "json"], capture_output=True, text=True, check=False
     )

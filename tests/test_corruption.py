@@ -118,11 +118,17 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
     "row-rule": (set_cell("causes", 4, "factor_id", ""), [("causes", 4, "factor_id", "row-rule")]),
     # semantics
     "evidence-paraphrased": (
-        set_cell("history", 2, "evidence", "William Becker described NME in 1942"),
+        set_cell("history", 2, "evidence", "William Becker first described NME and glucagonoma in 1942"),
         [("history", 2, "evidence", "evidence-not-verbatim")],
     ),
     "evidence-second-part-wrong": (
-        set_cell("management", 3, "evidence", "After resection, the rash typically resolves within days. [...] cured"),
+        set_cell(
+            "management",
+            3,
+            "evidence",
+            "Managing the original condition, glucagonoma, by octreotide or surgery. [...] "
+            "After resection, the rash typically resolves within days, cured",
+        ),
         [("management", 3, "evidence", "evidence-not-verbatim")],
     ),
     "identifier-malformed": (

@@ -275,7 +275,7 @@ def test_a_copy_breaking_only_semantic_rules_is_compared_with_a_warning(tmp_path
     """An older release is often 'invalid' under a newer validator's semantic rules, yet readable: diff compares."""
     old, new = copy_package(tmp_path / "a"), copy_package(tmp_path / "b")
     rows = read_rows(new / "data" / "history.csv")
-    rows[1][rows[0].index("evidence")] = "William Becker described NME in 1942"
+    rows[1][rows[0].index("evidence")] = "William Becker first described NME and glucagonoma in 1942"
     write_rows(new / "data" / "history.csv", rows)
     result = CliRunner().invoke(main, ["diff", str(old), str(new), "--format", "json"])
     assert result.exit_code == 0, result.output

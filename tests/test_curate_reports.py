@@ -103,7 +103,7 @@ def test_label_mismatch_names_the_release_label(package_copy: Path) -> None:
 
 
 def test_evidence_not_verbatim_shows_the_nearest_sentence(edit_cell) -> None:
-    root = edit_cell("history", 2, "evidence", "William Becker described NME in 1942")
+    root = edit_cell("history", 2, "evidence", "William Becker first described NME and glucagonoma in 1942")
     [error] = nme_data.validate(root).errors
     assert error.code == "evidence-not-verbatim"
     assert error.hint is not None

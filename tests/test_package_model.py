@@ -137,7 +137,7 @@ SITES_UNSUPPORTED: list[Location] = [("sites", None, None, "unsupported-feature"
 PACKAGE_UNSAFE: list[Location] = [(None, None, None, "unsafe-path")]
 #: A fake quote and a formula hidden in history row 2: the semantic layer must catch both.
 HIDDEN = both(
-    set_cell("history", 2, "evidence", "William Becker described NME in 1942"),
+    set_cell("history", 2, "evidence", "William Becker first described NME and glucagonoma in 1942"),
     set_cell("history", 2, "person", '=HYPERLINK("http://example.org")'),
 )
 HIDDEN_FOUND: list[Location] = [

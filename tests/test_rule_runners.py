@@ -12,6 +12,7 @@ import pandera.errors
 import pytest
 
 import test_corruption
+import test_cues
 import test_curation_checks
 from nme_data.package import DataPackage
 from nme_data.raw import read_text_frame
@@ -49,6 +50,13 @@ CURATIONS = {
     for name, (edits, _) in test_curation_checks.CASES.items()
 }
 
+#: The cue, naming and section rules (tests/test_cues.py), on the cases whose damage reaches the rules.
+CUES = {
+    f"cues-{name}": damage
+    for name, (damage, expected, _) in test_cues.CASES.items()
+    if all(code != "schema-error" for *_, code in expected)
+}
+
 
 def pandera_locations(root: Path) -> set[Location]:
     """Where pandera's semantic schemas fail, named as the validator names its errors."""
@@ -79,9 +87,9 @@ def test_shipped_package_passes_both_runners() -> None:
     assert pandera_locations(root) == runner_locations(root) == set()
 
 
-@pytest.mark.parametrize("case", sorted({**CORRUPTIONS, **CURATIONS}))
+@pytest.mark.parametrize("case", sorted({**CORRUPTIONS, **CURATIONS, **CUES}))
 def test_both_runners_find_the_same_failures(package_copy: Path, case: str) -> None:
-    {**CORRUPTIONS, **CURATIONS}[case](package_copy)
+    {**CORRUPTIONS, **CURATIONS, **CUES}[case](package_copy)
     by_pandera = pandera_locations(package_copy)
     assert by_pandera, "the damage must break a semantic rule"
     assert runner_locations(package_copy) == by_pandera

@@ -257,6 +257,21 @@ def names_declaration_problem(declaration: Any) -> str | None:
     return None
 
 
+#: The custom field property giving each value its stretch of the snapshot (nme_data.rules.sections).
+SECTIONS_PROPERTY = "nme:sections"
+
+
+def sections_declaration_problem(declaration: Any) -> str | None:
+    """What is wrong with a field's nme:sections declaration (None: sound): an object mapping each value to
+    [start heading, end heading], each a string or null."""
+    if not isinstance(declaration, dict) or not all(
+        isinstance(bounds, list) and len(bounds) == 2 and all(b is None or isinstance(b, str) for b in bounds)
+        for bounds in declaration.values()
+    ):
+        return "must map each value to [start heading, end heading], each a string or null"
+    return None
+
+
 def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
     """What every reader relies on in a schema (names, keys, missing values), so none of them can crash.
 
@@ -275,6 +290,10 @@ def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
             reason = cue_declaration_problem(spec[CUES_PROPERTY], names)
             if reason:
                 return f"field {spec['name']!r}: {CUES_PROPERTY} {reason}"
+        if SECTIONS_PROPERTY in spec:
+            reason = sections_declaration_problem(spec[SECTIONS_PROPERTY])
+            if reason:
+                return f"field {spec['name']!r}: {SECTIONS_PROPERTY} {reason}"
         if NAMES_PROPERTY in spec:
             reason = names_declaration_problem(spec[NAMES_PROPERTY])
             if reason:

@@ -178,14 +178,15 @@ def unlicensed_rule(cues: FieldCues, value: str) -> Rule:
     return Rule(licensed, name=check_name("value-unlicensed", cues.field, message))
 
 
-def contradicted_rule(cues: FieldCues, value: str, cue: str) -> Rule:
-    """A row whose text holds `cue` (licensing `value`) but no cue of the value it stores."""
+def contradicted_rule(cues: FieldCues, value: str, cue: str, allowed: set[str] | None = None) -> Rule:
+    """A row whose text holds `cue` (licensing `value`) but no cue of the value it stores; a stored value
+    the schema does not allow is the spec layer's error, not this one's."""
 
     def agrees(frame: pd.DataFrame) -> pd.Series:
         return _verdicts(
             frame,
             [
-                not (hits.get(value) == cue and stored not in hits and text)
+                not (hits.get(value) == cue and stored not in hits and text and (allowed is None or stored in allowed))
                 for stored, text, _, hits in _rows(frame, cues)
             ],
         )
@@ -223,7 +224,7 @@ def cue_checks(table_name: str, fields: list[dict[str, Any]], present: set[str])
         for value in sorted((enum or stored_values) - {cues.default}, key=str):
             rules.append(unlicensed_rule(cues, value))
         for value, declared_cues in cues.values:
-            rules.extend(contradicted_rule(cues, value, cue) for cue in declared_cues)
+            rules.extend(contradicted_rule(cues, value, cue, enum) for cue in declared_cues)
     return rules
 
 

@@ -68,16 +68,19 @@ def names(quote: str, candidates: list[str]) -> bool:
 def naming_check(found: list[Naming], names_of: Mapping[str, Mapping[str, str]]) -> Rule:
     """`quote-misses-row` on the evidence field; `names_of` maps a table to its ids' names."""
 
-    def candidates(row: Mapping[str, Any]) -> list[str]:
+    def candidates(row: Mapping[str, Any]) -> list[str] | None:
+        """The row's names; None when a key points to a name this validation does not know (a damaged or
+        missing table, a dangling key): that damage is reported where it is, and this row is not judged."""
         result = []
         for naming in found:
             cell = row.get(naming.field)
             if not isinstance(cell, str) or not cell:
                 continue
             name = names_of.get(naming.target, {}).get(cell) if naming.target else cell
-            if name:
-                result.append(name)
-                result.extend(dict(naming.synonyms).get(name, ()))
+            if not name:
+                return None
+            result.append(name)
+            result.extend(dict(naming.synonyms).get(name, ()))
         return result
 
     def named(frame: pd.DataFrame) -> pd.Series:

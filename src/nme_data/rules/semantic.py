@@ -25,6 +25,7 @@ from nme_data.rules.curation import curation_checks
 from nme_data.rules.naming import naming_checks
 from nme_data.rules.profile import profile_rules
 from nme_data.rules.rule import ANY_FIELD, Rule, check_name
+from nme_data.rules.sections import section_checks
 from nme_data.sentences import EVIDENCE_SEPARATOR
 
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
@@ -372,6 +373,7 @@ def semantic_rules(table: Table, context: Context, names: set[str] | None = None
     rules.extend(curation_checks(names, context.terms))  # certainty, open lists, predicates
     rules.extend(cue_checks(table.name, table.fields, names))  # every value its quote's words decide (nme:cues)
     rules.extend(naming_checks(table.fields, table.foreign_keys, names, context.names))  # nme:namesRow
+    rules.extend(section_checks(table.fields, names, context.source_texts))  # nme:sections
     if typed:
         rules.extend(foreign_key_checks(table, context))
     return rules

@@ -253,6 +253,12 @@ CODES: dict[str, Code] = {
         "declared synonym. A real quote attached to the wrong row.",
         "sites intro-lower-abdomen with the quote 'although less commonly the abdomen, perineum ... may be affected'",
     ),
+    "section-mismatch": Code(
+        "semantic",
+        "A value decided by where the quote sits (a section, a kind of link) names a part of the article the "
+        "quote is not in: the field's nme:sections declaration gives each value its headings.",
+        "sites section 'introduction' for 'although less commonly the abdomen ... may be affected'",
+    ),
     "predicate-overstated": Code(
         "semantic",
         "A skos:exactMatch whose matched_name the shipped ontology snapshot gives as neither the term's label "
