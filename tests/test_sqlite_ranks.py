@@ -155,3 +155,25 @@ def test_datasette_metadata_describes_ranks_and_views(tmp_path: Path) -> None:
     for view in RANKED_VIEWS:
         assert tables[view.name]["description"] == view.description
         assert "hedged" in tables["distinct_sites_stated"]["description"]
+
+
+@pytest.mark.parametrize(("table", "field"), [("clinical_features", "kind"), ("histology", "layer")])
+def test_any_enum_a_copy_declares_ordered_gets_a_rank(
+    package_copy: Path, tmp_path: Path, table: str, field: str
+) -> None:
+    def order(descriptor: dict) -> None:
+        spec = next(f for f in resource(descriptor, table)["schema"]["fields"] if f["name"] == field)
+        spec["categoriesOrdered"] = True
+
+    edit_descriptor(order)(package_copy)
+    copy = DataPackage.open(package_copy)
+    enum = next(f for f in PACKAGE.table(table).fields if f["name"] == field)["constraints"]["enum"]
+    assert ranked_fields(copy.table(table)) == [(field, enum)], "only the field the copy declares ordered"
+    values = ranked_fields(copy.table(table))[0][1]
+    con = connect(export_sqlite(DataPackage.open(package_copy), tmp_path / "out"))
+    try:
+        got = con.execute(f'SELECT "{field}", "{field}_rank" FROM "{table}" ORDER BY rowid').fetchall()  # noqa: S608
+    finally:
+        con.close()
+    assert [value for value, _ in got] == [row[field] or None for row in csv_rows(table, copy)]
+    assert [rank for _, rank in got] == [values.index(v) + 1 if v is not None else None for v, _ in got]

@@ -362,7 +362,7 @@ def _associations(context: _Context) -> tuple[list[dict[str, Any]], list[dict[st
             absent = context.conditions.get(str(row.get("absent_condition_id")), {}).get("name")
             parts = [f"{name} in the absence of {absent}" if absent else f"a name given to {name}"]
             if row.get("relative_frequency"):
-                parts.append(_words(row["relative_frequency"]))
+                parts.append(f"relative frequency: {_words(row['relative_frequency'])}")
             subtypes[row["object_id"]] = {
                 "name": context.unique("has_subtypes", obj["name"][:1].upper() + obj["name"][1:], row["object_id"]),
                 "description": "; ".join(parts) + ".",

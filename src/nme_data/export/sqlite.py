@@ -294,14 +294,15 @@ def table_rows(table: Table, frame: pd.DataFrame) -> list[tuple[Any, ...]]:
     """The rows of a typed frame as tuples of SQLite values, in `column_names` order (fields, then ranks)."""
     kinds = [f.get("type", "string") for f in table.fields]
     columns = [frame[name].tolist() for name in table.field_names]
-    ranks = [
-        ({value: rank for rank, value in enumerate(values, start=1)}, frame[name].tolist())
-        for name, values in ranked_fields(table)
-    ]
+    ranks = []
+    for name, values in ranked_fields(table):
+        kind = _kind(table, name)
+        lookup = {_sql_value(value, kind): rank for rank, value in enumerate(values, start=1)}
+        ranks.append((lookup, kind, frame[name].tolist()))
     out = []
     for index, row in enumerate(zip(*columns, strict=True)):
         values = [_sql_value(v, k) for v, k in zip(row, kinds, strict=True)]
-        values.extend(lookup.get(_sql_value(cells[index], "string")) for lookup, cells in ranks)
+        values.extend(lookup.get(_sql_value(cells[index], kind)) for lookup, kind, cells in ranks)
         out.append(tuple(values))
     return out
 
