@@ -282,3 +282,28 @@ def test_column_kernel_matches_as_tier_2_does(pattern: str, cell: str) -> None:
     matcher = compile_linear(pattern)
     assert ArrowOps.all_match(ArrowOps.array([cell]), pattern, matcher) is matcher(cell)
     assert ListOps.all_match(ListOps.array([cell]), pattern, matcher) is matcher(cell)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(scheme=st.sampled_from(["http://", "https://"]), rest=st.text(alphabet=[chr(c) for c in range(33, 127)]))
+def test_sure_uris_pass_frictionless_uri_test(scheme: str, rest: str) -> None:
+    """Tier 1 skips rfc3986 for http(s) addresses of printable ASCII: rfc3986 accepts every one of them."""
+    import rfc3986
+    from rfc3986 import validators
+
+    from nme_data.validation.tier1_tables import SURE_URI
+
+    assert SURE_URI.match(scheme + rest)
+    validator = validators.Validator()
+    validator.require_presence_of("scheme")
+    validator.validate(rfc3986.uri_reference(scheme + rest))  # raises if frictionless would refuse it
+
+
+def test_foreign_key_to_a_missing_field_is_not_proved(tmp_path: Path) -> None:
+    root = copy_package(tmp_path / "package")
+    edit(
+        lambda d: next(r for r in d["resources"] if r["name"] == "sites")["schema"]["foreignKeys"][0][
+            "reference"
+        ].update(fields=["no_such_field"])
+    )(root)
+    assert tier1_verdict(root) is not None

@@ -9,6 +9,7 @@ the bundled copy). `--source` is kept, hidden, as a deprecated alias.
 from __future__ import annotations
 
 import csv
+import functools
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -179,13 +180,15 @@ def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, e
             _emit_usage_report(fmt, message, "descriptor-not-found", str(path))
             sys.exit(2)
         raise click.UsageError(message)
+    if engine != "auto":  # the default engine calls validate(source) as before
+        run = functools.partial(run, engine=engine)
     try:
         if no_cache:
-            report = run(path, engine=engine)
+            report = run(path)
         else:
             from nme_data.validation.cache import validate as cached
 
-            report = cached(path, lambda source: run(source, engine=engine), engine=engine)
+            report = cached(path, run, engine=engine)
     except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
         report = _usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
     click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))

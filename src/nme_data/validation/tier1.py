@@ -37,7 +37,18 @@ class TierOne:
         self._thread = threading.Thread(target=self._run, name="nme-data tier 1", daemon=True)
 
     def start(self) -> TierOne:
-        self._thread.start()
+        """A copy of small tables is decided at once, here, before the semantic rules import pandas: an
+        invalid one then starts frictionless as early as before tier 1; large ones in the thread."""
+        from nme_data.validation.tier1_ops import ARROW_FROM_BYTES
+
+        try:
+            small = all(table.path.stat().st_size < ARROW_FROM_BYTES for table in self.pre.tables)
+        except OSError:
+            small = False
+        if small:
+            self._run()
+        else:
+            self._thread.start()
         return self
 
     def _run(self) -> None:
@@ -61,7 +72,8 @@ class TierOne:
         semantic rules, as it always did: never two csv readers at once (the cell limit is process-wide)."""
         from nme_data.validation.spec import PendingSpec, start_spec
 
-        self._thread.join()
+        if self._thread.ident is not None:
+            self._thread.join()
         if self._pending is None:
             if self._why is None or self.pre.descriptor is None:
                 self._pending = PendingSpec([])

@@ -264,6 +264,12 @@ def check_descriptor(descriptor: dict[str, Any]) -> None:
         where = f"resource {str(resource.get('name'))[:60]!r}: "
         _check_known(resource, "resource", RESOURCE_RULES, where)
         check_schema(resource.get("schema"), set(names), where)
+    fields = {r["name"]: {spec["name"] for spec in r["schema"]["fields"]} for r in descriptor["resources"]}
+    for resource in descriptor["resources"]:
+        for foreign in resource["schema"].get("foreignKeys", []):
+            reference = foreign["reference"]
+            if not set(_names(reference["fields"])) <= fields[reference["resource"]]:
+                raise Undecided(f"a foreign key of {resource['name']!r} names fields its reference lacks")
 
 
 def check_schema(schema: Any, resources: set[Any], where: str) -> None:
