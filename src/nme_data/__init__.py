@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nme_data.errors import InvalidPackageError, NmeDataError
 from nme_data.metadata import TableInfo, TableList, descriptor, table_names, table_path, tables
 from nme_data.package import PackageError, UnknownTableError
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from nme_data.validation import validate
 
 __all__ = [
+    "InvalidPackageError",
+    "NmeDataError",
     "PackageError",
     "TableInfo",
     "TableList",
@@ -67,3 +70,8 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(module_name)
         return module if attribute is None else getattr(module, attribute)
     raise AttributeError(f"module 'nme_data' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API too, though most of it loads on first use: tab completion (IPython, Jupyter) offers it."""
+    return sorted(set(globals()) | set(__all__))

@@ -96,11 +96,11 @@ def _requested_format(args: list[str]) -> str:
 
 
 def _usage_report(message: str, code: str, package: str = "") -> Any:
-    from nme_data.validation.errors import ValidationError
+    from nme_data.validation.errors import Finding
     from nme_data.validation.report import Report
 
     path = "datapackage.json" if code == "descriptor-not-found" else None
-    return Report(package=package, errors=[ValidationError(None, None, None, code, message, path=path)])
+    return Report(package=package, errors=[Finding(None, None, None, code, message, path=path)])
 
 
 def _encoding() -> str | None:
@@ -475,7 +475,7 @@ def site_command(path: Path | None, source: Path | None, out: Path) -> None:
         written = build_site(_chosen(path, source), out)
     except InvalidPackageError as exc:
         click.echo(exc.report.to_text(), err=True)
-        raise click.ClickException(f"no site written: {exc}") from None
+        raise click.ClickException(str(exc)) from None
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {written / 'index.html'}")

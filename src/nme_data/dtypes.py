@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from nme_data.errors import NmeDataError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -107,7 +109,7 @@ def string_dtype() -> Any:
     return inferred if isinstance(inferred, pd.StringDtype) else pd.StringDtype()
 
 
-class ConversionError(ValueError):
+class ConversionError(NmeDataError, ValueError):
     """A cell that cannot be read as its field's type."""
 
     def __init__(self, table: str, row: int, field: str, value: str, kind: str) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from nme_data import dtypes
+from nme_data.errors import NmeDataError
 from nme_data.package import DataPackage
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     Records: TypeAlias = Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]] | pd.DataFrame
 
 
-class RecordError(ValueError):
+class RecordError(NmeDataError, ValueError):
     """A value that `frame()` cannot give its field's type; names the table, record and field."""
 
     def __init__(self, table: str, record: Any, field: str, value: Any, kind: str) -> None:

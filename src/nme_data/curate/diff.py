@@ -17,7 +17,7 @@ from typing import Any
 from nme_data.curate._common import CurateError
 from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
 from nme_data.package import DataPackage, Table
-from nme_data.validation.errors import CODES, ValidationError
+from nme_data.validation.errors import CODES, Finding
 
 #: A row's primary-key values (its whole canonical row when the table has no primary key).
 Key = tuple[str, ...]
@@ -337,7 +337,7 @@ def _table_diff(old_package: DataPackage, new_package: DataPackage, name: str) -
     return diff
 
 
-def blocking_errors(errors: list[ValidationError]) -> list[ValidationError]:
+def blocking_errors(errors: list[Finding]) -> list[Finding]:
     """The errors that make a copy unreadable for a diff: everything but the semantic layer's.
 
     Semantic rules (evidence, identifiers against the shipped ontology snapshot, curation rules) change

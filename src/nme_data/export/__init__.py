@@ -13,7 +13,7 @@ Only the standard library loads at import time; pandas and pyarrow load when a f
 
 from __future__ import annotations
 
-from nme_data.export._common import ExportError
+from nme_data.errors import ExportError, InvalidPackageError
 from nme_data.export.archive import (
     ZIP_COMPRESSLEVEL,
     ZIP_DATE_TIME,
@@ -23,7 +23,7 @@ from nme_data.export.archive import (
     zip_members,
 )
 from nme_data.export.croissant import croissant_metadata
-from nme_data.export.formats import FORMATS, WRITERS, InvalidPackageError, export
+from nme_data.export.formats import FORMATS, WRITERS, export
 from nme_data.export.parquet import export_parquet
 from nme_data.export.sqlite import (
     SQLITE_NAME,

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nme_data.errors import ExportError
 from nme_data.package import DataPackage, PackageError, Table
 
 if TYPE_CHECKING:
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
 
 EXPORT_PERMISSIONS = 0o644
 DIRECTORY_PERMISSIONS = 0o755
-
-
-class ExportError(Exception):
-    """An export that cannot be written or whose source cannot be read; the message says which."""
 
 
 def as_package(package: DataPackage | str | Path | None) -> DataPackage:

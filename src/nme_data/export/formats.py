@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from nme_data.export._common import ExportError, as_package, publish, staging
+from nme_data.errors import ExportError, InvalidPackageError
+from nme_data.export._common import as_package, publish, staging
 from nme_data.package import DataPackage
 
-if TYPE_CHECKING:
-    from nme_data.validation.report import Report
-
 Writer = Callable[[DataPackage, Path], list[Path]]
-
-
-class InvalidPackageError(ExportError):
-    """The package copy fails validation, so nothing is exported; `report` holds every error."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"the package is invalid, nothing was exported: {report.summary()}")
-        self.report = report
 
 
 def _sqlite(package: DataPackage, directory: Path) -> list[Path]:
@@ -102,7 +91,7 @@ def export(
 
         report = validate(package.descriptor_path if isinstance(package, DataPackage) else package)
         if not report.valid:
-            raise InvalidPackageError(report)
+            raise InvalidPackageError(report, "nothing was exported")
     package = as_package(package)
     target = Path(out_dir)
     with staging(target) as stage:

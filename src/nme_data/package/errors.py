@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nme_data.errors import NmeDataError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,7 +18,7 @@ class Problem:
     message: str
 
 
-class PackageError(Exception):
+class PackageError(NmeDataError):
     """A copy of the package cannot be found or read; `code` is the validator's error code for it."""
 
     code = "descriptor-invalid"
@@ -71,8 +73,8 @@ class EmptyTableError(TableError):
     code = "empty-file"
 
 
-class UnknownTableError(KeyError):
-    """A table name that the descriptor does not define."""
+class UnknownTableError(NmeDataError, KeyError):
+    """A table name that the descriptor does not define (a KeyError too: a lookup by name that missed)."""
 
     def __init__(self, name: str, valid: list[str]) -> None:
         super().__init__(name)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from nme_data.errors import InvalidPackageError, SiteError
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 from nme_data.site import factsheet, links
 from nme_data.site.article import article_html
@@ -27,7 +28,6 @@ from nme_data.site.tables import cell, columns, facets, quote_cell
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from nme_data.validation import Report
 
 #: A file only this builder writes; its presence lets a rebuild replace a directory it made before.
 MARKER = ".nme-data-site"
@@ -39,18 +39,6 @@ EXTRA_FILES = {
     "LICENSE": "licence of the code",
 }
 STATIC_FILES = ("site.css", "site.js")
-
-
-class SiteError(Exception):
-    """The site cannot be built or written; the message says why."""
-
-
-class InvalidPackageError(SiteError):
-    """The copy fails validation; the report says where."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"the package copy is invalid ({report.summary()})")
-        self.report = report
 
 
 @dataclass
@@ -326,7 +314,7 @@ def build_site(source: str | Path | None, out: str | Path) -> Path:
 
     report = validate(source)
     if not report.valid:
-        raise InvalidPackageError(report)
+        raise InvalidPackageError(report, "no site written")
     try:
         package = DataPackage.open(source)
     except PackageError as exc:

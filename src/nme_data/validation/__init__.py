@@ -6,17 +6,26 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.package import DataPackage, PackageError, resolve_descriptor
-from nme_data.validation.errors import CODES, Code, ValidationError
+from nme_data.validation.errors import CODES, Code, Finding
 from nme_data.validation.report import Report
 
-__all__ = ["CODES", "Code", "Report", "ValidationError", "validate"]
+__all__ = ["CODES", "Code", "Finding", "Report", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    """`ValidationError`: the deprecated old name of `Finding` (warns, through `validation.errors`)."""
+    if name == "ValidationError":
+        from nme_data.validation import errors
+
+        return errors.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def validate(source: str | Path | None = None) -> Report:
     """Check a package copy (a directory or its datapackage.json; default: the bundled one).
 
     Reads only files inside the package directory, never writes, never opens a connection,
-    and reports every problem as a `ValidationError` rather than raising. Both layers read the
+    and reports every problem as a `Finding` rather than raising. Both layers read the
     one normalised descriptor of the package model, and only the tables it found sound.
     """
     report = Report(package=str(source) if source is not None else "bundled package")
@@ -44,7 +53,7 @@ def _run(source: str | Path | None, report: Report, read: _Read) -> None:
     try:
         package = DataPackage.open(path)
     except PackageError as exc:
-        report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
+        report.errors.append(Finding(None, None, None, exc.code, exc.message))
         return
     read["original"] = package.descriptor
     pre = run_preflight(package)

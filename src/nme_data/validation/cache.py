@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from nme_data.package import resolve_descriptor
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 from nme_data.validation.report import Report
 
 #: How names are hashed: file names that are not valid UTF-8 arrive as lone surrogates, which hash too.
@@ -139,7 +139,7 @@ def _read(entry: Path) -> Report | None:
         stored = json.loads(entry.read_text(encoding="utf-8"))
         report = Report(
             package=str(stored["package"]),
-            errors=[ValidationError(**error) for error in stored["errors"]],
+            errors=[Finding(**error) for error in stored["errors"]],
             tables_checked=[str(name) for name in stored["tables"]],
         )
     except (OSError, ValueError, KeyError, TypeError):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.package import DESCRIPTOR_NAME
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 
 #: How much of a cell the report repeats.
 MAX_VALUE = 120
@@ -163,7 +163,7 @@ class _Lookups:
         return reference, [s.text for s in split_sentences(text)]
 
 
-def _reference_hint(error: ValidationError, value: str, lookups: _Lookups) -> str | None:
+def _reference_hint(error: Finding, value: str, lookups: _Lookups) -> str | None:
     """Did-you-mean for a dangling reference, from the ids the referenced table really has."""
     resource = lookups.resources.get(error.table or "", {})
     schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
@@ -204,11 +204,11 @@ def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
 
 
 def add_hints(
-    errors: list[ValidationError],
+    errors: list[Finding],
     descriptor_path: Path,
     safe: dict[str, Any] | None,
     descriptor: dict[str, Any] | None = None,
-) -> list[ValidationError]:
+) -> list[Finding]:
     """The errors with `path`, `line`, `value` and `hint` filled in where known, duplicate-key twins dropped.
 
     `safe` is the descriptor pre-flight let through (None when it let nothing through): only its tables
@@ -239,7 +239,7 @@ def add_hints(
     return [_described(e, original, rows, fields, lookups) for e in kept]
 
 
-def _path_of(error: ValidationError, original: dict[str, dict[str, Any]]) -> str:
+def _path_of(error: Finding, original: dict[str, dict[str, Any]]) -> str:
     resource = original.get(error.table or "")
     reference = resource.get("path") if resource is not None else None
     if error.code in DESCRIPTOR_CODES or not isinstance(reference, str):
@@ -248,12 +248,12 @@ def _path_of(error: ValidationError, original: dict[str, dict[str, Any]]) -> str
 
 
 def _described(
-    error: ValidationError,
+    error: Finding,
     original: dict[str, dict[str, Any]],
     rows: dict[str, dict[int, _Row]],
     fields: dict[str, dict[str, dict[str, Any]]],
     lookups: _Lookups,
-) -> ValidationError:
+) -> Finding:
     path = _path_of(error, original)
     line = error.row if error.code in ("nul-byte", "encoding-error") else None
     value = hint = None

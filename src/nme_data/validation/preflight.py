@@ -14,7 +14,7 @@ from typing import Any
 
 from nme_data.package import DataPackage, PackageError, Problem, Table
 from nme_data.package.csvfile import scan_bytes
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 
 
 @dataclass
@@ -22,14 +22,14 @@ class Preflight:
     """The outcome: errors, the descriptor frictionless may safely see, and the tables both layers read."""
 
     root: Path
-    errors: list[ValidationError] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
     descriptor: dict[str, Any] | None = None
     damaged: set[str] = field(default_factory=set)
     table_names: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
-        self.errors.append(ValidationError(problem.table, problem.row, problem.field, problem.code, problem.message))
+        self.errors.append(Finding(problem.table, problem.row, problem.field, problem.code, problem.message))
 
 
 def _table_problems(table: Table) -> tuple[list[Problem], bool]:

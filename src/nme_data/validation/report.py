@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 
 #: Lone surrogates: a str may hold them (a file name, a JSON escape), no UTF-8 output can.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -25,17 +25,17 @@ class Report:
     """Every error found, plus what was checked."""
 
     package: str
-    errors: list[ValidationError] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
     tables_checked: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
         return not self.errors
 
-    def sorted_errors(self) -> list[ValidationError]:
+    def sorted_errors(self) -> list[Finding]:
         order = {str(name): i for i, name in enumerate(self.tables_checked)}
 
-        def key(e: ValidationError) -> tuple[int, int, str, str, str]:  # str() everywhere: never a TypeError
+        def key(e: Finding) -> tuple[int, int, str, str, str]:  # str() everywhere: never a TypeError
             row = e.row if isinstance(e.row, int) else 0
             return (order.get(str(e.table or ""), -1), row, str(e.field or ""), str(e.code), str(e.message))
 

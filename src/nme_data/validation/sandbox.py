@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from nme_data.errors import NmeDataError
 from nme_data.validation.errors import SPEC_MEMORY_GIB
 
 #: Address space of the worker; frictionless streams rows, so a real package needs a small fraction of it.
@@ -56,7 +57,7 @@ refusals: list[tuple[str | None, str]] = []
 current_table: str | None = None
 
 
-class Refused(PermissionError):
+class Refused(NmeDataError, PermissionError):
     """An operation the sandbox does not allow; an OSError, so libraries report it as a failed open."""
 
 
