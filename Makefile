@@ -11,11 +11,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(INSTALLED): $(BIN)/python pyproject.toml
+# datapackage.json holds the version: an editable install records it at install time (nme-data --version
+# reads the distribution's metadata), so a new version means a reinstall.
+$(INSTALLED): $(BIN)/python pyproject.toml datapackage.json
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(INSTALLED_TEST): $(BIN)/python pyproject.toml
+$(INSTALLED_TEST): $(BIN)/python pyproject.toml datapackage.json
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(INSTALLED)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from nme_data.curate._common import CurateError
 from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
+from nme_data.errors import InvalidPackageError
 from nme_data.package import DataPackage, Table
 from nme_data.validation.errors import CODES, Finding
 
@@ -345,6 +346,30 @@ def blocking_errors(errors: list[Finding]) -> list[Finding]:
     readable package; diff compares it and says so, rather than refusing to compare releases at all.
     """
     return [e for e in errors if e.code not in CODES or CODES[e.code].layer != "semantic"]
+
+
+def compare(old: str | Path, new: str | Path) -> PackageDiff:
+    """`nme-data diff`: validate both copies, then diff them.
+
+    A copy that is not a readable package (structure, types, keys: `blocking_errors`) raises
+    InvalidPackageError with its report; one that only breaks semantic rules, as an older release may
+    under a newer validator, is compared, with a warning that names its codes.
+    """
+    from nme_data.validation import validate
+
+    notes = []
+    for label, target in (("OLD", old), ("NEW", new)):
+        report = validate(target)
+        if blocking_errors(report.errors):
+            raise InvalidPackageError(report, f"{label} cannot be compared")
+        if report.errors:  # e.g. an older release under this version's semantic rules
+            codes = ", ".join(sorted({e.code for e in report.errors}))
+            count = len(report.errors)
+            noun = "error" if count == 1 else "errors"
+            notes.append(f"{label} ({target}) has {count} semantic {noun} under this validator ({codes})")
+    changes = diff_packages(old, new)
+    changes.warnings.extend(notes)
+    return changes
 
 
 def _major(version: str) -> int | None:

@@ -142,8 +142,11 @@ class Table:
         """Data records in the file (header excluded), counted with the csv module."""
         import csv
 
-        with self.path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
-            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+        try:
+            with self.path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
+                return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise TableError(f"{self.name}: {self.file} cannot be read as CSV: {exc}", table=self.name) from None
 
 
 @dataclass

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from nme_data.validation.errors import Finding
 
+#: The formats a report renders as; json and github are for machines, so they hold on every exit.
+REPORT_FORMATS = ("text", "json", "github")
+
 #: Lone surrogates: a str may hold them (a file name, a JSON escape), no UTF-8 output can.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -127,6 +130,13 @@ class Report:
             except LookupError:
                 return text.encode("ascii", "backslashreplace").decode("ascii")
         return text
+
+
+def usage_report(message: str, code: str = "usage-error", package: str = "") -> Report:
+    """A report of one error that stopped the check before it began (a wrong command line, a missing path,
+    a validator that crashed), so that a machine reading JSON or GitHub commands still gets one document."""
+    path = "datapackage.json" if code == "descriptor-not-found" else None
+    return Report(package=package, errors=[Finding(None, None, None, code, message, path=path)])
 
 
 def _count(number: int) -> str:
