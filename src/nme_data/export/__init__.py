@@ -23,7 +23,7 @@ from nme_data.export.archive import (
     zip_members,
 )
 from nme_data.export.croissant import croissant_metadata
-from nme_data.export.formats import FORMATS, WRITERS, export
+from nme_data.export.formats import FORMATS, WRITERS, export, write_formats
 from nme_data.export.parquet import export_parquet
 from nme_data.export.sqlite import (
     SQLITE_NAME,
@@ -53,5 +53,6 @@ __all__ = [
     "export_sqlite",
     "export_zip",
     "table_rows",
+    "write_formats",
     "zip_members",
 ]

@@ -89,7 +89,7 @@ def _size(path: Path) -> str:
 def _json_ld(package: DataPackage) -> Markup | None:
     """Croissant JSON-LD when the export package provides it; '<' is escaped so no text can end the script."""
     try:
-        from nme_data.export import croissant_metadata  # type: ignore[attr-defined]
+        from nme_data.export import croissant_metadata
     except ImportError:
         return None
     text = json.dumps(croissant_metadata(package), ensure_ascii=False, sort_keys=True, indent=1)
@@ -153,12 +153,17 @@ def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
 
 
 def _exports(package: DataPackage, target: Path) -> list[tuple[str, str]]:
-    from nme_data.export import ExportError, export_sqlite, export_zip
+    """The release zip and the SQLite file, from one run of the writers (the zip packs that same database)."""
+    from nme_data.export import SQLITE_NAME, ExportError, write_formats
 
     folder = target / links.EXPORTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
     try:
-        zipped = export_zip(package, folder)
-        database = export_sqlite(package, folder)
+        with tempfile.TemporaryDirectory(prefix=".nme-data-exports.", dir=target) as work:
+            staged = write_formats(package, ["zip", "sqlite"], Path(work))
+            [zipped] = staged["zip"][1]
+            zipped = zipped.replace(folder / zipped.name)
+            database = (staged["sqlite"][0] / SQLITE_NAME).replace(folder / SQLITE_NAME)
     except ExportError as exc:
         raise SiteError(str(exc)) from None
     written = [
