@@ -44,9 +44,11 @@ test-fast: $(INSTALLED_TEST)
 test-slow: $(INSTALLED_TEST)
 	$(PYTEST) -m slow
 
+# ruff, then mypy --strict on src/nme_data (settings in pyproject.toml's [tool.mypy]); CI runs it (.ci/run)
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
 
 docs: $(INSTALLED)
 	$(BIN)/python scripts/generate_docs.py

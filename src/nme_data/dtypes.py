@@ -123,6 +123,8 @@ def convert_column(values: pd.Series, field: dict[str, Any], table: str) -> pd.S
 
     kind = field.get("type", "string")
     dtype = pandas_dtype(field)
+    converted: pd.Series
+    index: Any
     if isinstance(dtype, pd.CategoricalDtype) and kind == "string":
         outside = values.notna() & ~values.isin(list(dtype.categories))
         if outside.any():

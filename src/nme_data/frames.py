@@ -74,7 +74,7 @@ def _typed(raw: pd.DataFrame, field: dict[str, Any], table: str) -> pd.Series:
     if isinstance(dtype, pd.CategoricalDtype):
         wrong = present & ~values.isin(list(dtype.categories))
         if wrong.any():
-            index = wrong.idxmax()
+            index: Any = wrong.idxmax()
             raise RecordError(table, index, name, values[index], describe(field))
     elif kind == "string":
         wrong = present & ~values.astype(object).map(lambda v: isinstance(v, str)).astype(bool)
@@ -98,7 +98,7 @@ def _typed(raw: pd.DataFrame, field: dict[str, Any], table: str) -> pd.Series:
 
 def _first_unreadable(values: pd.Series, dtype: Any) -> Any:
     """The index of the first value that cannot be cast alone (the whole-column cast said only that one fails)."""
-    for index, _value in values.items():
+    for index in list(values.index):
         try:
             values.loc[[index]].astype(object).astype(dtype)
         except (TypeError, ValueError):

@@ -96,7 +96,10 @@ def frame_of(names: list[str], arrays: list[Any], rows: int) -> pd.DataFrame:
     build = getattr(pd.DataFrame, "_from_arrays", None)
     if build is not None:
         try:
-            return build(arrays, columns=pd.Index(names), index=pd.RangeIndex(rows), verify_integrity=False)
+            frame: pd.DataFrame = build(
+                arrays, columns=pd.Index(names), index=pd.RangeIndex(rows), verify_integrity=False
+            )
+            return frame
         except TypeError:  # another signature: fall through to the public constructor
             pass
     return pd.DataFrame(dict(zip(names, arrays, strict=True)), copy=False)

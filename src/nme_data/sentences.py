@@ -31,7 +31,7 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Every non-blank sentence of `text`, stripped, in order."""
-    sentences = []
+    sentences: list[Sentence] = []
     for number, line in enumerate(text.splitlines(), start=1):
         sentences.extend(Sentence(part.strip(), number) for part in _BOUNDARY.split(line.strip()) if part.strip())
     return sentences

@@ -83,9 +83,9 @@ def canonical_cell(text: str, field: dict[str, Any], missing: Sequence[str] = ("
         truthy = list(field.get("trueValues", DEFAULT_TRUE))
         falsy = list(field.get("falseValues", DEFAULT_FALSE))
         if text.strip() in truthy:
-            return truthy[0]
+            return str(truthy[0])
         if text.strip() in falsy:
-            return falsy[0]
+            return str(falsy[0])
         raise ValueError(f"is not one of the boolean values {truthy + falsy}")
     if kind == "date" and field.get("format", "default") == "default":
         match = _ISO_DATE.fullmatch(text.strip())

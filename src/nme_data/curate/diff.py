@@ -251,8 +251,8 @@ def _field_changes(name: str, old: dict[str, Any], new: dict[str, Any], narrowed
                 changes.append(f"field {name!r}: {prop} removed (was {_describe(old[prop])})")
             else:
                 changes.append(f"field {name!r}: {prop} changed from {_describe(old[prop])} to {_describe(new[prop])}")
-    before = old.get("constraints") if isinstance(old.get("constraints"), dict) else {}
-    after = new.get("constraints") if isinstance(new.get("constraints"), dict) else {}
+    before: dict[str, Any] = old["constraints"] if isinstance(old.get("constraints"), dict) else {}
+    after: dict[str, Any] = new["constraints"] if isinstance(new.get("constraints"), dict) else {}
     for key in sorted(set(before) | set(after)):
         if before.get(key) == after.get(key):
             continue

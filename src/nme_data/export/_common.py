@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data.errors import ExportError
+from nme_data.errors import ExportError as ExportError  # the writers' error, re-exported where they import it
 from nme_data.package import DataPackage, PackageError, Table
 
 if TYPE_CHECKING:

@@ -62,7 +62,9 @@ def cache_dir() -> Path:
 def validate(source: str | Path | None = None, run: Callable[[str | Path | None], Report] | None = None) -> Report:
     """The cached report of an unchanged copy, else a fresh validation (then remembered)."""
     if run is None:
-        from nme_data.validation import validate as run
+        from nme_data.validation import validate as fresh
+
+        run = fresh
     descriptor = resolve_descriptor(source, must_exist=False).absolute()
     key = cache_key(descriptor)
     if key is None:

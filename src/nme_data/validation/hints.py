@@ -83,7 +83,7 @@ def _read_rows(path: Path, wanted: set[int] | None) -> dict[int, _Row]:
 
 
 def _enum_hint(value: str, field: dict[str, Any]) -> str | None:
-    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    constraints: dict[str, Any] = field["constraints"] if isinstance(field.get("constraints"), dict) else {}
     allowed = constraints.get("enum")
     if not isinstance(allowed, list) or not value or value in allowed:
         return None
@@ -166,7 +166,7 @@ class _Lookups:
 def _reference_hint(error: Finding, value: str, lookups: _Lookups) -> str | None:
     """Did-you-mean for a dangling reference, from the ids the referenced table really has."""
     resource = lookups.resources.get(error.table or "", {})
-    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
     for key in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
         fields = key.get("fields") if isinstance(key, dict) else None
         fields = [fields] if isinstance(fields, str) else fields

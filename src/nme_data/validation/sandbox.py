@@ -130,7 +130,7 @@ def install(package_root: Path) -> None:
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if event == "open":
-            _check_open(*args[:3], roots)
+            _check_open(args[0], args[1], args[2], roots)
         elif event == "socket.__new__":
             if len(args) > 1 and args[1] != socket.AF_UNIX:
                 _refuse(f"opening a network socket (family {args[1]})", listed=False)

@@ -8,6 +8,7 @@ and its per-check bookkeeping to every `nme-data validate`, for the same verdict
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DataPackage, PackageError, Table
@@ -50,6 +51,7 @@ def _run_rule(table: Table, frame: pd.DataFrame, rule: Rule, texts: list[str], b
     code = rule.code if rule.code in CODES else "check-error"
     message = rule.detail or (CODES[code].meaning if code != "check-error" else f"{rule.name} failed")
     errors = []
+    fields: Sequence[str | None]
     for row in failing:
         if rule.field == ANY_FIELD:  # a row check over several columns: name each cell
             fields = formula_cells(frame.loc[row], texts)

@@ -147,7 +147,8 @@ def _validate(package: Package, patterns: Patterns, on_table: OnTable | None) ->
     from frictionless import Checklist
 
     checklist = Checklist(checks=[_pattern_check(patterns, on_table)])
-    return package.validate(checklist, limit_errors=ERROR_LIMIT)
+    report: Report = package.validate(checklist, limit_errors=ERROR_LIMIT)
+    return report
 
 
 def _refused(exc: Exception) -> list[Finding]:
