@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ def _read_text_path(table: Table) -> pd.DataFrame:
     from nme_data.dtypes import convert_column
 
     frame = pd.read_csv(
-        table.path,
+        io.BytesIO(table.read_bytes()),  # the package model's one read of the file
         dtype="string",
         keep_default_na=False,
         na_values=table.missing_values,
@@ -55,7 +56,7 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
         return None
     try:
         parsed = pv.read_csv(
-            table.path,
+            io.BytesIO(table.read_bytes()),  # the package model's one read of the file
             parse_options=pv.ParseOptions(ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(
                 column_types={f["name"]: arrow[f.get("type", "string")] for f in fields},

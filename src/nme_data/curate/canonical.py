@@ -7,8 +7,6 @@ needs it, the descriptor's field order, and each cell written the way frictionle
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import tempfile
@@ -18,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.curate._common import CurateError
-from nme_data.package import Table
-from nme_data.package.csvfile import ENCODING, field_limit
-from nme_data.package.limits import MAX_CELL_CHARS
+from nme_data.package import PackageError, Table
 
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
@@ -149,15 +145,12 @@ def read_records(table: Table, path: Path) -> list[list[str]]:
     A header that differs from the schema's field names as a set, a duplicate label, a blank row or a row
     of the wrong width is refused: rewriting it would guess, and guessing loses data.
     """
-    try:
-        text = path.read_bytes().decode(ENCODING)
-    except UnicodeDecodeError as exc:
-        raise CurateError(f"{table.name}: {path.name} is not valid UTF-8 (offset {exc.start})") from None
-    try:
-        with field_limit(MAX_CELL_CHARS):  # the package model's cell budget, put back after
-            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        raise CurateError(f"{table.name}: {path.name} cannot be parsed as CSV: {exc}") from None
+    if path != table.path:
+        raise CurateError(f"{table.name}: {path} is not the table's file {table.path}")
+    try:  # the package model's one read: UTF-8 (a byte-order mark dropped), its cell budget, strict quoting
+        rows = [record.cells for record in table.records(strict=True)]
+    except PackageError as exc:
+        raise CurateError(f"{table.name}: {path.name} cannot be read: {exc.message}") from None
     if not rows:
         raise CurateError(f"{table.name}: {path.name} is empty: not even a header row")
     header, body = rows[0], rows[1:]

@@ -17,7 +17,7 @@ from typing import Any
 from nme_data.curate._common import CurateError
 from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
 from nme_data.errors import InvalidPackageError
-from nme_data.package import DataPackage, Table
+from nme_data.package import DataPackage, PackageError, Table
 from nme_data.validation.errors import CODES, Finding
 
 #: A row's primary-key values (its whole canonical row when the table has no primary key).
@@ -358,8 +358,14 @@ def compare(old: str | Path, new: str | Path) -> PackageDiff:
     from nme_data.validation import validate
 
     notes = []
+    packages = []
     for label, target in (("OLD", old), ("NEW", new)):
-        report = validate(target)
+        try:  # opened once: validation and the diff share its reads of each table
+            package: DataPackage | str | Path = DataPackage.open(target)
+        except PackageError:
+            package = target  # the validator says why, in full
+        packages.append(package)
+        report = validate(package)
         if blocking_errors(report.errors):
             raise InvalidPackageError(report, f"{label} cannot be compared")
         if report.errors:  # e.g. an older release under this version's semantic rules
@@ -367,7 +373,7 @@ def compare(old: str | Path, new: str | Path) -> PackageDiff:
             count = len(report.errors)
             noun = "error" if count == 1 else "errors"
             notes.append(f"{label} ({target}) has {count} semantic {noun} under this validator ({codes})")
-    changes = diff_packages(old, new)
+    changes = diff_packages(packages[0], packages[1])
     changes.warnings.extend(notes)
     return changes
 

@@ -100,12 +100,13 @@ def export_zip(
             if clash:
                 raise ExportError(f"the package already holds files named like exports: {', '.join(clash)}")
             members = dict(sorted({**members, **extra}.items()))
+        tables = {table.path: table for table in package.tables.values()}
         with atomic_target(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
             for name, path in members.items():
-                try:
-                    data = path.read_bytes()
-                except OSError as exc:
-                    raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
+                try:  # a table's bytes as the package model read them; other files once, here
+                    data = tables[path].read_bytes() if path in tables else path.read_bytes()
+                except (OSError, PackageError) as exc:
+                    raise ExportError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
                 info.create_system = 3  # Unix, so that the permission bits below mean the same everywhere
                 info.external_attr = (0o100000 | ZIP_PERMISSIONS) << 16

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from nme_data.errors import ExportError, InvalidPackageError
 from nme_data.export._common import as_package, publish, staging
 from nme_data.export.archive import ZIP_FORMATS, export_zip
 from nme_data.export.registry import FILE_WRITERS, Staged, Writer, run_writers
-from nme_data.package import DataPackage
+from nme_data.package import DataPackage, PackageError
 
 
 def _zip(package: DataPackage, directory: Path) -> list[Path]:
@@ -39,10 +40,13 @@ def export(
     if unknown:
         raise ExportError(f"unknown export format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     selected = list(WRITERS) if "all" in names else list(dict.fromkeys(names))
-    if check:  # before the package model reads any table, so a damaged copy gets the whole report
+    if check:  # before the writers read any table, so a damaged copy gets the whole report
         from nme_data.validation import validate
 
-        report = validate(package.descriptor_path if isinstance(package, DataPackage) else package)
+        if not isinstance(package, DataPackage):  # opened once: validation and writers share its reads
+            with contextlib.suppress(PackageError):  # else the validator reports why, in full
+                package = DataPackage.open(package)
+        report = validate(package)
         if not report.valid:
             raise InvalidPackageError(report, "nothing was exported")
     package = as_package(package)

@@ -138,7 +138,7 @@ def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
         relative = data.table.path.relative_to(package.root).as_posix()
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(data.table.path, destination)
+        destination.write_bytes(data.table.read_bytes())  # the bytes the pages were built from
         copied.append((relative, f"table {data.name} (CSV)"))
     for source_id, relative in sorted(site.text_paths.items()):
         destination = target / relative
@@ -317,13 +317,14 @@ def build_site(source: str | Path | None, out: str | Path) -> Path:
     _check_target(out)
     from nme_data.validation import validate
 
-    report = validate(source)
+    try:  # opened once: validation, pages and exports share its reads of each table
+        package = DataPackage.open(source)
+    except PackageError:
+        report = validate(source)  # the validator says why, in full
+        raise InvalidPackageError(report, "no site written") from None
+    report = validate(package)
     if not report.valid:
         raise InvalidPackageError(report, "no site written")
-    try:
-        package = DataPackage.open(source)
-    except PackageError as exc:
-        raise SiteError(str(exc)) from None
     try:
         site = load_site_data(package)
     except (OSError, UnicodeDecodeError, PackageError) as exc:

@@ -21,14 +21,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def validate(source: str | Path | None = None) -> Report:
+def validate(source: str | Path | DataPackage | None = None) -> Report:
     """Check a package copy (a directory or its datapackage.json; default: the bundled one).
+
+    An opened `DataPackage` is checked through its own reads, so a command that validates and then
+    exports, compares or renders the same object reads each table file once.
 
     Reads only files inside the package directory, never writes, never opens a connection,
     and reports every problem as a `Finding` rather than raising. Both layers read the
     one normalised descriptor of the package model, and only the tables it found sound.
     """
-    report = Report(package=str(source) if source is not None else "bundled package")
+    shown = source.descriptor_path if isinstance(source, DataPackage) else source
+    report = Report(package=str(shown) if shown is not None else "bundled package")
     read: _Read = {}
     try:
         _run(source, report, read)
@@ -44,17 +48,21 @@ def validate(source: str | Path | None = None) -> Report:
 _Read = dict[str, dict[str, Any]]
 
 
-def _run(source: str | Path | None, report: Report, read: _Read) -> None:
+def _run(source: str | Path | DataPackage | None, report: Report, read: _Read) -> None:
     """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept."""
     from nme_data.validation.preflight import run_preflight
 
-    path = resolve_descriptor(source, must_exist=False).absolute()
-    report.package = str(path)
-    try:
-        package = DataPackage.open(path)
-    except PackageError as exc:
-        report.errors.append(Finding(None, None, None, exc.code, exc.message))
-        return
+    if isinstance(source, DataPackage):
+        package = source
+        report.package = str(package.descriptor_path.absolute())
+    else:
+        path = resolve_descriptor(source, must_exist=False).absolute()
+        report.package = str(path)
+        try:
+            package = DataPackage.open(path)
+        except PackageError as exc:
+            report.errors.append(Finding(None, None, None, exc.code, exc.message))
+            return
     read["original"] = package.descriptor
     pre = run_preflight(package)
     report.tables_checked = pre.table_names

@@ -8,7 +8,6 @@ the package, and only as far as the last row an error names.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import difflib
 from collections import defaultdict
@@ -59,26 +58,17 @@ def _read_rows(path: Path, wanted: set[int] | None) -> dict[int, _Row]:
     Read as the package model reads every table (UTF-8, a byte-order mark dropped, comma-delimited, its
     cell budget); labels are kept exactly, as the model compares them.
     """
-    from nme_data.package.csvfile import ENCODING, field_limit
-    from nme_data.package.limits import MAX_CELL_CHARS
+    from nme_data.package import PackageError, reader
 
     rows: dict[int, _Row] = {}
-    last = max(wanted) if wanted is not None else None
-    try:
-        with path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
-            reader = csv.reader(handle)
-            header: list[str] = []
-            start = 1
-            for number, record in enumerate(reader, start=1):
-                if number == 1:
-                    header = record
-                elif wanted is None or number in wanted:
-                    rows[number] = _Row(start, dict(zip(header, record, strict=False)))
-                start = reader.line_num + 1
-                if last is not None and number >= last:
-                    break
-    except (OSError, csv.Error, UnicodeDecodeError, ValueError):
-        pass  # the layers have reported why; hints are a courtesy
+    try:  # the package model's reader: its budgets, a byte-order mark dropped, lines of multi-line rows
+        records = reader.records(reader.decode(reader.read_file(path, path.stem), path, path.stem), path, path.stem)
+    except PackageError:
+        return rows  # the layers have reported why; hints are a courtesy
+    header = records[0].cells if records else []
+    for record in records[1:]:
+        if wanted is None or record.row in wanted:
+            rows[record.row] = _Row(record.line, dict(zip(header, record.cells, strict=False)))
     return rows
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.package import DataPackage, PackageError, Problem, Table
-from nme_data.package.csvfile import scan_bytes
 from nme_data.validation.errors import Finding
 
 
@@ -34,7 +33,7 @@ class Preflight:
 
 def _table_problems(table: Table) -> tuple[list[Problem], bool]:
     """A table's byte and header problems, and whether it starts with a byte-order mark."""
-    problems = scan_bytes(table.path, table.name)
+    problems = table.scan()
     if problems:
         return problems, False
     try:
