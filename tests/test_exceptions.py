@@ -88,8 +88,14 @@ def test_one_invalid_package_error_for_export_and_site() -> None:
         (lambda: nme_data.table_path("no_such_table"), KeyError),
         (lambda: nme_data.frame("history", [{"year": "nineteen forty-two"}]), ValueError),
         (lambda: nme_data.load("history", source="/nonexistent/nme-data-copy"), Exception),
+        (lambda: nme_data.frame("history", [{"no_such_column": 1}]), ValueError),
+        (lambda: nme_data.rank(nme_data.load("sites")["site"]), ValueError),
+        (lambda: nme_data.at_least(nme_data.load("sites")["prominence"], "everywhere"), ValueError),
+        (lambda: nme_data.xrefs("clinical_features", "NO_SUCH_SYSTEM"), ValueError),
+        (lambda: nme_data.with_xrefs(nme_data.load("sites"), "conditions", "MONDO", how="outer"), ValueError),
+        (lambda: nme_data.with_xrefs(nme_data.load("sites"), "conditions", "MONDO", on="nope"), ValueError),
     ],
-    ids=["load", "table_path", "frame", "missing-copy"],
+    ids=["load", "table_path", "frame", "missing-copy", "frame-column", "rank", "at_least", "xrefs", "how", "on"],
 )
 def test_library_refusals_are_caught_by_the_root(call: Callable[[], object], stdlib: type[BaseException]) -> None:
     with pytest.raises(NmeDataError) as caught:

@@ -18,6 +18,10 @@ class NmeDataError(Exception):
     """Root of every exception the library raises on purpose; its message says what and where."""
 
 
+class ArgumentError(NmeDataError, ValueError):
+    """An argument the library cannot act on (a column, an option, a threshold); a ValueError too."""
+
+
 class ExportError(NmeDataError):
     """An export that cannot be written or whose source cannot be read; the message says which."""
 
@@ -38,4 +42,4 @@ class InvalidPackageError(ExportError, SiteError):
         self.report = report
 
 
-__all__ = ["ExportError", "InvalidPackageError", "NmeDataError", "SiteError"]
+__all__ = ["ArgumentError", "ExportError", "InvalidPackageError", "NmeDataError", "SiteError"]
