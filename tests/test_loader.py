@@ -128,18 +128,26 @@ def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("table", TABLES)
 def test_frame_builder_matches_the_public_constructor(table: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fast frame builder (pandas' `_from_arrays`) and the public constructor give identical frames."""
-    from nme_data.loader import _read_arrow_path
+    """The loader's public constructor and pandas' private `_from_arrays` (its readers' own builder, which the
+    loader used before) give identical frames from the same typed arrays: dtypes, index and column labels."""
+    from nme_data import loader
     from nme_data.package import DataPackage
 
-    resource = DataPackage.open().table(table)
-    fast = _read_arrow_path(resource)
-    monkeypatch.delattr(pd.DataFrame, "_from_arrays")
-    public = _read_arrow_path(resource)
-    assert fast is not None
+    built: list[tuple[list[str], list[object], int]] = []
+    real = loader.frame_of
+
+    def keep(names: list[str], arrays: list[object], rows: int) -> pd.DataFrame:
+        built.append((names, arrays, rows))
+        return real(names, arrays, rows)
+
+    monkeypatch.setattr(loader, "frame_of", keep)
+    public = loader._read_arrow_path(DataPackage.open().table(table))
     assert public is not None
-    pd.testing.assert_frame_equal(fast, public)
-    assert fast.columns.dtype == public.columns.dtype
+    [(names, arrays, rows)] = built
+    private = pd.DataFrame._from_arrays(arrays, columns=pd.Index(names), index=pd.RangeIndex(rows))
+    pd.testing.assert_frame_equal(public, private)
+    assert public.columns.dtype == private.columns.dtype
+    assert all(isinstance(array, pd.api.extensions.ExtensionArray | pd.Categorical) for array in arrays)
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -6,6 +6,7 @@ import importlib.metadata
 import json
 import re
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -33,8 +34,16 @@ def test_version_is_semver() -> None:
 
 
 def test_distribution_metadata_matches() -> None:
-    installed = importlib.metadata.version("nme-data")  # the suite runs on an install: missing is a failure
+    """`nme-data --version` reports this; make reinstalls when datapackage.json changes (see the Makefile)."""
+    installed = importlib.metadata.version("nme-data")
     assert installed == VERSION, "reinstall the package (pip install -e .) after changing datapackage.json"
+
+
+def test_makefile_reinstalls_when_the_version_changes() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for stamp in ("$(INSTALLED):", "$(INSTALLED_TEST):"):
+        [rule] = [line for line in makefile.splitlines() if line.startswith(stamp)]
+        assert "datapackage.json" in rule.split(":", 1)[1].split(), rule
 
 
 def test_module_version_matches() -> None:
@@ -42,6 +51,20 @@ def test_module_version_matches() -> None:
 
 
 def test_cli_version_matches() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"nme-data {VERSION}"
+
+
+def test_cli_version_reads_no_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--version answers even where no copy is readable: it reads the installation's metadata only."""
+    from nme_data.package import DataPackage, PackageError
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PackageError("no package may be read for --version")
+
+    monkeypatch.setattr(DataPackage, "open", refuse)
+    monkeypatch.setattr("nme_data.package.model.read_json", refuse)
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"nme-data {VERSION}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nme_data.errors import InvalidPackageError, NmeDataError
 from nme_data.metadata import TableInfo, TableList, descriptor, table_names, table_path, tables
 from nme_data.package import PackageError, UnknownTableError
 
@@ -18,10 +19,10 @@ if TYPE_CHECKING:
     from nme_data.joins import with_xrefs, xrefs
     from nme_data.loader import load, load_all
     from nme_data.validation import validate
-    from nme_data.validation.gate import InvalidPackageError
 
 __all__ = [
     "InvalidPackageError",
+    "NmeDataError",
     "PackageError",
     "TableInfo",
     "TableList",
@@ -47,7 +48,6 @@ _LAZY = {
     "load": ("nme_data.loader", "load"),
     "load_all": ("nme_data.loader", "load_all"),
     "validate": ("nme_data.validation", "validate"),
-    "InvalidPackageError": ("nme_data.validation.gate", "InvalidPackageError"),
     "save": ("nme_data.curate.save", "save"),
     "schemas": ("nme_data.schemas", None),
     "frame": ("nme_data.frames", "frame"),
@@ -70,3 +70,8 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(module_name)
         return module if attribute is None else getattr(module, attribute)
     raise AttributeError(f"module 'nme_data' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API too, though most of it loads on first use: tab completion (IPython, Jupyter) offers it."""
+    return sorted(set(globals()) | set(__all__))

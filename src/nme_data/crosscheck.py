@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nme_data.errors import NmeDataError
 from nme_data.package import DataPackage, copy_header
 
 HPOA_FILE = "phenotype.hpoa"
@@ -26,7 +27,7 @@ _PERCENT_POINT = re.compile(r"\b(\d+)% of\b")
 _FRACTION = re.compile(r"^(\d+)/(\d+)$")
 
 
-class CrosscheckError(Exception):
+class CrosscheckError(NmeDataError):
     """HPO's files cannot be found or read; the message says which and how to point at them."""
 
 

@@ -6,7 +6,6 @@ and the output must be byte-for-byte deterministic for that check to mean anythi
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -117,8 +116,7 @@ def render_constraints(field: dict[str, Any]) -> str:
 
 def _read_csv(table: Table) -> tuple[list[str], list[list[str]]]:
     """Header and records of a table, read with the csv module (no pandas, no type guessing)."""
-    with table.path.open(encoding="utf-8-sig", newline="") as handle:
-        records = list(csv.reader(handle))
+    records = [record.cells for record in table.records()]
     return (records[0], records[1:]) if records else ([], [])
 
 

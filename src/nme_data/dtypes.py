@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from nme_data.errors import NmeDataError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -107,12 +109,30 @@ def string_dtype() -> Any:
     return inferred if isinstance(inferred, pd.StringDtype) else pd.StringDtype()
 
 
-class ConversionError(ValueError):
+class ConversionError(NmeDataError, ValueError):
     """A cell that cannot be read as its field's type."""
 
     def __init__(self, table: str, row: int, field: str, value: str, kind: str) -> None:
         super().__init__(f"{table}: row {row}, field {field!r}: cannot read {value!r} as {kind}")
         self.table, self.row, self.field, self.value = table, row, field, value
+
+
+#: The range of pandas' Int64: a whole number outside it cannot be held exactly, so it is not read.
+INT64_RANGE = (-(2**63), 2**63 - 1)
+
+
+def whole_number(text: str) -> int | None:
+    """The integer a cell spells (`42`, ` 42 `, `42.0`, `4.2e1`), exactly; None if it is not a whole number."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number != number.to_integral_value():
+        return None
+    value = int(number)
+    return value if INT64_RANGE[0] <= value <= INT64_RANGE[1] else None
 
 
 def convert_column(values: pd.Series, field: dict[str, Any], table: str) -> pd.Series:
@@ -121,16 +141,17 @@ def convert_column(values: pd.Series, field: dict[str, Any], table: str) -> pd.S
 
     kind = field.get("type", "string")
     dtype = pandas_dtype(field)
+    converted: pd.Series
+    index: Any
     if isinstance(dtype, pd.CategoricalDtype) and kind == "string":
         outside = values.notna() & ~values.isin(list(dtype.categories))
         if outside.any():
             index = outside.idxmax()
             raise ConversionError(table, int(index), field["name"], str(values[index]), "one of the enum values")
         converted = values.astype(dtype)
-    elif kind in ("integer", "year"):
-        converted = pd.to_numeric(values, errors="coerce").astype("Float64")
-        fractional = converted.notna() & (converted != converted.round())
-        converted = converted.mask(fractional).astype("Int64")
+    elif kind in ("integer", "year"):  # exactly, never through a float: 9007199254740993 stays itself
+        whole = [None if value is pd.NA or value is None else whole_number(str(value)) for value in values]
+        converted = pd.Series(pd.array(whole, dtype="Int64"), index=values.index)
     elif kind == "number":
         converted = pd.to_numeric(values, errors="coerce").astype("Float64")
     elif kind == "boolean":

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from nme_data import dtypes
+from nme_data.errors import ArgumentError, NmeDataError
 from nme_data.package import DataPackage
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     Records: TypeAlias = Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]] | pd.DataFrame
 
 
-class RecordError(ValueError):
+class RecordError(NmeDataError, ValueError):
     """A value that `frame()` cannot give its field's type; names the table, record and field."""
 
     def __init__(self, table: str, record: Any, field: str, value: Any, kind: str) -> None:
@@ -55,7 +56,7 @@ def frame(table: str, records: Records = (), source: str | Path | None = None, v
     names = [f["name"] for f in fields]
     unknown = [str(column) for column in raw.columns if column not in names]
     if unknown:
-        raise ValueError(f"{table} has no column(s) {unknown}; its columns are {names}")
+        raise ArgumentError(f"{table} has no column(s) {unknown}; its columns are {names}")
     columns = {f["name"]: _typed(raw, f, table) for f in fields}
     return pd.DataFrame(columns, index=raw.index)
 
@@ -76,7 +77,7 @@ def _typed(raw: pd.DataFrame, field: dict[str, Any], table: str) -> pd.Series:
     if isinstance(dtype, pd.CategoricalDtype):
         wrong = present & ~values.isin(list(dtype.categories))
         if wrong.any():
-            index = wrong.idxmax()
+            index: Any = wrong.idxmax()
             raise RecordError(table, index, name, values[index], describe(field))
     elif kind == "string":
         wrong = present & ~values.astype(object).map(lambda v: isinstance(v, str)).astype(bool)
@@ -100,7 +101,7 @@ def _typed(raw: pd.DataFrame, field: dict[str, Any], table: str) -> pd.Series:
 
 def _first_unreadable(values: pd.Series, dtype: Any) -> Any:
     """The index of the first value that cannot be cast alone (the whole-column cast said only that one fails)."""
-    for index, _value in values.items():
+    for index in list(values.index):
         try:
             values.loc[[index]].astype(object).astype(dtype)
         except (TypeError, ValueError):
@@ -119,7 +120,7 @@ def order(table: str, field: str, source: str | Path | None = None) -> list[Any]
     spec = _field(DataPackage.open(source).table(table).fields, table, field)
     values = dtypes.enum_values(spec)
     if values is None or not dtypes.is_ordered(spec):
-        raise ValueError(f"{table}.{field} has no declared order (it is not an enum with categoriesOrdered)")
+        raise ArgumentError(f"{table}.{field} has no declared order (it is not an enum with categoriesOrdered)")
     return values
 
 
@@ -127,7 +128,7 @@ def _field(fields: list[dict[str, Any]], table: str, name: str) -> dict[str, Any
     for spec in fields:
         if spec.get("name") == name:
             return spec
-    raise ValueError(f"{table} has no field {name!r}")
+    raise ArgumentError(f"{table} has no field {name!r}")
 
 
 def _order_of(values: pd.Series, table: str | None, field: str | None, source: str | Path | None) -> list[Any]:
@@ -138,7 +139,7 @@ def _order_of(values: pd.Series, table: str | None, field: str | None, source: s
     name = field or values.name
     if table is not None:
         if name is None:
-            raise ValueError("the series has no name: pass field=")
+            raise ArgumentError("the series has no name: pass field=")
         return order(table, str(name), source)
     if isinstance(values.dtype, pd.CategoricalDtype) and values.dtype.ordered:
         return list(values.dtype.categories)
@@ -152,8 +153,8 @@ def _order_of(values: pd.Series, table: str | None, field: str | None, source: s
     if len(found) == 1:
         return list(found.pop())
     if not found:
-        raise ValueError(f"no ordered enum is called {name!r}: pass table= and field=")
-    raise ValueError(f"several tables have an ordered enum {name!r} with different orders: pass table=")
+        raise ArgumentError(f"no ordered enum is called {name!r}: pass table= and field=")
+    raise ArgumentError(f"several tables have an ordered enum {name!r} with different orders: pass table=")
 
 
 def rank(
@@ -175,7 +176,7 @@ def _rank(values: pd.Series, levels: list[Any]) -> pd.Series:
     present = values.notna()
     unknown = sorted({str(v) for v in values[present] if v not in positions})
     if unknown:
-        raise ValueError(f"{values.name}: {unknown} not in the declared order {levels}")
+        raise ArgumentError(f"{values.name}: {unknown} not in the declared order {levels}")
     ranked = [positions[v] if ok else None for v, ok in zip(values, present, strict=True)]
     return pd.Series(pd.array(ranked, dtype="Int64"), index=values.index, name=values.name)
 
@@ -194,5 +195,5 @@ def at_least(
     """
     levels = _order_of(values, table, field, source)
     if threshold not in levels:
-        raise ValueError(f"{values.name}: threshold {threshold!r} is not in the declared order {levels}")
+        raise ArgumentError(f"{values.name}: threshold {threshold!r} is not in the declared order {levels}")
     return (_rank(values, levels) >= levels.index(threshold)).fillna(False).astype(bool)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from nme_data import dtypes
+from nme_data.errors import ArgumentError
 from nme_data.package import DataPackage
 
 if TYPE_CHECKING:
@@ -75,14 +76,14 @@ def with_xrefs(
     (a row may be repeated, once per mapping).
     """
     if how not in ("left", "inner"):
-        raise ValueError(f"how must be 'left' or 'inner', not {how!r}")
+        raise ArgumentError(f"how must be 'left' or 'inner', not {how!r}")
     package = DataPackage.open(source)
     package.table(table)  # raises UnknownTableError listing the valid tables
     if on not in frame.columns:
-        raise ValueError(f"the frame has no column {on!r} to join on; pass on=<the column holding {table} ids>")
+        raise ArgumentError(f"the frame has no column {on!r} to join on; pass on=<the column holding {table} ids>")
     clashes = [name for name in XREF_COLUMNS if name in frame.columns]
     if clashes:
-        raise ValueError(f"the frame already has {clashes}: drop or rename them first")
+        raise ArgumentError(f"the frame already has {clashes}: drop or rename them first")
     _check_keys(frame[on], package, table, on)
     mappings = _mappings(package, table, system, predicates)
     merged = frame.merge(mappings, how=how, left_on=on, right_on="_subject_id", sort=False)
@@ -97,7 +98,7 @@ def _check_keys(keys: pd.Series, package: DataPackage, table: str, on: str) -> N
     strangers = sorted({str(key) for key in keys.dropna() if key not in ids})
     if strangers:
         shown = ", ".join(strangers[:5]) + (", ..." if len(strangers) > 5 else "")
-        raise ValueError(f"column {on!r} holds values that are not ids of {table!r} ({shown}); pass on=<its column>")
+        raise ArgumentError(f"column {on!r} holds values that are not ids of {table!r} ({shown}); pass on=<its column>")
 
 
 def _mappings(
@@ -111,7 +112,7 @@ def _mappings(
     mappings = read_table(resource)
     subjects = dtypes.enum_values(fields["subject_table"])
     if subjects is not None and table not in subjects:
-        raise ValueError(f"no mapping can point at rows of {table!r}; tables with mappings: {subjects}")
+        raise ArgumentError(f"no mapping can point at rows of {table!r}; tables with mappings: {subjects}")
     keep = mappings["subject_table"] == table
     if system is not None:
         wanted = _allowed(_as_list(system), fields["object_source"], "system", aliases=SYSTEM_ALIASES)
@@ -138,6 +139,6 @@ def _allowed(values: list[str], field: dict[str, Any], what: str, aliases: dict[
         key = value.upper() if aliases is not None else value
         key = (aliases or {}).get(key, key)
         if key not in by_key:
-            raise ValueError(f"unknown {what} {value!r}; valid: {valid}")
+            raise ArgumentError(f"unknown {what} {value!r}; valid: {valid}")
         result.append(by_key[key])
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ def _read_text_path(table: Table) -> pd.DataFrame:
     from nme_data.dtypes import convert_column
 
     frame = pd.read_csv(
-        table.path,
+        io.BytesIO(table.read_bytes()),  # the package model's one read of the file
         dtype="string",
         keep_default_na=False,
         na_values=table.missing_values,
@@ -55,7 +56,7 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
         return None
     try:
         parsed = pv.read_csv(
-            table.path,
+            io.BytesIO(table.read_bytes()),  # the package model's one read of the file
             parse_options=pv.ParseOptions(ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(
                 column_types={f["name"]: arrow[f.get("type", "string")] for f in fields},
@@ -86,20 +87,15 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
 
 
 def frame_of(names: list[str], arrays: list[Any], rows: int) -> pd.DataFrame:
-    """A frame of ready-typed arrays, without pandas re-checking each one (most of the cost on small tables).
+    """A frame of ready-typed arrays (unique names), through pandas' public constructor, without copying.
 
-    `DataFrame._from_arrays` is what pandas' own readers use; where a pandas version lacks it, the public
-    constructor gives the same frame (a test compares the two).
+    pandas' private `DataFrame._from_arrays` skips a few checks, but saves little here: load_all() takes
+    about 0.36 x pandas.read_csv with the public constructor and 0.30 x with the private one, far within
+    scripts/bench.py's target of 1.5 x (docs/architecture.md); a test checks that both build the same frame.
     """
     import pandas as pd
 
-    build = getattr(pd.DataFrame, "_from_arrays", None)
-    if build is not None:
-        try:
-            return build(arrays, columns=pd.Index(names), index=pd.RangeIndex(rows), verify_integrity=False)
-        except TypeError:  # another signature: fall through to the public constructor
-            pass
-    return pd.DataFrame(dict(zip(names, arrays, strict=True)), copy=False)
+    return pd.DataFrame(dict(zip(names, arrays, strict=True)), index=pd.RangeIndex(rows), copy=False)
 
 
 def read_table(table: Table) -> pd.DataFrame:
@@ -135,9 +131,7 @@ def open_checked(source: str | Path | None, validate: bool = True) -> DataPackag
     return package
 
 
-def load(
-    name: str, source: str | Path | None = None, validate: bool = True, statement: bool = False
-) -> pd.DataFrame:
+def load(name: str, source: str | Path | None = None, validate: bool = True, statement: bool = False) -> pd.DataFrame:
     """One table as a typed DataFrame, from the bundled package or from `source` (a directory or descriptor).
 
     A copy other than the bundled one is validated first (through the validation cache) and refused with

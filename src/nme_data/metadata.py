@@ -47,6 +47,20 @@ class TableList(list[TableInfo]):
         return pd.DataFrame(records, columns=columns).set_index("name")
 
 
+def installed_version() -> str:
+    """The version this installation was built with (its distribution metadata): reads no package copy.
+
+    An editable install keeps the version of the day it was installed; `make` reinstalls when
+    datapackage.json changes. "unknown" when the library runs uninstalled, from a source tree.
+    """
+    from importlib import metadata
+
+    try:
+        return metadata.version("nme-data")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def descriptor(source: str | Path | None = None) -> dict[str, Any]:
     """The parsed `datapackage.json` of the bundled copy, or of `source`."""
     return DataPackage.open(source).descriptor

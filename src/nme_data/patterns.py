@@ -53,7 +53,7 @@ def compile_linear(pattern: str) -> Matcher:
 
         def matches(cell: str) -> bool:
             data = cell.encode("utf-8", "surrogatepass")
-            return compiled.Match(both, data, 0, len(data))[0] != miss
+            return bool(compiled.Match(both, data, 0, len(data))[0] != miss)
 
         return matches
     try:

@@ -7,11 +7,11 @@ normalised descriptor gives frictionless: the two layers cannot disagree about c
 
 from __future__ import annotations
 
-import csv
+import io
 import warnings
 from typing import TYPE_CHECKING
 
-from nme_data.package.csvfile import ENCODING, field_limit
+from nme_data.package.csvfile import ENCODING
 from nme_data.package.limits import MAX_CELL_CHARS
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def read_text_frame(table: Table) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                table.path,
+                io.BytesIO(table.read_bytes()),  # the package model's one read of the file
                 sep=",",
                 dtype=str,
                 keep_default_na=False,
@@ -57,8 +57,7 @@ def read_text_frame(table: Table) -> pd.DataFrame:
 def _read_with_csv_module(table: Table) -> pd.DataFrame:
     import pandas as pd
 
-    with table.path.open(encoding=ENCODING, newline="") as handle, field_limit(FIELD_SIZE_LIMIT):
-        records = list(csv.reader(handle))
+    records = [record.cells for record in table.records()]
     if not records:
         return pd.DataFrame()
     header, body = records[0], records[1:]

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nme_data.errors import NmeDataError
+
 #: Evidence cells that need several quotes join them with this; each part is verbatim on its own.
 EVIDENCE_SEPARATOR = " [...] "
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -30,7 +32,7 @@ class Sentence:
     line: int
 
 
-class TooManySentences(ValueError):
+class TooManySentences(NmeDataError, ValueError):
     """A text with more sentences than the caller's budget (no article has anywhere near as many)."""
 
 
@@ -168,9 +170,9 @@ def covered(sentences: list[str], quotes: Iterable[str]) -> list[bool]:
     encoded = [s.encode("utf-8", errors="surrogatepass") for s in sentences]
     starts = []
     offset = 0
-    for sentence in encoded:
+    for raw in encoded:
         starts.append(offset)
-        offset += len(sentence) + 1
+        offset += len(raw) + 1
     text = b"\n".join(encoded)
     position = 0
     while (match := inside.search(text, position)) is not None:

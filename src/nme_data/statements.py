@@ -23,7 +23,7 @@ Pure Python over text cells: the loader, the SQLite export and the site share it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DataPackage, Table
@@ -135,7 +135,7 @@ class Sentences:
 
         return words
 
-    def for_rows(self, table: Table, rows: list[Row]) -> list[str | None]:
+    def for_rows(self, table: Table, rows: Sequence[Row]) -> list[str | None]:
         """The sentence of each row (None for a row no template matches, or a table without templates)."""
         chosen = templates(table)
         if not chosen:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.curate._common import CurateError
-from nme_data.package import Table
+from nme_data.package import PackageError, Table
 from nme_data.package.csvfile import ENCODING, field_limit
 from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.package.sniff import DELIMITER_NAMES, encoding_hint, encoding_name, guess_encoding, sniff_delimiter
@@ -84,9 +84,9 @@ def canonical_cell(text: str, field: dict[str, Any], missing: Sequence[str] = ("
         truthy = list(field.get("trueValues", DEFAULT_TRUE))
         falsy = list(field.get("falseValues", DEFAULT_FALSE))
         if text.strip() in truthy:
-            return truthy[0]
+            return str(truthy[0])
         if text.strip() in falsy:
-            return falsy[0]
+            return str(falsy[0])
         raise ValueError(f"is not one of the boolean values {truthy + falsy}")
     if kind == "date" and field.get("format", "default") == "default":
         match = _ISO_DATE.fullmatch(text.strip())
@@ -182,7 +182,13 @@ def read_records(
     `delimiter` are what the curator says a spreadsheet wrote; each applies only to a file that needs it
     (not UTF-8; a header that reads as the schema's fields with that delimiter and not with the comma).
     """
-    text = decode_table(table, path.read_bytes(), encoding)
+    if path != table.path:
+        raise CurateError(f"{table.name}: {path} is not the table's file {table.path}")
+    try:  # the package model's one read of the file (its size budget); decoding and dialect are the curator's
+        data = table.read_bytes()
+    except PackageError as exc:
+        raise CurateError(f"{table.name}: {path.name} cannot be read: {exc.message}") from None
+    text = decode_table(table, data, encoding)
     comma = next(csv.reader(io.StringIO(text, newline="")), [])
     sniffed = sniff_delimiter(comma, table.field_names)
     if sniffed is not None and sniffed != delimiter:

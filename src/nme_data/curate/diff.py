@@ -16,8 +16,9 @@ from typing import Any
 
 from nme_data.curate._common import CurateError
 from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
-from nme_data.package import DataPackage, Table, copy_header
-from nme_data.validation.errors import CODES, ValidationError
+from nme_data.errors import InvalidPackageError
+from nme_data.package import DataPackage, PackageError, Table, copy_header
+from nme_data.validation.errors import CODES, Finding
 
 #: A row's primary-key values (its whole canonical row when the table has no primary key).
 Key = tuple[str, ...]
@@ -254,8 +255,8 @@ def _field_changes(name: str, old: dict[str, Any], new: dict[str, Any], narrowed
                 changes.append(f"field {name!r}: {prop} removed (was {_describe(old[prop])})")
             else:
                 changes.append(f"field {name!r}: {prop} changed from {_describe(old[prop])} to {_describe(new[prop])}")
-    before = old.get("constraints") if isinstance(old.get("constraints"), dict) else {}
-    after = new.get("constraints") if isinstance(new.get("constraints"), dict) else {}
+    before: dict[str, Any] = old["constraints"] if isinstance(old.get("constraints"), dict) else {}
+    after: dict[str, Any] = new["constraints"] if isinstance(new.get("constraints"), dict) else {}
     for key in sorted(set(before) | set(after)):
         if before.get(key) == after.get(key):
             continue
@@ -341,7 +342,7 @@ def _table_diff(old_package: DataPackage, new_package: DataPackage, name: str) -
     return diff
 
 
-def blocking_errors(errors: list[ValidationError]) -> list[ValidationError]:
+def blocking_errors(errors: list[Finding]) -> list[Finding]:
     """The errors that make a copy unreadable for a diff: everything but the semantic layer's.
 
     Semantic rules (evidence, identifiers against the shipped ontology snapshot, curation rules) change
@@ -349,6 +350,36 @@ def blocking_errors(errors: list[ValidationError]) -> list[ValidationError]:
     readable package; diff compares it and says so, rather than refusing to compare releases at all.
     """
     return [e for e in errors if e.code not in CODES or CODES[e.code].layer != "semantic"]
+
+
+def compare(old: str | Path, new: str | Path) -> PackageDiff:
+    """`nme-data diff`: validate both copies, then diff them.
+
+    A copy that is not a readable package (structure, types, keys: `blocking_errors`) raises
+    InvalidPackageError with its report; one that only breaks semantic rules, as an older release may
+    under a newer validator, is compared, with a warning that names its codes.
+    """
+    from nme_data.validation import validate
+
+    notes = []
+    packages = []
+    for label, target in (("OLD", old), ("NEW", new)):
+        try:  # opened once: validation and the diff share its reads of each table
+            package: DataPackage | str | Path = DataPackage.open(target)
+        except PackageError:
+            package = target  # the validator says why, in full
+        packages.append(package)
+        report = validate(package)
+        if blocking_errors(report.errors):
+            raise InvalidPackageError(report, f"{label} cannot be compared")
+        if report.errors:  # e.g. an older release under this version's semantic rules
+            codes = ", ".join(sorted({e.code for e in report.errors}))
+            count = len(report.errors)
+            noun = "error" if count == 1 else "errors"
+            notes.append(f"{label} ({target}) has {count} semantic {noun} under this validator ({codes})")
+    changes = diff_packages(packages[0], packages[1])
+    changes.warnings.extend(notes)
+    return changes
 
 
 def _major(version: str) -> int | None:

@@ -14,7 +14,7 @@ Only the standard library loads at import time; pandas and pyarrow load when a f
 
 from __future__ import annotations
 
-from nme_data.export._common import ExportError
+from nme_data.errors import ExportError, InvalidPackageError
 from nme_data.export.archive import (
     ZIP_COMPRESSLEVEL,
     ZIP_DATE_TIME,
@@ -24,7 +24,7 @@ from nme_data.export.archive import (
     zip_members,
 )
 from nme_data.export.croissant import croissant_metadata
-from nme_data.export.formats import FORMATS, WRITERS, InvalidPackageError, export
+from nme_data.export.formats import FORMATS, WRITERS, export, write_formats
 from nme_data.export.parquet import export_parquet
 from nme_data.export.sqlite import (
     SQLITE_NAME,
@@ -54,5 +54,6 @@ __all__ = [
     "export_sqlite",
     "export_zip",
     "table_rows",
+    "write_formats",
     "zip_members",
 ]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nme_data.errors import ExportError as ExportError  # the writers' error, re-exported where they import it
 from nme_data.package import DataPackage, PackageError, Table
 
 if TYPE_CHECKING:
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
 
 EXPORT_PERMISSIONS = 0o644
 DIRECTORY_PERMISSIONS = 0o755
-
-
-class ExportError(Exception):
-    """An export that cannot be written or whose source cannot be read; the message says which."""
 
 
 def as_package(package: DataPackage | str | Path | None) -> DataPackage:

@@ -59,4 +59,4 @@ def local_curies(package: DataPackage) -> LocalCuries:
     curie_map = metadata.get("curie_map")
     if not isinstance(curie_map, dict) or not isinstance(curie_map.get(prefix), str):
         raise ExportError(f"the mappings' sssom.curie_map does not declare the prefix {prefix!r} of {TEMPLATE_KEY}")
-    return LocalCuries(prefix, curie_map[prefix], template)
+    return LocalCuries(prefix, curie_map[prefix], str(template))

@@ -13,6 +13,7 @@ from typing import Any
 
 from nme_data.export._common import ExportError, as_package, atomic_target, target_in
 from nme_data.export._common import out_dir as make_out_dir
+from nme_data.export.registry import Staged, run_writers
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 
 #: The earliest timestamp a zip entry can hold: a constant so that the archive does not depend on file times.
@@ -86,15 +87,12 @@ def _checked_member(name: str) -> str:
     return name
 
 
-def _export_members(package: DataPackage, work: Path) -> dict[str, Path]:
-    """Archive name -> file for the other formats, written into work (a temporary directory)."""
-    from nme_data.export.formats import WRITERS
-
+def _export_members(staged: Staged) -> dict[str, Path]:
+    """Archive name -> file for the other formats' files, already written (staged) by their writers."""
     members: dict[str, Path] = {}
     for fmt, prefix in ZIP_FORMATS.items():
-        directory = work / fmt
-        directory.mkdir()
-        for path in WRITERS[fmt](package, directory):
+        directory, paths = staged[fmt]
+        for path in paths:
             relative = path.relative_to(directory).as_posix()
             if fmt == "croissant" and relative.startswith("data/"):
                 continue  # the zip already holds the package's own data files at these names
@@ -102,28 +100,38 @@ def _export_members(package: DataPackage, work: Path) -> dict[str, Path]:
     return members
 
 
-def export_zip(package: DataPackage | str | Path | None, out_dir: str | Path, *, include_exports: bool = True) -> Path:
+def export_zip(
+    package: DataPackage | str | Path | None,
+    out_dir: str | Path,
+    *,
+    include_exports: bool = True,
+    staged: Staged | None = None,
+) -> Path:
     """Write `nme-data-<version>.zip`: the package byte for byte, reproducible (fixed order, times and modes).
 
     With include_exports (the release zip), `croissant.json` and an `exports/` folder with every other
-    format are added; without it the zip is the package alone.
+    format are added; without it the zip is the package alone. `staged` passes files the writers of
+    ZIP_FORMATS already wrote (as `export` does), so that none runs twice; the missing ones run here.
     """
     package = as_package(package)
     members = zip_members(package)
     target = target_in(make_out_dir(out_dir), zip_name(package))
     with tempfile.TemporaryDirectory(prefix=".nme-data-zip.", dir=target.parent) as work:
         if include_exports:
-            extra = _export_members(package, Path(work))
+            ready = dict(staged or {})
+            ready.update(run_writers(package, [f for f in ZIP_FORMATS if f not in ready], Path(work)))
+            extra = _export_members(ready)
             clash = sorted(set(extra) & set(members))
             if clash:
                 raise ExportError(f"the package already holds files named like exports: {', '.join(clash)}")
             members = dict(sorted({**members, **extra}.items()))
+        tables = {table.path: table for table in package.tables.values()}
         with atomic_target(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
             for name, path in members.items():
-                try:
-                    data = path.read_bytes()
-                except OSError as exc:
-                    raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
+                try:  # a table's bytes as the package model read them; other files once, here
+                    data = tables[path].read_bytes() if path in tables else path.read_bytes()
+                except (OSError, PackageError) as exc:
+                    raise ExportError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
                 info = zipfile.ZipInfo(_checked_member(name), date_time=ZIP_DATE_TIME)
                 info.create_system = 3  # Unix, so that the permission bits below mean the same everywhere
                 info.external_attr = (0o100000 | ZIP_PERMISSIONS) << 16

@@ -89,9 +89,9 @@ def _file_id(table: Table) -> str:
 
 def _sha256(table: Table) -> str:
     try:
-        return hashlib.sha256(table.path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise ExportError(f"cannot read table {table.name!r} from {table.path}: {exc.strerror or exc}") from None
+        return hashlib.sha256(table.read_bytes()).hexdigest()
+    except PackageError as exc:
+        raise ExportError(f"cannot read table {table.name!r} from {table.path}: {exc}") from None
 
 
 def _relative_path(package: DataPackage, table: Table) -> str:
@@ -252,8 +252,8 @@ def write_croissant(package: DataPackage, directory: Path) -> list[Path]:
         relative = _relative_path(package, table)
         target = directory.joinpath(*relative.split("/"))
         try:
-            data = table.path.read_bytes()
-        except OSError as exc:
-            raise ExportError(f"cannot read table {table.name!r}: {exc.strerror or exc}") from None
+            data = table.read_bytes()
+        except PackageError as exc:
+            raise ExportError(f"cannot read table {table.name!r}: {exc}") from None
         written.append(write_bytes(target, data))
     return written

@@ -207,7 +207,8 @@ def _frequency_qualifiers(graph: Graph, row: dict[str, Any]) -> tuple[tuple[str,
         return (), None
     low, high = row.get("frequency_min_percent"), row.get("frequency_max_percent")
     if kind == "point":
-        return (graph.curies.term("frequency", "point", f"{low if low is not None else high}"),), float(low or high)
+        point: Any = low or high  # the validator guarantees a number for a point estimate
+        return (graph.curies.term("frequency", "point", f"{low if low is not None else high}"),), float(point)
     parts = [graph.curies.term("frequency", kind)]
     if low is not None:
         parts.append(graph.curies.term("frequency", "min-percent", f"{low:g}"))

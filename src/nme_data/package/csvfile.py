@@ -12,8 +12,9 @@ import codecs
 import contextlib
 import csv
 import io
+import typing
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,20 +73,25 @@ def read_header(path: Path, table: str) -> Header:
 
 def _read_header(path: Path, table: str) -> Header:
     size = regular_file_size(path)
-    data = b""
     with path.open("rb") as handle:
-        while True:
-            more = handle.read(HEADER_CHUNK_BYTES)
-            data += more
-            whole = (not more or len(data) >= size) and len(data) <= MAX_HEADER_BYTES
-            labels, ended = _first_record(path, data[: MAX_HEADER_BYTES + 1], whole)
-            if ended or whole:
-                break
-            if len(data) > MAX_HEADER_BYTES:
-                raise HeaderError(
-                    f"{path.name}: the header row is longer than the budget of {MAX_HEADER_BYTES} bytes",
-                    code="header-too-wide",
-                )
+        return header_of(lambda size: handle.read(size), size, path, table)
+
+
+def header_of(read: Callable[[int], bytes], size: int, path: Path, table: str) -> Header:
+    """The first record of a file of `size` bytes, taken in chunks from `read` up to MAX_HEADER_BYTES bytes."""
+    data = b""
+    while True:
+        more = read(HEADER_CHUNK_BYTES)
+        data += more
+        whole = (not more or len(data) >= size) and len(data) <= MAX_HEADER_BYTES
+        labels, ended = _first_record(path, data[: MAX_HEADER_BYTES + 1], whole)
+        if ended or whole:
+            break
+        if len(data) > MAX_HEADER_BYTES:
+            raise HeaderError(
+                f"{path.name}: the header row is longer than the budget of {MAX_HEADER_BYTES} bytes",
+                code="header-too-wide",
+            )
     if not labels:
         empty = not data.removeprefix(BOM)
         what = "is empty: not even a header row" if empty else "has no header row: its first line is blank"
@@ -188,23 +194,24 @@ def _encoding_problem(table: str, name: str, reason: str, line: int, guess: str)
     )
 
 
-def scan_bytes(path: Path, table: str) -> list[Problem]:
-    """NUL bytes, invalid UTF-8, emptiness and the size budgets, in one streamed pass over the file."""
+def scan_bytes(path: Path, table: str, data: bytes | None = None) -> list[Problem]:
+    """NUL bytes, invalid UTF-8, emptiness and the size budgets, in one streamed pass over the file (or over
+    its bytes, already read within MAX_TABLE_BYTES by the package model's reader)."""
     try:
-        return _scan_bytes(path, table)
+        return _scan_bytes(path, table, data)
     except OSError as exc:
         return [Problem(table, None, None, "scheme-error", f"{path.name} cannot be read: {exc.strerror or exc}")]
 
 
-def _scan_bytes(path: Path, table: str) -> list[Problem]:
+def _scan_bytes(path: Path, table: str, data: bytes | None) -> list[Problem]:
     name = path.name
-    size = regular_file_size(path)
+    size = regular_file_size(path) if data is None else len(data)
     if size > MAX_TABLE_BYTES:
         return [Problem(table, None, None, "file-too-large", f"{name} is larger than {MAX_TABLE_BYTES} bytes")]
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 0
     content = False
-    with path.open("rb") as handle:
+    with path.open("rb") if data is None else io.BytesIO(data) as handle:
         first = True
         while chunk := handle.read(CHUNK_BYTES):
             if first and chunk.startswith(UTF16_BOMS):  # before the NUL scan: UTF-16 text is full of them
@@ -230,15 +237,21 @@ def _scan_bytes(path: Path, table: str) -> list[Problem]:
     if not content:
         return [Problem(table, None, None, "empty-file", f"{name} is empty: not even a header row")]
     if size > MAX_CELL_CHARS or lines > MAX_ROWS:
-        return _scan_records(path, table)
+        return _scan_records(path, table, data)
     return []
 
 
-def _scan_records(path: Path, table: str) -> list[Problem]:
+def _text_stream(path: Path, data: bytes | None) -> typing.TextIO:
+    if data is None:
+        return path.open(encoding=ENCODING, newline="")
+    return io.TextIOWrapper(io.BytesIO(data), encoding=ENCODING, newline="")
+
+
+def _scan_records(path: Path, table: str, data: bytes | None) -> list[Problem]:
     """Row count and cell size with the csv module: only for files large enough to break a budget."""
     records = 0
     try:
-        with path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
+        with _text_stream(path, data) as handle, field_limit(MAX_CELL_CHARS):
             for _ in csv.reader(handle):
                 records += 1
                 if records > MAX_ROWS + 1:
@@ -256,7 +269,7 @@ def _scan_records(path: Path, table: str) -> list[Problem]:
             Problem(
                 table,
                 row,
-                _big_cell_field(path, row),
+                _big_cell_field(path, row, data),
                 "cell-too-large",
                 f"a cell of {path.name} is longer than the budget of {MAX_CELL_CHARS} characters",
             )
@@ -264,9 +277,9 @@ def _scan_records(path: Path, table: str) -> list[Problem]:
     return []
 
 
-def _big_cell_field(path: Path, row: int) -> str | None:
+def _big_cell_field(path: Path, row: int, data: bytes | None) -> str | None:
     """The label of the over-long cell in a row, found by reading again (only once a cell is too large)."""
-    with path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_TABLE_BYTES):
+    with _text_stream(path, data) as handle, field_limit(MAX_TABLE_BYTES):
         reader = csv.reader(handle)
         header = next(reader, [])
         for number, record in enumerate(reader, start=2):

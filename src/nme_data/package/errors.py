@@ -2,39 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from nme_data.errors import NmeDataError, PackageError, Problem
 
-
-@dataclass(frozen=True)
-class Problem:
-    """A located problem found while reading a copy; the validator reports it, the loader raises it."""
-
-    table: str | None
-    row: int | None
-    field: str | None
-    code: str
-    message: str
-    #: What to do about it, when the message alone does not say (a command to run, say).
-    hint: str | None = None
-
-
-class PackageError(Exception):
-    """A copy of the package cannot be found or read; `code` is the validator's error code for it."""
-
-    code = "descriptor-invalid"
-
-    def __init__(self, message: str, code: str | None = None, table: str | None = None) -> None:
-        super().__init__(message)
-        if code is not None:
-            self.code = code
-        self.table = table
-
-    @property
-    def message(self) -> str:
-        return str(self.args[0]) if self.args else ""
-
-    def problem(self, table: str | None = None) -> Problem:
-        return Problem(table if table is not None else self.table, None, None, self.code, self.message)
+__all__ = ["NmeDataError", "PackageError", "Problem"]  # re-exported: defined with the exception root
 
 
 class DescriptorError(PackageError):
@@ -73,8 +43,8 @@ class EmptyTableError(TableError):
     code = "empty-file"
 
 
-class UnknownTableError(KeyError):
-    """A table name that the descriptor does not define."""
+class UnknownTableError(NmeDataError, KeyError):
+    """A table name that the descriptor does not define (a KeyError too: a lookup by name that missed)."""
 
     def __init__(self, name: str, valid: list[str]) -> None:
         super().__init__(name)

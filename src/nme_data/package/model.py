@@ -9,14 +9,16 @@ same message the validator reports.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from nme_data.package import reader
 from nme_data.package.canonical import Normalised, normalise
-from nme_data.package.csvfile import ENCODING, Header, field_limit, header_problems, read_header
+from nme_data.package.csvfile import Header, header_of, header_problems, read_header, scan_bytes
 from nme_data.package.errors import (
     DescriptorError,
     HeaderError,
@@ -28,7 +30,7 @@ from nme_data.package.errors import (
     error_for,
 )
 from nme_data.package.jsonfile import read_json_file
-from nme_data.package.limits import CHUNK_BYTES, MAX_CELL_CHARS, MAX_SNAPSHOT_BYTES
+from nme_data.package.limits import CHUNK_BYTES, MAX_SNAPSHOT_BYTES
 from nme_data.package.paths import regular_file_size, resolve_reference
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -91,11 +93,16 @@ def read_json(path: Path) -> Any:
 
 @dataclass(frozen=True)
 class Table:
-    """One tabular resource of the normalised descriptor, with its file resolved safely inside the package."""
+    """One tabular resource of the normalised descriptor, with its file resolved safely inside the package.
+
+    Every read of the file goes through `read_bytes` (the package model's one opener): the bytes are kept
+    while the file's signature (inode, size, times) is unchanged, so a command reads each table once.
+    """
 
     name: str
     path: Path
     descriptor: dict[str, Any]
+    _read: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def title(self) -> str:
@@ -138,9 +145,45 @@ class Table:
         """The path as the descriptor writes it, for messages."""
         return str(self.descriptor.get("path", self.path.name))
 
+    def read_bytes(self) -> bytes:
+        """The file's bytes, within MAX_TABLE_BYTES (TableError beyond); read again only once it changed."""
+        before = reader.signature(self.path)
+        kept = self._read.get("bytes")
+        if kept is not None and before is not None and kept[0] == before:
+            data: bytes = kept[1]
+            return data
+        fresh = reader.read_file(self.path, self.name)
+        self._read.clear()
+        if before is not None and reader.signature(self.path) == before:  # not rewritten while read
+            self._read["bytes"] = (before, fresh)
+        return fresh
+
+    def text(self) -> str:
+        """The file as text: UTF-8 with a byte-order mark dropped; invalid UTF-8 is a located TableError."""
+        return reader.decode(self.read_bytes(), self.path, self.name)
+
+    def records(self, strict: bool = False) -> list[reader.Record]:
+        """Every record with its row number and the line it starts on (the header is row 1), csv module."""
+        return reader.records(self.text(), self.path, self.name, strict)
+
+    def scan(self) -> list[Problem]:
+        """The validator's byte checks (NUL, UTF-8, budgets), as problems, from the one read of the file."""
+        try:
+            data = self.read_bytes()
+        except PackageError as exc:
+            return [exc.problem(self.name)]
+        return scan_bytes(self.path, self.name, data)
+
     def header(self) -> Header:
-        """The header row as written (read once per call; the validator and loader each call it once)."""
-        return read_header(self.path, self.name)
+        """The header row as written, from the file's bytes (read once, shared by every reader)."""
+        try:
+            data = self.read_bytes()
+        except TableError as exc:
+            if exc.code != "file-too-large":
+                raise
+            return read_header(self.path, self.name)  # over the byte budget: the header alone, within its own
+        stream = io.BytesIO(data)
+        return header_of(stream.read, len(data), self.path, self.name)
 
     def header_problems(self, header: Header) -> list[Problem]:
         return header_problems(self.name, self.file, header.labels, self.field_names)
@@ -159,10 +202,7 @@ class Table:
 
     def count_rows(self) -> int:
         """Data records in the file (header excluded), counted with the csv module."""
-        import csv
-
-        with self.path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
-            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+        return max(len(self.records()) - 1, 0)
 
 
 @dataclass

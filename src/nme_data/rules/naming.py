@@ -40,7 +40,13 @@ def namings(fields: list[dict[str, Any]], foreign_keys: list[dict[str, Any]]) ->
     targets: dict[str, str] = {}
     for key in foreign_keys:
         columns = key.get("fields")
-        column = columns if isinstance(columns, str) else columns[0] if len(columns) == 1 else None
+        column = (
+            columns
+            if isinstance(columns, str)
+            else columns[0]
+            if isinstance(columns, list) and len(columns) == 1
+            else None
+        )
         resource = (key.get("reference") or {}).get("resource")
         if column and resource:
             targets[column] = resource

@@ -306,8 +306,8 @@ def row_rules(columns: set[str]) -> list[Rule]:
             return has_number == _present(frame["frequency_qualifier"])
 
         def ordered_bounds(frame: pd.DataFrame) -> pd.Series:
-            low = pd.to_numeric(frame["frequency_min_percent"].astype("string").replace("", pd.NA), errors="coerce")
-            high = pd.to_numeric(frame["frequency_max_percent"].astype("string").replace("", pd.NA), errors="coerce")
+            low = _numbers(frame["frequency_min_percent"])
+            high = _numbers(frame["frequency_max_percent"])
             return ~(low > high).fillna(False)
 
         checks.append(
@@ -331,10 +331,19 @@ def row_rules(columns: set[str]) -> list[Rule]:
     return checks
 
 
+def _numbers(column: pd.Series) -> pd.Series:
+    """A text column's numbers; empty and unreadable cells are missing."""
+    import pandas as pd
+
+    text = column.astype("string")
+    numbers: pd.Series = pd.to_numeric(text.where(text != ""), errors="coerce")
+    return numbers
+
+
 def foreign_key_checks(table: Table, context: Context) -> list[Rule]:
     checks = []
     for fk in table.foreign_keys:
-        fields = fk.get("fields")
+        fields: Any = fk.get("fields")
         reference = fk.get("reference", {})
         target = reference.get("resource") or table.name
         if not isinstance(fields, str) and len(fields) != 1:

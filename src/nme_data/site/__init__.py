@@ -4,6 +4,7 @@ one page per table and a fact sheet, readable offline and without JavaScript.
 
 from __future__ import annotations
 
-from nme_data.site.build import InvalidPackageError, SiteError, build_site
+from nme_data.errors import InvalidPackageError, SiteError
+from nme_data.site.build import build_site
 
 __all__ = ["InvalidPackageError", "SiteError", "build_site"]

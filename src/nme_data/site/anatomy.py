@@ -48,7 +48,7 @@ def places(site: SiteData) -> tuple[list[Place], list[str], list[str]]:
     rank = {level: index for index, level in enumerate(levels)}
     out = []
     for place in found.values():
-        stated = [row.get("prominence") for row in place.statements if row.get("prominence") in rank]
+        stated = [str(row.get("prominence")) for row in place.statements if row.get("prominence") in rank]
         if stated:
             place.strongest = max(stated, key=lambda level: rank[level])
             out.append(place)

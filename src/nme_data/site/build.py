@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from nme_data.errors import InvalidPackageError, SiteError
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 from nme_data.site import factsheet, links
 from nme_data.site.article import article_html
@@ -29,7 +30,6 @@ from nme_data.site.tables import cell, columns, facets, quote_cell
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from nme_data.validation import Report
 
 #: A file only this builder writes; its presence lets a rebuild replace a directory it made before.
 MARKER = ".nme-data-site"
@@ -41,18 +41,6 @@ EXTRA_FILES = {
     "LICENSE": "licence of the code",
 }
 STATIC_FILES = ("site.css", "site.js")
-
-
-class SiteError(Exception):
-    """The site cannot be built or written; the message says why."""
-
-
-class InvalidPackageError(SiteError):
-    """The copy fails validation; the report says where."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(f"the package copy is invalid ({report.summary()})")
-        self.report = report
 
 
 @dataclass
@@ -103,7 +91,7 @@ def _size(path: Path) -> str:
 def _json_ld(package: DataPackage) -> Markup | None:
     """Croissant JSON-LD when the export package provides it; '<' is escaped so no text can end the script."""
     try:
-        from nme_data.export import croissant_metadata  # type: ignore[attr-defined]
+        from nme_data.export import croissant_metadata
     except ImportError:
         return None
     text = json.dumps(croissant_metadata(package), ensure_ascii=False, sort_keys=True, indent=1)
@@ -168,7 +156,7 @@ def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
         relative = _published(data.table.path.relative_to(package.root).as_posix(), ".csv")
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(data.table.path, destination)
+        destination.write_bytes(data.table.read_bytes())  # the bytes the pages were built from
         copied.append((relative, f"table {data.name} (CSV)"))
     for source_id, relative in sorted(site.text_paths.items()):
         destination = target / _published(relative, ".txt")
@@ -183,12 +171,17 @@ def _copy_package(site: SiteData, target: Path) -> list[tuple[str, str]]:
 
 
 def _exports(package: DataPackage, target: Path) -> list[tuple[str, str]]:
-    from nme_data.export import ExportError, export_sqlite, export_zip
+    """The release zip and the SQLite file, from one run of the writers (the zip packs that same database)."""
+    from nme_data.export import SQLITE_NAME, ExportError, write_formats
 
     folder = target / links.EXPORTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
     try:
-        zipped = export_zip(package, folder)
-        database = export_sqlite(package, folder)
+        with tempfile.TemporaryDirectory(prefix=".nme-data-exports.", dir=target) as work:
+            staged = write_formats(package, ["zip", "sqlite"], Path(work))
+            [zipped] = staged["zip"][1]
+            zipped = zipped.replace(folder / zipped.name)
+            database = (staged["sqlite"][0] / SQLITE_NAME).replace(folder / SQLITE_NAME)
     except ExportError as exc:
         raise SiteError(str(exc)) from None
     written = [
@@ -352,13 +345,14 @@ def build_site(source: str | Path | None, out: str | Path) -> Path:
     _check_target(out)
     from nme_data.validation import validate
 
-    report = validate(source)
-    if not report.valid:
-        raise InvalidPackageError(report)
-    try:
+    try:  # opened once: validation, pages and exports share its reads of each table
         package = DataPackage.open(source)
-    except PackageError as exc:
-        raise SiteError(str(exc)) from None
+    except PackageError:
+        report = validate(source)  # the validator says why, in full
+        raise InvalidPackageError(report, "no site written") from None
+    report = validate(package)
+    if not report.valid:
+        raise InvalidPackageError(report, "no site written")
     try:
         site = load_site_data(package)
     except (OSError, UnicodeDecodeError, PackageError) as exc:

@@ -7,7 +7,6 @@ from a second reading of the files.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -103,15 +102,15 @@ class SiteData:
 def read_rows(table: Table) -> list[Row]:
     """Every record as text; the schema's missing values become None."""
     missing = set(table.missing_values)
-    with table.path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return [
-            {
-                name: (None if row.get(name) in missing or row.get(name) is None else row[name])
-                for name in table.field_names
-            }
-            for row in reader
-        ]
+    records = [record.cells for record in table.records() if record.cells]  # blank lines hold no record
+    if not records:
+        return []
+    header = records[0]
+    rows = [dict(zip(header, cells, strict=False)) for cells in records[1:]]
+    return [
+        {name: (None if row.get(name) in missing or row.get(name) is None else row[name]) for name in table.field_names}
+        for row in rows
+    ]
 
 
 def load_site_data(package: DataPackage) -> SiteData:

@@ -62,7 +62,7 @@ def stacked_bars(
         f'<desc id="{escape(figure_id)}-desc">{escape(description)}</desc>',
         _defs(escape(figure_id)),
     ]
-    x = LABEL_WIDTH
+    x: float = LABEL_WIDTH
     prefix = escape(figure_id)
     for index, name in enumerate(series):
         out.append(

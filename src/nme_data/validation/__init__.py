@@ -6,17 +6,29 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.package import DataPackage, PackageError, resolve_descriptor
-from nme_data.validation.errors import CODES, Code, ValidationError
+from nme_data.validation.errors import CODES, Code, Finding
 from nme_data.validation.report import Report
 
-__all__ = ["CODES", "Code", "Report", "ValidationError", "validate"]
+__all__ = ["CODES", "Code", "Finding", "Report", "validate"]
 
 
-def validate(source: str | Path | None = None, engine: str = "auto") -> Report:
+def __getattr__(name: str) -> Any:
+    """`ValidationError`: the deprecated old name of `Finding` (warns, through `validation.errors`)."""
+    if name == "ValidationError":
+        from nme_data.validation import errors
+
+        return errors.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def validate(source: str | Path | DataPackage | None = None, engine: str = "auto") -> Report:
     """Check a package copy (a directory or its datapackage.json; default: the bundled one).
 
+    An opened `DataPackage` is checked through its own reads, so a command that validates and then
+    exports, compares or renders the same object reads each table file once.
+
     Reads only files inside the package directory, never writes, never opens a connection,
-    and reports every problem as a `ValidationError` rather than raising. Both layers read the
+    and reports every problem as a `Finding` rather than raising. Both layers read the
     one normalised descriptor of the package model, and only the tables it found sound.
 
     engine "auto" first tries tier 1 (`validation.tier1`, a vectorised proof that frictionless would
@@ -26,8 +38,11 @@ def validate(source: str | Path | None = None, engine: str = "auto") -> Report:
     from nme_data.validation.tier1 import ENGINES
 
     if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    report = Report(package=str(source) if source is not None else "bundled package")
+        from nme_data.errors import ArgumentError
+
+        raise ArgumentError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    shown = source.descriptor_path if isinstance(source, DataPackage) else source
+    report = Report(package=str(shown) if shown is not None else "bundled package")
     report.engine = {"requested": engine, "tier": None, "note": None}
     read: _Read = {}
     try:
@@ -40,7 +55,7 @@ def validate(source: str | Path | None = None, engine: str = "auto") -> Report:
     return _with_hints(report, read)
 
 
-def _without_profile_twins(errors: list[ValidationError]) -> list[ValidationError]:
+def _without_profile_twins(errors: list[Finding]) -> list[Finding]:
     """An id the copy's own pattern already refused (constraint-error) is not reported again as
     profile-unsafe-value: one bad cell, one error. The profile's error stands wherever the copy's
     schema let the value through."""
@@ -53,17 +68,21 @@ def _without_profile_twins(errors: list[ValidationError]) -> list[ValidationErro
 _Read = dict[str, dict[str, Any]]
 
 
-def _run(source: str | Path | None, report: Report, read: _Read, engine: str = "auto") -> None:
+def _run(source: str | Path | DataPackage | None, report: Report, read: _Read, engine: str = "auto") -> None:
     """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept."""
     from nme_data.validation.preflight import run_preflight
 
-    path = resolve_descriptor(source, must_exist=False).absolute()
-    report.package = str(path)
-    try:
-        package = DataPackage.open(path)
-    except PackageError as exc:
-        report.errors.append(ValidationError(None, None, None, exc.code, exc.message))
-        return
+    if isinstance(source, DataPackage):
+        package = source
+        report.package = str(package.descriptor_path.absolute())
+    else:
+        path = resolve_descriptor(source, must_exist=False).absolute()
+        report.package = str(path)
+        try:
+            package = DataPackage.open(path)
+        except PackageError as exc:
+            report.errors.append(Finding(None, None, None, exc.code, exc.message))
+            return
     read["original"] = package.descriptor
     report.version = package.version
     pre = run_preflight(package)
@@ -94,11 +113,11 @@ def _run(source: str | Path | None, report: Report, read: _Read, engine: str = "
         report.errors.append(failure(None, "semantic checks could not finish", exc))
     finally:
         why, pending = spec.result()
-        report.engine = {**report.engine, "tier": 1 if why is None else 2, "note": why}
+        report.engine = {**(report.engine or {}), "tier": 1 if why is None else 2, "note": why}
         report.errors.extend(pending.result())
 
 
-def _profile_errors(package: DataPackage) -> list[ValidationError]:
+def _profile_errors(package: DataPackage) -> list[Finding]:
     """The tool-owned profile's descriptor rules (nme_data.rules.profile): whatever the copy declares."""
     from nme_data.rules.profile import descriptor_violations, table_field_violations
 
@@ -106,7 +125,7 @@ def _profile_errors(package: DataPackage) -> list[ValidationError]:
     for table in package.sound_tables.values():
         found.extend(table_field_violations(table))
     refused = {p.table for p in package.problems if p.table is not None}  # reported once, by the model
-    return [ValidationError(v.table, None, v.field, v.code, v.message) for v in found if v.table not in refused]
+    return [Finding(v.table, None, v.field, v.code, v.message) for v in found if v.table not in refused]
 
 
 def _with_hints(report: Report, read: _Read) -> Report:

@@ -37,7 +37,7 @@ from pathlib import Path
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError, resolve_descriptor
 from nme_data.package.files import Reference, referenced_files
 from nme_data.package.paths import resolve_reference
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 from nme_data.validation.report import Report
 
 #: How names are hashed: file names that are not valid UTF-8 arrive as lone surrogates, which hash too.
@@ -78,7 +78,9 @@ def validate(
 ) -> Report:
     """The cached report of an unchanged copy, else a fresh validation (then remembered)."""
     if run is None:
-        from nme_data.validation import validate as run
+        from nme_data.validation import validate as fresh
+
+        run = fresh
     descriptor = resolve_descriptor(source, must_exist=False).absolute()
     key = cache_key(descriptor, engine)
     if key is None:
@@ -189,7 +191,7 @@ def _read(entry: Path) -> Report | None:
         stored = json.loads(entry.read_text(encoding="utf-8"))
         report = Report(
             package=str(stored["package"]),
-            errors=[ValidationError(**error) for error in stored["errors"]],
+            errors=[Finding(**error) for error in stored["errors"]],
             tables_checked=[str(name) for name in stored["tables"]],
             version=stored["source"]["version"],
             engine=stored.get("engine"),  # i24 (#24): which tier proved the verdict

@@ -1,4 +1,4 @@
-"""Validation errors: one record type, and the catalogue of stable codes users can rely on.
+"""Validation errors: one record type (`Finding`), and the catalogue of stable codes users can rely on.
 
 Codes of the spec layer are frictionless' own error types, passed through unchanged;
 the codes below them are ours. Renaming a code is a breaking change.
@@ -6,8 +6,10 @@ the codes below them are ours. Renaming a code is a breaking change.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 from dataclasses import field as _extra
+from typing import Any
 
 #: The spec layer's budgets, named here for the catalogue (nme_data.validation.spec and .sandbox use them):
 #: wall-clock time is a base plus an allowance per MiB of table files, so that a large honest package
@@ -17,13 +19,15 @@ SPEC_SECONDS_PER_MIB = 2
 SPEC_MEMORY_GIB = 2
 
 
-@dataclass(frozen=True, order=True)
-class ValidationError:
-    """One problem in a package copy, located as precisely as it can be.
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a package copy, located as precisely as it can be (a record, not an exception).
 
-    Identity (equality, hashing, order) is the location, code and message; what `validation.hints` adds
+    Identity (equality, hashing) is the location, code and message; what `validation.hints` adds
     afterwards (the file, its line, the cell's value, a hint) describes the same error, so it is left out
-    of comparisons and never makes one error two.
+    of comparisons and never makes one error two. Findings have no order of their own (package-level
+    ones have no table or row): sort with `sorted(report.errors, key=Finding.sort_key)`, or take
+    `Report.sorted_errors()`, which orders tables as the descriptor does.
     """
 
     table: str | None
@@ -42,6 +46,11 @@ class ValidationError:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """A total order over any findings: the package's own first, then by table, row, field, code, message."""
+        row = self.row if isinstance(self.row, int) else -1
+        return (str(self.table or ""), row, str(self.field or ""), str(self.code), str(self.message))
 
     def location(self) -> str:
         parts = [self.table or "package"]
@@ -334,3 +343,15 @@ CODES: dict[str, Code] = {
         "cli", "The command line was wrong (exit 2); nothing was validated.", "validate A B --format json"
     ),
 }
+
+
+def __getattr__(name: str) -> Any:
+    """`ValidationError`, the record's old name: a deprecated alias of `Finding` (it was never an exception)."""
+    if name == "ValidationError":
+        warnings.warn(
+            "nme_data.validation.errors.ValidationError is deprecated; use Finding (the same class)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Finding
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

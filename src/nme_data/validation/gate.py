@@ -9,26 +9,9 @@ The bundled copy is validated in CI and at build, so reading it stays as fast as
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from nme_data.errors import InvalidPackageError
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError, bundled_root
-
-if TYPE_CHECKING:
-    from nme_data.validation.report import Report
-
-
-class InvalidPackageError(PackageError):
-    """A copy the validator refuses; `report` holds every error, `code` is the first one's code."""
-
-    def __init__(self, report: Report) -> None:
-        errors = report.sorted_errors()
-        super().__init__(
-            f"{report.package} is not a valid package ({report.summary()}); run 'nme-data validate' on it for "
-            "every error (in Python, validate=False reads it anyway)",
-            code=errors[0].code if errors else None,
-            table=errors[0].table if errors else None,
-        )
-        self.report = report
 
 
 def is_bundled(package: DataPackage) -> bool:
@@ -48,4 +31,8 @@ def require_valid(package: DataPackage) -> None:
 
     report = cache.validate(package.descriptor_path)
     if not report.valid:
-        raise InvalidPackageError(report)
+        raise InvalidPackageError(
+            report,
+            message=f"{report.package} is not a valid package ({report.summary()}); run 'nme-data validate' on it "
+            "for every error (in Python, validate=False reads it anyway)",
+        )

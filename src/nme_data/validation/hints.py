@@ -8,7 +8,6 @@ the package, and only as far as the last row an error names.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import difflib
 from collections import defaultdict
@@ -17,7 +16,7 @@ from typing import Any
 
 from nme_data.package import DESCRIPTOR_NAME
 from nme_data.sentences import SentenceIndex
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 
 #: How much of a cell the report repeats.
 MAX_VALUE = 120
@@ -60,31 +59,22 @@ def _read_rows(path: Path, wanted: set[int] | None) -> dict[int, _Row]:
     Read as the package model reads every table (UTF-8, a byte-order mark dropped, comma-delimited, its
     cell budget); labels are kept exactly, as the model compares them.
     """
-    from nme_data.package.csvfile import ENCODING, field_limit
-    from nme_data.package.limits import MAX_CELL_CHARS
+    from nme_data.package import PackageError, reader
 
     rows: dict[int, _Row] = {}
-    last = max(wanted) if wanted is not None else None
-    try:
-        with path.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
-            reader = csv.reader(handle)
-            header: list[str] = []
-            start = 1
-            for number, record in enumerate(reader, start=1):
-                if number == 1:
-                    header = record
-                elif wanted is None or number in wanted:
-                    rows[number] = _Row(start, dict(zip(header, record, strict=False)))
-                start = reader.line_num + 1
-                if last is not None and number >= last:
-                    break
-    except (OSError, csv.Error, UnicodeDecodeError, ValueError):
-        pass  # the layers have reported why; hints are a courtesy
+    try:  # the package model's reader: its budgets, a byte-order mark dropped, lines of multi-line rows
+        records = reader.records(reader.decode(reader.read_file(path, path.stem), path, path.stem), path, path.stem)
+    except PackageError:
+        return rows  # the layers have reported why; hints are a courtesy
+    header = records[0].cells if records else []
+    for record in records[1:]:
+        if wanted is None or record.row in wanted:
+            rows[record.row] = _Row(record.line, dict(zip(header, record.cells, strict=False)))
     return rows
 
 
 def _enum_hint(value: str, field: dict[str, Any]) -> str | None:
-    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    constraints: dict[str, Any] = field["constraints"] if isinstance(field.get("constraints"), dict) else {}
     allowed = constraints.get("enum")
     if not isinstance(allowed, list) or not value or value in allowed:
         return None
@@ -165,10 +155,10 @@ class _Lookups:
         return reference, text, SentenceIndex(s.text for s in split_sentences(text))
 
 
-def _reference_hint(error: ValidationError, value: str, lookups: _Lookups) -> str | None:
+def _reference_hint(error: Finding, value: str, lookups: _Lookups) -> str | None:
     """Did-you-mean for a dangling reference, from the ids the referenced table really has."""
     resource = lookups.resources.get(error.table or "", {})
-    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
     for key in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
         fields = key.get("fields") if isinstance(key, dict) else None
         fields = [fields] if isinstance(fields, str) else fields
@@ -208,11 +198,11 @@ def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
 
 
 def add_hints(
-    errors: list[ValidationError],
+    errors: list[Finding],
     descriptor_path: Path,
     safe: dict[str, Any] | None,
     descriptor: dict[str, Any] | None = None,
-) -> list[ValidationError]:
+) -> list[Finding]:
     """The errors with `path`, `line`, `value` and `hint` filled in where known, duplicate-key twins dropped.
 
     `safe` is the descriptor pre-flight let through (None when it let nothing through): only its tables
@@ -243,7 +233,7 @@ def add_hints(
     return [_described(e, original, rows, fields, lookups) for e in kept]
 
 
-def _path_of(error: ValidationError, original: dict[str, dict[str, Any]]) -> str:
+def _path_of(error: Finding, original: dict[str, dict[str, Any]]) -> str:
     resource = original.get(error.table or "")
     reference = resource.get("path") if resource is not None else None
     in_descriptor = error.code.startswith("profile-") and error.row is None  # the tool-owned profile's descriptor rules
@@ -253,12 +243,12 @@ def _path_of(error: ValidationError, original: dict[str, dict[str, Any]]) -> str
 
 
 def _described(
-    error: ValidationError,
+    error: Finding,
     original: dict[str, dict[str, Any]],
     rows: dict[str, dict[int, _Row]],
     fields: dict[str, dict[str, dict[str, Any]]],
     lookups: _Lookups,
-) -> ValidationError:
+) -> Finding:
     path = _path_of(error, original)
     line = error.row if error.code in ("nul-byte", "encoding-error") else None
     value = hint = None

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.package import DataPackage, PackageError, Problem, Table
-from nme_data.package.csvfile import scan_bytes
 from nme_data.rules.statements import template_problems
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
 
 
 @dataclass
@@ -23,20 +22,20 @@ class Preflight:
     """The outcome: errors, the descriptor frictionless may safely see, and the tables both layers read."""
 
     root: Path
-    errors: list[ValidationError] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
     descriptor: dict[str, Any] | None = None
     damaged: set[str] = field(default_factory=set)
     table_names: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
-        error = ValidationError(problem.table, problem.row, problem.field, problem.code, problem.message)
+        error = Finding(problem.table, problem.row, problem.field, problem.code, problem.message)
         self.errors.append(error if problem.hint is None else replace(error, hint=problem.hint))
 
 
 def _table_problems(table: Table) -> tuple[list[Problem], bool]:
     """A table's byte and header problems, and whether it starts with a byte-order mark."""
-    problems = scan_bytes(table.path, table.name)
+    problems = table.scan()
     if problems:
         return problems, False
     try:

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nme_data.package import copy_header
-from nme_data.validation.errors import ValidationError
+from nme_data.validation.errors import Finding
+
+#: The formats a report renders as; json and github are for machines, so they hold on every exit.
+REPORT_FORMATS = ("text", "json", "github")
 
 #: Lone surrogates: a str may hold them (a file name, a JSON escape), no UTF-8 output can.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -26,7 +29,7 @@ class Report:
     """Every error found, plus what was checked."""
 
     package: str
-    errors: list[ValidationError] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
     tables_checked: list[str] = field(default_factory=list)
     #: The copy's `version` as its descriptor says, None when the descriptor could not be read.
     version: str | None = None
@@ -38,10 +41,10 @@ class Report:
     def valid(self) -> bool:
         return not self.errors
 
-    def sorted_errors(self) -> list[ValidationError]:
+    def sorted_errors(self) -> list[Finding]:
         order = {str(name): i for i, name in enumerate(self.tables_checked)}
 
-        def key(e: ValidationError) -> tuple[int, int, str, str, str]:  # str() everywhere: never a TypeError
+        def key(e: Finding) -> tuple[int, int, str, str, str]:  # str() everywhere: never a TypeError
             row = e.row if isinstance(e.row, int) else 0
             return (order.get(str(e.table or ""), -1), row, str(e.field or ""), str(e.code), str(e.message))
 
@@ -151,6 +154,13 @@ class Report:
             except LookupError:
                 return text.encode("ascii", "backslashreplace").decode("ascii")
         return text
+
+
+def usage_report(message: str, code: str = "usage-error", package: str = "") -> Report:
+    """A report of one error that stopped the check before it began (a wrong command line, a missing path,
+    a validator that crashed), so that a machine reading JSON or GitHub commands still gets one document."""
+    path = "datapackage.json" if code == "descriptor-not-found" else None
+    return Report(package=package, errors=[Finding(None, None, None, code, message, path=path)])
 
 
 def _count(number: int) -> str:

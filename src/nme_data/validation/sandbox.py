@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from nme_data.errors import NmeDataError
 from nme_data.validation.errors import SPEC_MEMORY_GIB
 
 #: Address space of the worker; frictionless streams rows, so a real package needs a small fraction of it.
@@ -56,7 +57,7 @@ refusals: list[tuple[str | None, str]] = []
 current_table: str | None = None
 
 
-class Refused(PermissionError):
+class Refused(NmeDataError, PermissionError):
     """An operation the sandbox does not allow; an OSError, so libraries report it as a failed open."""
 
 
@@ -129,7 +130,7 @@ def install(package_root: Path) -> None:
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if event == "open":
-            _check_open(*args[:3], roots)
+            _check_open(args[0], args[1], args[2], roots)
         elif event == "socket.__new__":
             if len(args) > 1 and args[1] != socket.AF_UNIX:
                 _refuse(f"opening a network socket (family {args[1]})", listed=False)

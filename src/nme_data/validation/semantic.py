@@ -8,11 +8,12 @@ and its per-check bookkeeping to every `nme-data validate`, for the same verdict
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DataPackage, PackageError, Table
 from nme_data.rules.rule import ANY_FIELD, Rule
-from nme_data.validation.errors import CODES, ValidationError
+from nme_data.validation.errors import CODES, Finding
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,9 +39,7 @@ def verdicts(rule: Rule, frame: pd.DataFrame, blank: pd.Series) -> pd.Series:
     return found.reindex(frame.index).fillna(False).astype(bool) | blank
 
 
-def _run_rule(
-    table: Table, frame: pd.DataFrame, rule: Rule, texts: list[str], blank: pd.Series
-) -> list[ValidationError]:
+def _run_rule(table: Table, frame: pd.DataFrame, rule: Rule, texts: list[str], blank: pd.Series) -> list[Finding]:
     """One error per (row, field) that breaks the rule; a rule that cannot run is a check-error."""
     from nme_data.rules.semantic import formula_cells
 
@@ -48,10 +47,11 @@ def _run_rule(
         failing = frame.index[~verdicts(rule, frame, blank).to_numpy()]
     except Exception as exc:  # a check that cannot run is reported, never a traceback
         message = f"semantic check {rule.code} on {rule.field or 'the table'} could not run: {exc!r}"
-        return [ValidationError(table.name, None, rule.field or None, "check-error", message)]
+        return [Finding(table.name, None, rule.field or None, "check-error", message)]
     code = rule.code if rule.code in CODES else "check-error"
     message = rule.detail or (CODES[code].meaning if code != "check-error" else f"{rule.name} failed")
     errors = []
+    fields: Sequence[str | None]
     for row in failing:
         if rule.field == ANY_FIELD:  # a row check over several columns: name each cell
             fields = formula_cells(frame.loc[row], texts)
@@ -59,7 +59,7 @@ def _run_rule(
             fields = [rule.field] if rule.field in frame.columns else [rule.field or None]
         for field in fields:
             value = frame.at[row, field] if field in frame.columns else None
-            errors.append(ValidationError(table.name, int(row), field, code, f"{message}{_detail(value)}"))
+            errors.append(Finding(table.name, int(row), field, code, f"{message}{_detail(value)}"))
     return errors
 
 
@@ -69,7 +69,7 @@ def _detail(value: Any) -> str:
     return f": {_shown(value)}"
 
 
-def validate_semantics(package: DataPackage, tables: list[Table] | None = None) -> list[ValidationError]:
+def validate_semantics(package: DataPackage, tables: list[Table] | None = None) -> list[Finding]:
     """Run the semantic rules of each table the package model found sound (default: all of them).
 
     Frames come from `raw.read_text_frame`, which reads exactly the file, encoding and header the
@@ -92,7 +92,7 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
     tables.sort(key=lambda t: (t.name != "sources", t.name in needs_every_id))
     deferred: dict[str, pd.DataFrame] = {}
     context = Context()
-    errors: list[ValidationError] = []
+    errors: list[Finding] = []
     for table in tables:
         try:
             frame = read_text_frame(table)
@@ -110,7 +110,7 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
     return errors
 
 
-def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[ValidationError]:
+def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[Finding]:
     from nme_data.rules.semantic import semantic_rules, text_fields
 
     if frame.empty:

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from nme_data.validation.errors import SPEC_SECONDS_PER_MIB, SPEC_TIMEOUT_SECONDS, ValidationError
+from nme_data.validation.errors import SPEC_SECONDS_PER_MIB, SPEC_TIMEOUT_SECONDS, Finding
 from nme_data.validation.sandbox import scrubbed_environment
 
 #: Wall-clock budget of the spec layer, from the worker's start to its result: this base, plus
@@ -60,15 +60,15 @@ def worker_command() -> list[str]:
     return [sys.executable, "-S", "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=list(dict.fromkeys(path)))]
 
 
-def validate_spec(descriptor: dict[str, Any], root: Path) -> list[ValidationError]:
+def validate_spec(descriptor: dict[str, Any], root: Path) -> list[Finding]:
     """The spec layer in this process (no sandbox): see `nme_data.validation.spec_worker`."""
     from nme_data.validation.spec_worker import validate_spec as run
 
     return run(descriptor, root)
 
 
-def _check_error(message: str, table: str | None = None, code: str = "check-error") -> ValidationError:
-    return ValidationError(table, None, None, code, message)
+def _check_error(message: str, table: str | None = None, code: str = "check-error") -> Finding:
+    return Finding(table, None, None, code, message)
 
 
 class PendingSpec:
@@ -76,7 +76,7 @@ class PendingSpec:
 
     def __init__(
         self,
-        errors: list[ValidationError] | None = None,
+        errors: list[Finding] | None = None,
         process: subprocess.Popen[bytes] | None = None,
         files: tuple[IO[bytes], IO[bytes]] | None = None,
         workdir: str | None = None,
@@ -86,7 +86,7 @@ class PendingSpec:
         self._budget = budget
         self._deadline = time.monotonic() + budget
 
-    def result(self) -> list[ValidationError]:
+    def result(self) -> list[Finding]:
         if self._errors is not None:
             return self._errors
         assert self._process is not None
@@ -113,7 +113,7 @@ class PendingSpec:
         self._errors = self._interpret(payload, diagnostics, timed_out)
         return self._errors
 
-    def _interpret(self, payload: bytes, diagnostics: str, timed_out: bool) -> list[ValidationError]:
+    def _interpret(self, payload: bytes, diagnostics: str, timed_out: bool) -> list[Finding]:
         from nme_data.validation.spec_worker import PROGRESS_PREFIX
 
         table = None
@@ -134,7 +134,7 @@ class PendingSpec:
             ]
         try:
             items = json.loads(payload)
-            return [ValidationError(**item) for item in items]
+            return [Finding(**item) for item in items]
         except (ValueError, TypeError):
             code = self._process.returncode if self._process else None
             last = [line for line in diagnostics.splitlines() if line.strip() and not line.startswith(PROGRESS_PREFIX)]

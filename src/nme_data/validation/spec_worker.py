@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from nme_data.patterns import Matcher, vet_patterns
 from nme_data.raw import FIELD_SIZE_LIMIT
-from nme_data.validation.errors import SPEC_TIMEOUT_SECONDS, ValidationError
+from nme_data.validation.errors import SPEC_TIMEOUT_SECONDS, Finding
 
 if TYPE_CHECKING:
     from frictionless import Package, Report
@@ -47,7 +47,7 @@ def shorten(message: str) -> str:
     return f"{message[: MAX_MESSAGE // 2]} [... {len(message)} chars ...] {message[-MAX_MESSAGE // 3 :]}"
 
 
-def _convert(table: str | None, error: Any) -> ValidationError:
+def _convert(table: str | None, error: Any) -> Finding:
     from nme_data.validation.sandbox import REFUSAL_MARKER
 
     # attributes, not error.to_descriptor(): that copies the row's cells or the header's labels each time
@@ -55,7 +55,7 @@ def _convert(table: str | None, error: Any) -> ValidationError:
     code = "unsafe-path" if REFUSAL_MARKER in message else str(getattr(error, "type", "general-error"))
     row = getattr(error, "row_number", None)
     names = getattr(error, "field_names", None)
-    return ValidationError(
+    return Finding(
         table=table,
         row=row if isinstance(row, int) else None,
         field=getattr(error, "field_name", None) or (",".join(map(str, names)) if names else None),
@@ -64,15 +64,15 @@ def _convert(table: str | None, error: Any) -> ValidationError:
     )
 
 
-def failure(table: str | None, what: str, exc: BaseException) -> ValidationError:
+def failure(table: str | None, what: str, exc: BaseException) -> Finding:
     """An exception as a located error: refusals by the sandbox are unsafe paths, the rest check errors."""
     from nme_data.validation.sandbox import REFUSAL_MARKER
 
     text = f"{what}: {exc!r}"
     if isinstance(exc, MemoryError):
-        return ValidationError(table, None, None, "budget-exceeded", shorten(f"{what}: ran out of memory"))
+        return Finding(table, None, None, "budget-exceeded", shorten(f"{what}: ran out of memory"))
     code = "unsafe-path" if REFUSAL_MARKER in text else "check-error"
-    return ValidationError(table, None, None, code, shorten(text))
+    return Finding(table, None, None, code, shorten(text))
 
 
 def _table_label(resource: Any, index: int) -> str:
@@ -130,7 +130,7 @@ def _pattern_check(patterns: Patterns, on_table: OnTable | None) -> Any:
     return LinearPattern()
 
 
-def _report_errors(report: Report) -> list[ValidationError]:
+def _report_errors(report: Report) -> list[Finding]:
     errors = [_convert(None, error) for error in report.errors]
     for task in report.tasks:
         errors.extend(_convert(task.name, error) for error in task.errors)
@@ -147,10 +147,11 @@ def _validate(package: Package, patterns: Patterns, on_table: OnTable | None) ->
     from frictionless import Checklist
 
     checklist = Checklist(checks=[_pattern_check(patterns, on_table)])
-    return package.validate(checklist, limit_errors=ERROR_LIMIT)
+    report: Report = package.validate(checklist, limit_errors=ERROR_LIMIT)
+    return report
 
 
-def _refused(exc: Exception) -> list[ValidationError]:
+def _refused(exc: Exception) -> list[Finding]:
     from frictionless import FrictionlessException
 
     if isinstance(exc, FrictionlessException):
@@ -182,7 +183,7 @@ def _alone(resource: Any) -> Any:
 
 def _attempt(
     descriptor: dict[str, Any], root: Path, patterns: Patterns, on_table: OnTable | None
-) -> tuple[bool, list[ValidationError]]:
+) -> tuple[bool, list[Finding]]:
     """Validate; (False, why) when frictionless refuses the descriptor before reading any table."""
     try:
         report = _validate(_package(descriptor, root), patterns, on_table)
@@ -193,12 +194,12 @@ def _attempt(
 
 
 def _each_resource(
-    descriptor: dict[str, Any], root: Path, patterns: Patterns, on_table: OnTable | None, whole: list[ValidationError]
-) -> list[ValidationError]:
+    descriptor: dict[str, Any], root: Path, patterns: Patterns, on_table: OnTable | None, whole: list[Finding]
+) -> list[Finding]:
     """frictionless refused the package: find the resources it refuses, report them where they are,
     and validate the rest together (keys into the refused ones left out), or else one by one."""
     resources = descriptor.get("resources")
-    errors: list[ValidationError] = []
+    errors: list[Finding] = []
     healthy: list[dict[str, Any]] = []
     broken: set[str] = set()
     for index, resource in enumerate(resources if isinstance(resources, list) else []):
@@ -228,18 +229,18 @@ def _each_resource(
     return errors
 
 
-def _located(errors: list[ValidationError], table: str) -> list[ValidationError]:
-    return [ValidationError(table, e.row, e.field, e.code, e.message) for e in errors]
+def _located(errors: list[Finding], table: str) -> list[Finding]:
+    return [Finding(table, e.row, e.field, e.code, e.message) for e in errors]
 
 
-def validate_spec(descriptor: dict[str, Any], root: Path, on_table: OnTable | None = None) -> list[ValidationError]:
+def validate_spec(descriptor: dict[str, Any], root: Path, on_table: OnTable | None = None) -> list[Finding]:
     """Every frictionless error for the (pre-flight sanitised) descriptor, located by table, row and field."""
     descriptor = copy.deepcopy(descriptor)
     for resource in descriptor.get("resources") or []:
         if isinstance(resource, dict):
             _inline_schema(resource, root)
     problems, patterns = vet_patterns(descriptor)
-    errors = [ValidationError(p.table, None, p.field, p.code, shorten(p.message)) for p in problems]
+    errors = [Finding(p.table, None, p.field, p.code, shorten(p.message)) for p in problems]
     previous = csv.field_size_limit(FIELD_SIZE_LIMIT)
     try:
         ok, found = _attempt(descriptor, root, patterns, on_table)
@@ -266,7 +267,7 @@ def main() -> None:
     sandbox.limit_memory()
     result = os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the result
-    errors: list[ValidationError] = []
+    errors: list[Finding] = []
     try:
         job = json.loads(sys.stdin.buffer.read())
         if hasattr(signal, "alarm"):  # ends the worker even if its caller died without stopping it
@@ -277,7 +278,7 @@ def main() -> None:
         known = " ".join(error.message for error in errors)
         for table, refusal in dict.fromkeys(sandbox.refusals):  # one that frictionless swallowed is still reported
             if refusal[:60] not in known:
-                errors.append(ValidationError(table, None, None, "unsafe-path", shorten(refusal)))
+                errors.append(Finding(table, None, None, "unsafe-path", shorten(refusal)))
     except BaseException as exc:  # the worker's last word is always a JSON list
         errors.append(failure(sandbox.current_table, "frictionless failed", exc))
     payload = json.dumps([error.to_dict() for error in errors], ensure_ascii=True)
