@@ -183,7 +183,11 @@ def read_records(
     (not UTF-8; a header that reads as the schema's fields with that delimiter and not with the comma).
     """
     text = decode_table(table, path.read_bytes(), encoding)
-    comma = next(csv.reader(io.StringIO(text, newline="")), [])
+    try:
+        with field_limit(MAX_CELL_CHARS):
+            comma = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        raise CurateError(f"{table.name}: the header of {path.name} cannot be parsed as CSV: {exc}") from None
     sniffed = sniff_delimiter(comma, table.field_names)
     if sniffed is not None and sniffed != delimiter:
         option = "tab" if sniffed == "\t" else sniffed
