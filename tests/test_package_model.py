@@ -649,7 +649,7 @@ def test_private_shim_is_gone() -> None:
 
 
 def test_budgets_are_the_documented_values() -> None:
-    """The README's Limits table quotes these; change both together."""
+    """The Limits table of docs/validation.md quotes these; change both together."""
     assert (limits.MAX_DESCRIPTOR_BYTES, limits.MAX_JSON_DEPTH, limits.MAX_NUMBER_DIGITS) == (5 * 2**20, 32, 30)
     assert (limits.MAX_COLUMNS, limits.MAX_HEADER_BYTES, limits.MAX_ROWS) == (1000, 2**20, 1_000_000)
     assert limits.MAX_RESOURCES == 1000

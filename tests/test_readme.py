@@ -40,3 +40,12 @@ def test_every_common_question_links_to_an_answer_that_exists(link: str) -> None
     assert path.is_file(), link
     if fragment:
         assert fragment in anchors(path), f"{link}: no such heading"
+
+
+def test_validator_internals_live_in_docs_validation_and_the_readme_links_them() -> None:
+    validation = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    for heading in ("## The report", "## How the validator protects its caller", "## Validation error codes"):
+        assert heading in validation
+        assert heading not in README
+    assert "### Limits" in validation
+    assert "](docs/validation.md)" in README

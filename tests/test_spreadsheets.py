@@ -147,6 +147,7 @@ def test_fmt_reports_a_csv_error_by_line(package_copy: Path) -> None:
         (("id; name; year",), ";"),  # spaces after the delimiter
         (("id", "name", "yaer"), None),  # a comma header with a typo is a label problem
         (("notes;remarks",), None),  # splits, but into no field of the schema
+        (("x" * 200_000 + ";id;name",), None),  # a label over the csv module's cell limit: no guess, no crash
     ],
 )
 def test_sniff_delimiter(labels: tuple[str, ...], expected: str | None) -> None:
@@ -163,3 +164,15 @@ def test_sniff_delimiter(labels: tuple[str, ...], expected: str | None) -> None:
 )
 def test_guess_encoding(data: bytes, expected: str) -> None:
     assert guess_encoding(data) == expected
+
+
+def test_a_huge_single_label_header_is_reported_not_crashed(package_copy: Path) -> None:
+    path = package_copy / "data" / "history.csv"
+    path.write_bytes(b"x" * 200_000 + b";id;name\n")
+    report = nme_data.validate(package_copy)
+    codes = {e.code for e in report.errors if e.table == "history"}
+    assert "check-error" not in codes
+    assert codes
+    code, output = cli("fmt", str(package_copy))
+    assert code == 1
+    assert "history" in output

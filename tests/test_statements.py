@@ -140,6 +140,8 @@ BAD_TEMPLATES = {
     "unknown-field": ("sites", [{"template": "{condition_id} affects {body_part}"}], "['body_part']"),
     "unknown-code": ("associations", [{"when": {"relation": "causes"}, "template": "{subject_id}"}], "['causes']"),
     "unknown-choice": ("sites", [{"template": "{certainty:sure=is}"}], "['sure']"),
+    "when-not-codes": ("sites", [{"when": {"certainty": 1}, "template": "{site}"}], "'when' must map"),
+    "too-long": ("sites", [{"template": "{site} " * 400}], "longer than 2000"),
 }
 
 

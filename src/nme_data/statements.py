@@ -124,7 +124,11 @@ class Sentences:
     def words_for(self, table: Table) -> Words:
         """How the cells of `table` read in a sentence."""
         references = _foreign_keys(table)
-        enums = {f["name"] for f in table.fields if isinstance(f.get("constraints", {}).get("enum"), list)}
+        enums = {
+            f["name"]
+            for f in table.fields
+            if isinstance(f.get("constraints"), dict) and isinstance(f["constraints"].get("enum"), list)
+        }
 
         def words(field: str, value: str) -> str:
             if field in references:

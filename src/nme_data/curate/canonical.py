@@ -189,7 +189,11 @@ def read_records(
     except PackageError as exc:
         raise CurateError(f"{table.name}: {path.name} cannot be read: {exc.message}") from None
     text = decode_table(table, data, encoding)
-    comma = next(csv.reader(io.StringIO(text, newline="")), [])
+    try:
+        with field_limit(MAX_CELL_CHARS):
+            comma = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        raise CurateError(f"{table.name}: the header of {path.name} cannot be parsed as CSV: {exc}") from None
     sniffed = sniff_delimiter(comma, table.field_names)
     if sniffed is not None and sniffed != delimiter:
         option = "tab" if sniffed == "\t" else sniffed

@@ -37,7 +37,10 @@ def sniff_delimiter(labels: tuple[str, ...] | list[str], fields: list[str]) -> s
     wanted = set(fields)
     best, found = 0, None
     for delimiter in DELIMITERS:
-        split = [label.strip() for label in split_labels(labels, delimiter)]
+        try:
+            split = [label.strip() for label in split_labels(labels, delimiter)]
+        except csv.Error:  # a label over the csv module's cell limit: no delimiter guess, the labels speak
+            continue
         matches = len(wanted.intersection(split))
         if len(split) > len(labels) and matches * 2 >= len(wanted) and matches > best:
             best, found = matches, delimiter

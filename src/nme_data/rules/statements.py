@@ -20,6 +20,9 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")
 MAX_TEMPLATE_CHARS = 2000
 #: How many templates one table may declare.
 MAX_TEMPLATES = 100
+#: Table Schema's default boolean spellings.
+DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
+DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
 
 
 class StatementError(PackageError):
@@ -41,13 +44,16 @@ class Template:
 
 def _codes(table: Table, field: str) -> set[str] | None:
     """The codes a field's cells can hold, when the schema lists them (an enum, or a boolean's values)."""
-    spec = next((f for f in table.fields if f.get("name") == field), {})
+    spec = next((f for f in table.fields if isinstance(f, dict) and f.get("name") == field), {})
     constraints = spec.get("constraints")
     enum = constraints.get("enum") if isinstance(constraints, dict) else None
     if isinstance(enum, list):
         return {str(value) for value in enum}
     if spec.get("type") == "boolean":
-        values = [*spec.get("trueValues", ["true"]), *spec.get("falseValues", ["false"])]
+        values = []
+        for key, default in (("trueValues", DEFAULT_TRUE), ("falseValues", DEFAULT_FALSE)):
+            declared = spec.get(key, default)
+            values += declared if isinstance(declared, list) else []  # the spec layer reports a malformed one
         return {str(value) for value in values}
     return None
 
