@@ -17,6 +17,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from nme_data.errors import NmeDataError
+
 #: Every property name frictionless 5 reads at each level (its class profiles and field-type patches).
 #: A name in here that the gate does not handle makes tier 1 fall back; tests/test_tier1.py checks that
 #: the installed frictionless knows no other.
@@ -127,7 +129,7 @@ TYPES: dict[str, frozenset[str]] = {
 FORMATS: dict[str, frozenset[str]] = {"string": frozenset({"default", "uri"})}
 
 
-class Undecided(Exception):
+class Undecided(NmeDataError):
     """Tier 1 cannot decide this copy; the message says why (shown with `--engine fast`)."""
 
 
