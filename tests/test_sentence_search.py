@@ -37,7 +37,7 @@ QUOTES = sorted(
     }
 )
 
-_TEXT = st.text(alphabet="ab .c\u00e9", max_size=12)
+_TEXT = st.text(alphabet="ab .c\u00e9\n", max_size=12)
 
 
 @settings(max_examples=300, deadline=None)
