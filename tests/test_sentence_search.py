@@ -3,6 +3,7 @@ and budgets that refuse a hostile revision early (speed itself is measured by sc
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ QUOTES = sorted(
     }
 )
 
-_TEXT = st.text(alphabet="ab .c\u00e9", max_size=12)
+_TEXT = st.text(alphabet="ab .c\u00e9\n", max_size=12)
 
 
 @settings(max_examples=300, deadline=None)
@@ -83,3 +84,17 @@ def test_a_revision_with_too_many_sentences_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"more than {MAX_SENTENCES} sentences" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_100000_character_sentence_is_answered_with_the_nearest_window(tmp_path: Path) -> None:
+    """The case that hung `reground` (44-52 s): a broken quote beside one 100,000-character sentence."""
+    changed = SNAPSHOT.replace("typically", "usually", 1)
+    assert changed != SNAPSHOT
+    filler = " ".join(["lorem", "ipsum", "resolves", "rash"] * 25_000)[:100_000]
+    path = tmp_path / "revision.txt"
+    path.write_text(changed + "\n" + filler + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["reground", str(path), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    broken = json.loads(result.stdout)["broken_quotes"]
+    assert any("typically" in b["quote"] for b in broken)
+    assert all("'typically' -> 'usually'" in b["difference"] for b in broken if "typically" in b["quote"])

@@ -160,13 +160,14 @@ def covered(sentences: list[str], quotes: Iterable[str]) -> list[bool]:
     """
     import re2
 
-    quotes = sorted({q for q in quotes if q and "\n" not in q})
+    quotes = sorted({q for q in quotes if q})
     result = [False] * len(sentences)
     if not quotes:
         return result
     options = re2.Options()
     options.max_mem = 256 << 20
-    inside = re2.compile(b"|".join(re2.escape(q.encode("utf-8")) for q in quotes), options)
+    one_line = [q.encode("utf-8", errors="surrogatepass") for q in quotes if "\n" not in q]  # no sentence holds more
+    inside = re2.compile(b"|".join(re2.escape(q) for q in one_line), options) if one_line else None
     encoded = [s.encode("utf-8", errors="surrogatepass") for s in sentences]
     starts = []
     offset = 0
@@ -175,7 +176,7 @@ def covered(sentences: list[str], quotes: Iterable[str]) -> list[bool]:
         offset += len(raw) + 1
     text = b"\n".join(encoded)
     position = 0
-    while (match := inside.search(text, position)) is not None:
+    while inside is not None and (match := inside.search(text, position)) is not None:
         number = bisect.bisect_right(starts, match.start()) - 1
         result[number] = True
         position = starts[number + 1] if number + 1 < len(starts) else len(text)
@@ -183,7 +184,9 @@ def covered(sentences: list[str], quotes: Iterable[str]) -> list[bool]:
     prefixes = {q[i : i + _PREFIX] for q in quotes for i in range(max(len(q) - _PREFIX + 1, 1))}
     longest = max(map(len, quotes))
     for number, sentence in enumerate(sentences):
-        if not result[number] and len(sentence) <= longest:
+        if "\n" in sentence:  # never from split_sentences; judged directly, as is_quoted does
+            result[number] = is_quoted(sentence, quotes)
+        elif not result[number] and len(sentence) <= longest:
             result[number] = (
                 (len(sentence) < _PREFIX or sentence[:_PREFIX] in prefixes)
                 and sentence in joined
