@@ -136,7 +136,7 @@ def test_foreign_keys_and_identifiers_are_links(site: Path) -> None:
 
 
 def test_markup_in_a_cell_is_escaped(package_copy: Path, tmp_path: Path) -> None:
-    _set_cell(package_copy, "conditions", "glucagonoma", "name", MARKUP)
+    _set_cell(package_copy, "conditions", "nme", "name", MARKUP)  # no quote must name nme (nme:namesRow)
     from nme_data import validate
 
     assert validate(package_copy).valid, "the test needs a copy the validator accepts"
