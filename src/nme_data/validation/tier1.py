@@ -116,8 +116,7 @@ def _prove(pre: Preflight, ops: Ops | None) -> None:
             keep[name].update(field_list(foreign["fields"]))
             keep[foreign["reference"]["resource"]].update(field_list(foreign["reference"]["fields"]))
     checked = {
-        name: check_table(tables[name], resource, patterns, keep[name], ops)
-        for name, resource in resources.items()
+        name: check_table(tables[name], resource, patterns, keep[name], ops) for name, resource in resources.items()
     }
     for name, resource in resources.items():
         check_foreign_keys(checked, name, resource["schema"])
