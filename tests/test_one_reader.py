@@ -179,3 +179,20 @@ def test_integers_load_exactly(tmp_path: Path, other_year: str) -> None:
     frame = nme_data.load("history", source=copy, validate=False)
     assert str(frame["year"].dtype) == "Int64"
     assert frame["year"].tolist() == [int(BIG), 1942]
+
+
+def test_load_keys_the_cache_and_validates_from_the_one_read(
+    tmp_path: Path, counter: OpenCounter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """load() on a copy: the cache key hashes the bytes the package model keeps, the validator and the
+    loader read the same ones; each table is opened once, whether the verdict was cached or not."""
+    import nme_data
+
+    monkeypatch.setenv("NME_DATA_CACHE_DIR", str(tmp_path / "cache"))
+    copy = copy_package(tmp_path / "copy")
+    for _ in ("cold", "warm"):
+        counter.opens.clear()
+        assert set(nme_data.load_all(copy)) == set(nme_data.table_names())
+        opens = counter.table_opens(copy)
+        assert opens, "the copy has tables"
+        assert all(count == 1 for count in opens.values()), opens

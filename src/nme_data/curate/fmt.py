@@ -52,7 +52,7 @@ def format_package(
         if not path.is_file():
             raise CurateError(f"{table.name}: {relative(package, path)} does not exist")
         data = canonical_bytes(table, path, encoding, delimiter)
-        if data != path.read_bytes():
+        if data != table.read_bytes():  # the bytes canonical_bytes read: the file is opened once
             pending.append((path, data))
     result = FormatResult(package, [path for path, _ in pending])
     if not check:

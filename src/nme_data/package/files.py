@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from nme_data.package.canonical import normalise
-from nme_data.package.csvfile import ENCODING, field_limit
+from nme_data.package.csvfile import field_limit
 from nme_data.package.errors import PackageError
 from nme_data.package.limits import MAX_CELL_CHARS, MAX_TABLE_BYTES
-from nme_data.package.model import DESCRIPTOR_NAME, DataPackage
+from nme_data.package.model import DESCRIPTOR_NAME, DataPackage, Table
 
 #: The table whose cells may name source snapshots (see nme_data.rules.semantic.Context).
 SOURCES_TABLE = "sources"
@@ -56,6 +57,15 @@ class _Recorder:
             self(reference)
 
 
+def sources_table(package: DataPackage, path: Path) -> Table:
+    """The package's own `sources` table when it resolves to `path` (its bytes are then read once, for the
+    enumeration, the cache key and the validator alike); else a table of that file alone."""
+    table = package.sound_tables.get(SOURCES_TABLE)
+    if table is not None and table.path == path:
+        return table
+    return Table(SOURCES_TABLE, path, {})
+
+
 def referenced_files(package: DataPackage) -> list[Reference]:
     """The descriptor and every reference the model resolves, in a stable order (see the module docstring).
 
@@ -67,9 +77,10 @@ def referenced_files(package: DataPackage) -> list[Reference]:
     result = normalise(recorder, package.descriptor)
     sources = result.paths.get(SOURCES_TABLE)
     if sources is not None and sources.stat().st_size <= MAX_TABLE_BYTES:  # larger: the validator refuses it
-        with sources.open(encoding=ENCODING, newline="") as handle, field_limit(MAX_CELL_CHARS):
+        text = sources_table(package, sources).text()  # the model's one read, kept for the validator
+        with field_limit(MAX_CELL_CHARS):
             try:
-                for row in csv.reader(handle):
+                for row in csv.reader(io.StringIO(text, newline="")):
                     for cell in row:
                         if cell:
                             recorder.attempt(cell)

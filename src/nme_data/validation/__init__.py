@@ -64,7 +64,8 @@ def _without_profile_twins(errors: list[Finding]) -> list[Finding]:
 
 
 #: What the layers read, for the hints: "original", the descriptor as the package model parsed it (for
-#: the file each error is in), and "safe", the one pre-flight let through (whose tables hints may read).
+#: the file each error is in), "safe", the one pre-flight let through (whose tables hints may read), and
+#: "tables", those tables of the package model by name (hints read their kept bytes).
 _Read = dict[str, dict[str, Any]]
 
 
@@ -97,6 +98,7 @@ def _run(source: str | Path | DataPackage | None, report: Report, read: _Read, e
     if pre.descriptor is None:
         return
     read["safe"] = pre.descriptor
+    read["tables"] = {table.name: table for table in pre.tables}  # hints read these kept bytes, not the files
     from nme_data.validation.tier1 import TierOne
 
     # Tier 1 runs in a thread beside the semantic rules (pyarrow works without the GIL); when it cannot
@@ -134,7 +136,9 @@ def _with_hints(report: Report, read: _Read) -> Report:
     try:
         from nme_data.validation.hints import add_hints
 
-        report.errors = add_hints(report.errors, Path(report.package), read.get("safe"), read.get("original"))
+        report.errors = add_hints(
+            report.errors, Path(report.package), read.get("safe"), read.get("original"), read.get("tables")
+        )
     except Exception:  # noqa: S110 - the errors stand without their hints
         pass
     return report

@@ -34,7 +34,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError, resolve_descriptor
+from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError, Table, resolve_descriptor
 from nme_data.package.files import Reference, referenced_files
 from nme_data.package.paths import resolve_reference
 from nme_data.validation.errors import Finding
@@ -72,33 +72,53 @@ def cache_dir() -> Path:
 
 
 def validate(
-    source: str | Path | None = None,
+    source: str | Path | DataPackage | None = None,
     run: Callable[[str | Path | None], Report] | None = None,
     engine: str = DEFAULT_ENGINE,
 ) -> Report:
-    """The cached report of an unchanged copy, else a fresh validation (then remembered)."""
-    if run is None:
-        from nme_data.validation import validate as fresh
+    """The cached report of an unchanged copy, else a fresh validation (then remembered).
 
-        run = fresh
-    descriptor = resolve_descriptor(source, must_exist=False).absolute()
-    key = cache_key(descriptor, engine)
+    An opened `DataPackage` (the loader's) is keyed by the bytes its tables keep and, on a miss, validated
+    through the same object: the key hashes exactly the bytes the validator reads, each table read once.
+    """
+    from nme_data.validation import validate as fresh
+
+    package: DataPackage | None = None
+    named: str | Path | None  # what a substituted `run` is given: a path, as always
+    if isinstance(source, DataPackage):
+        package = source
+        named = descriptor = source.descriptor_path.absolute()
+    else:
+        named = source
+        descriptor = resolve_descriptor(source, must_exist=False).absolute()
+
+    def validated() -> Report:
+        if run is None:
+            return fresh(named if package is None else package)
+        return run(named)
+
+    key = cache_key(descriptor, engine, package)
     if key is None:
-        return run(source)
+        return validated()
     entry = cache_dir() / "validation" / f"{key}.json"
     cached = _read(entry)
     if cached is not None:
         return cached
-    report = run(source)
+    report = validated()
     if not any(error.code in UNCACHEABLE_CODES for error in report.errors):
         _write(entry, report)
     return report
 
 
-def cache_key(descriptor: Path, engine: str = DEFAULT_ENGINE) -> str | None:
-    """SHA-256 of the files the validator reads, their location and the validator; None when not cacheable."""
+def cache_key(descriptor: Path, engine: str = DEFAULT_ENGINE, package: DataPackage | None = None) -> str | None:
+    """SHA-256 of the files the validator reads, their location and the validator; None when not cacheable.
+
+    With the opened `package` of that descriptor, each table is hashed from the bytes the package model
+    keeps for it (`Table.read_bytes`, read again whenever the file changed), which the validator then reads:
+    the key is of the very bytes judged, and no table file is opened twice."""
     try:
-        files = _referenced(descriptor)
+        files = _referenced(descriptor) if package is None else referenced_files(package)
+        kept = {} if package is None else {table.path: table for table in package.sound_tables.values()}
     except Exception:  # a copy the model cannot enumerate is validated afresh, never guessed
         return None
     if files is None or len(files) > MAX_FILES:
@@ -115,12 +135,22 @@ def cache_key(descriptor: Path, engine: str = DEFAULT_ENGINE) -> str | None:
             total += found.path.stat().st_size
             if total > MAX_BYTES:
                 return None
-            with found.path.open("rb") as handle:
-                content = hashlib.file_digest(handle, "sha256").hexdigest()
+            content = _digest(found.path, kept.get(found.path))
         except OSError as exc:  # unreadable: hash the failure, so the verdict about it is cached too
             content = f"error {type(exc).__name__}"
         digest.update(f"\0file\0{found.reference}\0{found.path}\0{content}".encode(*NAMES))
     return digest.hexdigest()
+
+
+def _digest(path: Path, table: Table | None) -> str:
+    """SHA-256 of a file: a table's kept bytes (within the model's budget), else the file read as a stream."""
+    if table is not None:
+        try:
+            return hashlib.sha256(table.read_bytes()).hexdigest()
+        except PackageError:  # beyond the table budget, say: the bytes on disk, as any other file
+            pass
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _referenced(descriptor: Path) -> list[Reference] | None:

@@ -29,7 +29,7 @@ def require_valid(package: DataPackage) -> None:
         return
     from nme_data.validation import cache
 
-    report = cache.validate(package.descriptor_path)
+    report = cache.validate(package)  # keyed by, then validating, the bytes this package keeps
     if not report.valid:
         raise InvalidPackageError(
             report,

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DESCRIPTOR_NAME
 from nme_data.sentences import SentenceIndex
 from nme_data.validation.errors import Finding
+
+if TYPE_CHECKING:
+    from nme_data.package import Table
 
 #: How much of a cell the report repeats.
 MAX_VALUE = 120
@@ -53,17 +57,21 @@ def _resources(descriptor: Any) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
 
 
-def _read_rows(path: Path, wanted: set[int] | None) -> dict[int, _Row]:
+def _read_rows(path: Path, wanted: set[int] | None, table: Table | None = None) -> dict[int, _Row]:
     """The wanted rows (header = row 1; None: every row) with the line each starts on; stops after the last.
 
     Read as the package model reads every table (UTF-8, a byte-order mark dropped, comma-delimited, its
-    cell budget); labels are kept exactly, as the model compares them.
+    cell budget); labels are kept exactly, as the model compares them. With the validated `table`, its
+    records come from the bytes the package model kept for it: the file is not opened again.
     """
     from nme_data.package import PackageError, reader
 
     rows: dict[int, _Row] = {}
     try:  # the package model's reader: its budgets, a byte-order mark dropped, lines of multi-line rows
-        records = reader.records(reader.decode(reader.read_file(path, path.stem), path, path.stem), path, path.stem)
+        if table is not None and os.path.realpath(table.path) == os.path.realpath(path):
+            records = table.records()
+        else:
+            records = reader.records(reader.decode(reader.read_file(path, path.stem), path, path.stem), path, path.stem)
     except PackageError:
         return rows  # the layers have reported why; hints are a courtesy
     header = records[0].cells if records else []
@@ -102,8 +110,11 @@ def _label_hint(cells: dict[str, str]) -> str | None:
 class _Lookups:
     """What hints look up in the package, read on demand and once: source sentences, referenced keys."""
 
-    def __init__(self, root: Path, resources: dict[str, dict[str, Any]], budget: int) -> None:
+    def __init__(
+        self, root: Path, resources: dict[str, dict[str, Any]], budget: int, tables: dict[str, Table] | None = None
+    ) -> None:
         self.root, self.resources, self.budget = root, resources, budget
+        self.tables = tables or {}
         self._paths: dict[str, str] | None = None
         self._sentences: dict[str, tuple[str, str, SentenceIndex] | None] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
@@ -114,7 +125,7 @@ class _Lookups:
             resource = self.resources.get(table)
             values: dict[str, None] = {}
             if resource and isinstance(resource.get("path"), str):
-                for row in _read_rows(self.root / resource["path"], None).values():
+                for row in _read_rows(self.root / resource["path"], None, self.tables.get(table)).values():
                     if row.cells.get(field):
                         values[row.cells[field]] = None
             self._keys[table, field] = list(values)
@@ -125,7 +136,7 @@ class _Lookups:
             self._paths = {}
             resource = self.resources.get("sources")
             if resource and isinstance(resource.get("path"), str):
-                for row in _read_rows(self.root / resource["path"], None).values():
+                for row in _read_rows(self.root / resource["path"], None, self.tables.get("sources")).values():
                     if row.cells.get("id") and row.cells.get("path"):
                         self._paths[row.cells["id"]] = row.cells["path"]
         return self._paths
@@ -202,13 +213,16 @@ def add_hints(
     descriptor_path: Path,
     safe: dict[str, Any] | None,
     descriptor: dict[str, Any] | None = None,
+    tables: dict[str, Table] | None = None,
 ) -> list[Finding]:
     """The errors with `path`, `line`, `value` and `hint` filled in where known, duplicate-key twins dropped.
 
     `safe` is the descriptor pre-flight let through (None when it let nothing through): only its tables
     are read. `descriptor` is the package's descriptor as the package model parsed it, which names the
-    file of each error; the descriptor file itself is never opened again here.
+    file of each error; the descriptor file itself is never opened again here. `tables`, the package model's
+    tables pre-flight kept, by name, are read through their kept bytes (`Table.records`), not opened again.
     """
+    tables = tables or {}
     root = descriptor_path.parent
     original = _resources(descriptor)
     readable = _resources(safe)
@@ -223,8 +237,8 @@ def add_hints(
     for table, numbers in wanted.items():
         reference = readable[table].get("path")
         if isinstance(reference, str):
-            rows[table] = _read_rows(root / reference, numbers)
-    lookups = _Lookups(root, readable, budget=MAX_EVIDENCE_HINTS)
+            rows[table] = _read_rows(root / reference, numbers, tables.get(table))
+    lookups = _Lookups(root, readable, budget=MAX_EVIDENCE_HINTS, tables=tables)
     fields = {
         name: {f["name"]: f for f in r.get("schema", {}).get("fields", []) if isinstance(f, dict) and "name" in f}
         for name, r in readable.items()

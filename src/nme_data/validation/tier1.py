@@ -39,11 +39,12 @@ class TierOne:
     def start(self) -> TierOne:
         """A copy of small tables is decided at once, here, before the semantic rules import pandas: an
         invalid one then starts frictionless as early as before tier 1; large ones in the thread."""
+        from nme_data.package import PackageError
         from nme_data.validation.tier1_ops import ARROW_FROM_BYTES
 
-        try:
-            small = all(table.path.stat().st_size < ARROW_FROM_BYTES for table in self.pre.tables)
-        except OSError:
+        try:  # the bytes the pre-flight read (kept by the package model): no file is opened again
+            small = all(len(table.read_bytes()) < ARROW_FROM_BYTES for table in self.pre.tables)
+        except (OSError, PackageError):
             small = False
         if small:
             self._run()
@@ -105,9 +106,9 @@ def _prove(pre: Preflight, ops: Ops | None) -> None:
     problems, patterns = vet_patterns(descriptor)
     if problems:
         raise Undecided("a pattern cannot be evaluated")
-    paths = {table.name: table.path for table in pre.tables}
+    tables = {table.name: table for table in pre.tables}
     resources = {resource["name"]: resource for resource in descriptor["resources"]}
-    if set(paths) != set(resources):
+    if set(tables) != set(resources):
         raise Undecided("the tables read differ from the descriptor's resources")
     keep: dict[str, set[str]] = {name: set() for name in resources}
     for name, resource in resources.items():
@@ -115,8 +116,7 @@ def _prove(pre: Preflight, ops: Ops | None) -> None:
             keep[name].update(field_list(foreign["fields"]))
             keep[foreign["reference"]["resource"]].update(field_list(foreign["reference"]["fields"]))
     checked = {
-        name: check_table(name, paths[name], resource, patterns, keep[name], ops)
-        for name, resource in resources.items()
+        name: check_table(tables[name], resource, patterns, keep[name], ops) for name, resource in resources.items()
     }
     for name, resource in resources.items():
         check_foreign_keys(checked, name, resource["schema"])

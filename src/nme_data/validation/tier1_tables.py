@@ -19,9 +19,9 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nme_data.package import Table
 from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.patterns import Matcher
 from nme_data.validation.tier1_descriptor import Undecided
@@ -76,8 +76,11 @@ class CheckedTable:
     columns: dict[str, Column] = field(default_factory=dict)
 
 
-def read_columns(path: Path, encoding: str, width: int, ops: Ops) -> tuple[list[str], list[Any]]:
+def read_columns(table: Table, encoding: str, width: int, ops: Ops) -> tuple[list[str], list[Any]]:
     """The header and one column of cells per field, as frictionless' csv parser would read the file.
+
+    The bytes are the package model's one read of the file (`Table.read_bytes`), the same the pre-flight
+    scanned and the semantic rules load: tier 1 never opens a table file itself.
 
     Only bytes in plain RFC 4180 form are read (`PLAIN`: every quote opens or closes a quoted field or
     doubles inside one, LF or CRLF line ends, no empty line), where pyarrow's parser, the csv module and
@@ -85,7 +88,8 @@ def read_columns(path: Path, encoding: str, width: int, ops: Ops) -> tuple[list[
     pyarrow large ones; the csv module's cell limit is process-wide, so tier 1 only reads it, never sets
     it (a cell beyond it is "cannot decide"): tier 1 runs in a thread beside the semantic rules.
     """
-    data = path.read_bytes()
+    data = table.read_bytes()
+    path = table.path
     text = data[len(BOM) :] if encoding == "utf-8-sig" and data.startswith(BOM) else data
     with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as stream:
         _require_plain_dialect(list(itertools.islice(stream, SAMPLE_LINES)))
@@ -173,8 +177,7 @@ def _require_plain_dialect(sample: list[str]) -> None:
 
 
 def check_table(
-    name: str,
-    path: Path,
+    source: Table,
     resource: dict[str, Any],
     patterns: dict[tuple[str, str], tuple[str, Matcher]],
     keep: set[str] | frozenset[str] = frozenset(),
@@ -187,12 +190,13 @@ def check_table(
     reference = resource.get("path")
     if not (isinstance(reference, str) and SAFE_PATH.match(reference) and ".." not in reference.split("/")):
         raise Undecided(f"the path {str(reference)[:80]!r} is outside tier 1's grammar")
+    name = source.name
     if ops is None:
-        ops = ArrowOps if path.stat().st_size >= ARROW_FROM_BYTES else ListOps
+        ops = ArrowOps if len(source.read_bytes()) >= ARROW_FROM_BYTES else ListOps
     schema = resource["schema"]
     fields = schema["fields"]
     names = [spec["name"] for spec in fields]
-    header, columns = read_columns(path, resource["encoding"], len(names), ops)
+    header, columns = read_columns(source, resource["encoding"], len(names), ops)
     if header != names:
         raise Undecided("the header row is not exactly the schema's field names")
     missing_values = schema.get("missingValues", [""])
