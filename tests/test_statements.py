@@ -157,8 +157,11 @@ def test_a_malformed_template_is_a_located_error_everywhere(package_copy: Path, 
     assert [(e["table"], e["code"], e["path"]) for e in json.loads(result.stdout)["errors"]] == [
         (table, "descriptor-invalid", "datapackage.json")
     ]
-    with pytest.raises(PackageError, match="statementTemplates"):
+    with pytest.raises(nme_data.InvalidPackageError) as refused:  # load() validates a copy first
         nme_data.load(table, source=package_copy, statement=True)
+    assert [(e.table, e.code) for e in refused.value.report.errors] == [(table, "descriptor-invalid")]
+    with pytest.raises(PackageError, match="statementTemplates"):  # and refuses the templates without it
+        nme_data.load(table, source=package_copy, statement=True, validate=False)
     shown = CliRunner().invoke(main, ["show", table, str(package_copy), "--format", "statements"])
     assert shown.exit_code == 1
     assert "Traceback" not in shown.output
