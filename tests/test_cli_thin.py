@@ -117,4 +117,6 @@ def test_compare_warns_about_semantic_errors(tmp_path: Path) -> None:
     new = _damage(copy_package(tmp_path / "b"), "evidence", "William Becker described NME in 1942")
     changes = compare(old, new)
     assert changes.counts()["cells_changed"] == 1
-    assert changes.warnings[-1] == f"NEW ({new}) has 1 semantic error under this validator (evidence-not-verbatim)"
+    assert changes.warnings[-1] == (  # a quote not in the article licenses none of the row's values either
+        f"NEW ({new}) has 2 semantic errors under this validator (evidence-not-verbatim, value-unlicensed)"
+    )

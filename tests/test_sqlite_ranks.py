@@ -90,8 +90,8 @@ def records(con: sqlite3.Connection, view: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
-def library_records(source: Path | None = None) -> list[dict[str, Any]]:
-    frame = distinct_sites(source)
+def library_records(source: Path | None = None, validate: bool = True) -> list[dict[str, Any]]:
+    frame = distinct_sites(source, validate=validate)
     out = []
     for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
         row["statements"] = int(row["statements"])
@@ -128,7 +128,8 @@ def test_views_follow_an_edited_copy(edit_cell: Any, tmp_path: Path) -> None:
         view = records(con, "distinct_sites")
         perioral = next(r for r in view if r["anatomical_site_id"] == "perioral-skin")
         assert (perioral["prominence"], perioral["strongest_statement_ids"]) == ("common", "features-perioral-skin")
-        assert [{k: v for k, v in r.items() if k != "prominence_rank"} for r in view] == library_records(copy)
+        # the cue rules refuse the edit (the quote says "particularly"): the view, not the verdict, is under test
+        assert [{k: v for k, v in r.items() if k != "prominence_rank"} for r in view] == library_records(copy, False)
     finally:
         con.close()
 

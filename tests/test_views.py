@@ -64,8 +64,14 @@ def test_sorted_strongest_first_and_prominence_stays_ordered() -> None:
 
 def test_reads_the_copy_it_is_given(edit_cell: Callable[[str, int, str, str], Path]) -> None:
     # Row 11 is features-thighs: make it characteristic in a copy; the bundled package is untouched.
+    # the cue rules refuse this edit (its quote says "less commonly"): the view, not the verdict, is under test
     copy = edit_cell("sites", 12, "prominence", "characteristic")
-    assert distinct_sites(copy).set_index("anatomical_site_id").loc["thighs", "prominence"] == "characteristic"
+    with pytest.raises(nme_data.InvalidPackageError):
+        distinct_sites(copy)
+    assert (
+        distinct_sites(copy, validate=False).set_index("anatomical_site_id").loc["thighs", "prominence"]
+        == "characteristic"
+    )
     assert distinct_sites().set_index("anatomical_site_id").loc["thighs", "prominence"] == "less_common"
 
 

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def distinct_sites(source: str | Path | None = None, certainty: str | Iterable[str] | None = None) -> pd.DataFrame:
+def distinct_sites(
+    source: str | Path | None = None, certainty: str | Iterable[str] | None = None, validate: bool = True
+) -> pd.DataFrame:
     """One row per real-world site of the rash, with the strongest prominence any statement gives it.
 
     Several statements can name one site in different words ("skin around the mouth" in the
@@ -32,14 +34,16 @@ def distinct_sites(source: str | Path | None = None, certainty: str | Iterable[s
     `certainty="stated"` leaves out what the article only hedges ("may also be found on the groin"),
     so a site named only in hedged statements drops out and `statements` counts the stated ones.
     A value outside the schema's certainty codes is a ValueError naming the valid ones.
+
+    A copy other than the bundled one is validated first, as by `nme_data.load` (`validate=False` opts out).
     """
     import pandas as pd
 
     from nme_data.dtypes import string_dtype
     from nme_data.loader import load
 
-    sites = load("sites", source=source)
-    anatomical = load("anatomical_sites", source=source)
+    sites = load("sites", source=source, validate=validate)
+    anatomical = load("anatomical_sites", source=source, validate=validate)
     if certainty is not None:
         wanted = [certainty] if isinstance(certainty, str) else list(certainty)
         column = sites["certainty"]

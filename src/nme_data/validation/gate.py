@@ -31,8 +31,10 @@ def require_valid(package: DataPackage) -> None:
 
     report = cache.validate(package)  # keyed by, then validating, the bytes this package keeps
     if not report.valid:
+        errors = report.sorted_errors()
+        first = f"; first: {errors[0].location()}: [{errors[0].code}] {errors[0].message}" if errors else ""
         raise InvalidPackageError(
             report,
-            message=f"{report.package} is not a valid package ({report.summary()}); run 'nme-data validate' on it "
-            "for every error (in Python, validate=False reads it anyway)",
+            message=f"{report.package} is not a valid package ({report.summary()}{first}); run 'nme-data validate' "
+            "on it for every error (in Python, validate=False reads it anyway)",
         )
