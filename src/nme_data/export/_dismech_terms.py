@@ -38,6 +38,7 @@ PHENOTYPE_TERMS: dict[str, str] = {
     "HP:0031057": "Skin fissure",
     "HP:0031181": "Necrolytic migratory erythema",
     "HP:0031831": "Decreased serum zinc",
+    "HP:0033699": "Polymorphic vesicular eruption",
     "HP:0034703": "Keratinocyte vacuolization",
     "HP:0034801": "Epidermal necrosis",
     "HP:0100279": "Ulcerative colitis",
