@@ -26,18 +26,19 @@ message names the value and the cue:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.package import DataPackage, PackageError
 from nme_data.package.canonical import CUES_PROPERTY as PROPERTY
 from nme_data.package.canonical import cue_declaration_problem
-from nme_data.rules.rule import Rule, check_name
+from nme_data.rules.rule import Rule, check_name, shared
 
 EVIDENCE = "evidence"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -142,19 +143,59 @@ def _cell(value: Any, boolean: bool = False) -> str:
     return str(value)
 
 
-def _rows(frame: pd.DataFrame, cues: FieldCues) -> list[tuple[str, str, dict[str, str], dict[str, str]]]:
+Row = tuple[str, str, dict[str, str], dict[str, str]]
+
+
+def _row(cues: FieldCues, columns: list[str], record: tuple[Any, ...]) -> Row:
+    """One row's (stored value, text read, cells for placeholders, value -> cue found)."""
+    pairs = zip(columns, record, strict=True)
+    cells = {column: _cell(value, cues.boolean and column == cues.field) for column, value in pairs}
+    text = cells[cues.read]
+    return (cells[cues.field], text, cells, found_cues(cues, text, cells) if text else {})
+
+
+def _rows(frame: pd.DataFrame, cues: FieldCues) -> list[Row]:
     """Per row: (stored value, text read, cells for placeholders, value -> cue found)."""
     columns = sorted(cues.columns)
     records = zip(*(frame[column].tolist() for column in columns), strict=True)
-    rows = []
-    for record in records:
-        cells = {
-            column: _cell(value, cues.boolean and column == cues.field)
-            for column, value in zip(columns, record, strict=True)
-        }
-        text = cells[cues.read]
-        rows.append((cells[cues.field], text, cells, found_cues(cues, text, cells) if text else {}))
-    return rows
+    return [_row(cues, columns, record) for record in records]
+
+
+def _distinct(frame: pd.DataFrame, cues: FieldCues) -> tuple[np.ndarray, list[Row]]:
+    """The distinct rows (as `_rows` reads them) and, per row of the frame, the index of its distinct row.
+
+    Quotes and values repeat across rows, so each distinct combination of the columns read is read once.
+    Rows are grouped by the cells' text (`_cell`), which is all a row's reading depends on; a column holding
+    anything but strings and missing values is read row by row instead.
+    """
+    columns = sorted(cues.columns)
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        values = list(uniques)
+        if any(type(value) is not str for value in values):
+            rows = _rows(frame, cues)
+            return np.arange(len(rows), dtype=np.int64), rows
+        # group by the cell text: equal texts share a code; missing (-1) reads as ""
+        texts = [_cell(value, cues.boolean and column == cues.field) for value in values]
+        text_codes, text_uniques = pd.factorize(pd.Series([*texts, ""], dtype=object))
+        lookup = np.asarray(text_codes, dtype=np.int64)
+        cell_codes = lookup[np.where(codes < 0, len(values), codes)]
+        combined = combined * (len(text_uniques) + 1) + cell_codes
+        _, first, combined = np.unique(combined, return_index=True, return_inverse=True)
+        combined = combined.astype(np.int64).reshape(-1)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    picked = zip(*(frame[column].iloc[first].tolist() for column in columns), strict=True)
+    return inverse.astype(np.int64).reshape(-1), [_row(cues, columns, record) for record in picked]
+
+
+def _each_row(frame: pd.DataFrame, cues: FieldCues, verdict: Callable[[Row], bool]) -> pd.Series:
+    """`verdict` of every row of the frame, computed once per distinct row."""
+    if frame.empty:
+        return _verdicts(frame, [])
+    inverse, rows = shared(frame, ("cues", cues), lambda: _distinct(frame, cues))
+    distinct = np.fromiter((verdict(row) for row in rows), dtype=bool, count=len(rows))
+    return pd.Series(distinct[inverse], index=frame.index, dtype=bool)
 
 
 def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:
@@ -169,9 +210,11 @@ def unlicensed_rule(cues: FieldCues, value: str) -> Rule:
     """A row holding `value` (not the default) whose text has no cue of any value."""
 
     def licensed(frame: pd.DataFrame) -> pd.Series:
-        return _verdicts(
-            frame, [not (stored == value and text and not hits) for stored, text, _, hits in _rows(frame, cues)]
-        )
+        def verdict(row: Row) -> bool:
+            stored, text, _, hits = row
+            return not (stored == value and text and not hits)
+
+        return _each_row(frame, cues, verdict)
 
     where = "the quote" if cues.read == EVIDENCE else f"{cues.read}"
     message = f"{cues.field} {value!r} needs a cue in {where} ({_quoted(cues.cues_of(value))}), which has none"
@@ -183,13 +226,12 @@ def contradicted_rule(cues: FieldCues, value: str, cue: str, allowed: set[str] |
     the schema does not allow is the spec layer's error, not this one's."""
 
     def agrees(frame: pd.DataFrame) -> pd.Series:
-        return _verdicts(
-            frame,
-            [
-                not (hits.get(value) == cue and stored not in hits and text and (allowed is None or stored in allowed))
-                for stored, text, _, hits in _rows(frame, cues)
-            ],
-        )
+        def verdict(row: Row) -> bool:
+            stored, text, _, hits = row
+            known = allowed is None or stored in allowed
+            return not (hits.get(value) == cue and stored not in hits and text and known)
+
+        return _each_row(frame, cues, verdict)
 
     where = "the quote" if cues.read == EVIDENCE else f"{cues.read}"
     message = f"{where} holds the cue '{cue}', which licenses {cues.field} {value!r}, not the stored value"

@@ -62,7 +62,10 @@ OPEN_LIST_PATTERN = _words(OPEN_LIST_CUES)
 def _cells(series: pd.Series) -> list[Any]:
     """A column as Python values, missing cells as None: the tables are small, and per-row Python is
     cheaper here than a chain of pandas operations (and still linear for grown copies)."""
-    return [None if value is None or value is pd.NA or value != value else value for value in series.tolist()]
+    values = series.tolist()
+    if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:  # text with no missing cell: as is
+        return values
+    return [None if value is None or value is pd.NA or value != value else value for value in values]
 
 
 def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:
@@ -112,10 +115,15 @@ def certainty_checks() -> list[Rule]:
 def open_list_check() -> Rule:
     def agrees(frame: pd.DataFrame) -> pd.Series:
         pairs = zip(_cells(frame["open_list"]), _cells(frame["evidence"]), strict=True)
+        judged: dict[tuple[Any, Any], bool] = {}  # rows repeat quotes: each (value, quote) once
         verdicts = []
-        for value, quote in pairs:
-            flag = _flag(value)  # a missing or unreadable cell is the spec layer's error
-            verdicts.append(flag is None or not isinstance(quote, str) or flag == marks_open_list(quote))
+        for pair in pairs:
+            verdict = judged.get(pair)
+            if verdict is None:
+                value, quote = pair
+                flag = _flag(value)  # a missing or unreadable cell is the spec layer's error
+                verdict = judged[pair] = flag is None or not isinstance(quote, str) or flag == marks_open_list(quote)
+            verdicts.append(verdict)
         return _verdicts(frame, verdicts)
 
     return Rule(agrees, name=check_name("open-list-mismatch", "open_list"))
@@ -128,9 +136,14 @@ def name_checks(terms: Mapping[str, Term]) -> list[Rule]:
     def scopes(frame: pd.DataFrame) -> list[set[str] | None]:
         """Each row's matched_name scopes in its term; None where the term or the name is unknown."""
         pairs = zip(_cells(frame["object_id"]), _cells(frame["matched_name"]), strict=True)
-        return [
-            terms[curie].scopes_of(name) if curie in terms and isinstance(name, str) else None for curie, name in pairs
-        ]
+        found: dict[tuple[Any, Any], set[str] | None] = {}  # rows repeat terms and names: each pair once
+        result = []
+        for pair in pairs:
+            if pair not in found:
+                curie, name = pair
+                found[pair] = terms[curie].scopes_of(name) if curie in terms and isinstance(name, str) else None
+            result.append(found[pair])
+        return result
 
     def is_a_name(frame: pd.DataFrame) -> pd.Series:
         return _verdicts(frame, [found is None or bool(found) for found in scopes(frame)])

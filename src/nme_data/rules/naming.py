@@ -91,11 +91,16 @@ def naming_check(found: list[Naming], names_of: Mapping[str, Mapping[str, str]])
 
     def named(frame: pd.DataFrame) -> pd.Series:
         columns = [EVIDENCE, *(naming.field for naming in found)]
+        judged: dict[tuple[Any, ...], bool] = {}  # rows repeat quotes and keys: each combination once
         verdicts = []
         for record in zip(*(frame[c].tolist() for c in columns), strict=True):
-            row = dict(zip(columns, record, strict=True))
-            quote, options = row[EVIDENCE], candidates(row)
-            verdicts.append(not isinstance(quote, str) or not quote or not options or names(quote, options))
+            verdict = judged.get(record)
+            if verdict is None:
+                row = dict(zip(columns, record, strict=True))
+                quote, options = row[EVIDENCE], candidates(row)
+                verdict = not isinstance(quote, str) or not quote or not options or names(quote, options)
+                judged[record] = verdict
+            verdicts.append(verdict)
         return pd.Series(verdicts, index=frame.index, dtype=bool)
 
     fields = ", ".join(naming.field for naming in found)

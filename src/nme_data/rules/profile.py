@@ -373,11 +373,14 @@ def _no_control(column: str) -> Any:
 
 def _snapshot_path(frame: pd.DataFrame) -> pd.Series:
     """source/<name>.txt; a path the package model's gate refuses is its unsafe-path error, not this one."""
+    import pandas as pd
+
     from nme_data.package import unsafe_reason
 
     text = _text(frame["path"])
     ok = text.isna() | (text == "") | text.str.fullmatch(SNAPSHOT_PATH[1:-1]).fillna(False)
-    gated = text.map(lambda value: isinstance(value, str) and unsafe_reason(value) is not None).astype(bool)
+    refused = {value for value in text.dropna().unique() if isinstance(value, str) and unsafe_reason(value) is not None}
+    gated = pd.Series([isinstance(value, str) and value in refused for value in text.tolist()], index=text.index)
     return (ok.astype(bool) | gated).astype(bool)
 
 

@@ -9,9 +9,11 @@ specific message (`code|field` or `code|field|message`), so a failure maps to a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,3 +47,33 @@ class Rule:
     @property
     def detail(self) -> str:
         return self.name.partition("|")[2].partition("|")[2]
+
+
+T = TypeVar("T")
+
+#: While a runner checks one frame (`shared_reads`), what rules derive from it, by (id of frame, key).
+_SHARED: ContextVar[dict[tuple[int, Hashable], tuple[Any, Any]] | None] = ContextVar("nme_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """A scope in which rules may share what they read off a frame (`shared`): the runner promises not to
+    change a frame while it runs the rules on it. Outside such a scope nothing is kept."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(frame: Any, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, once per frame and key inside a `shared_reads` scope (the frame is kept alive with the
+    result, so that its id cannot be reused); computed afresh outside one."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    entry = memo.get((id(frame), key))
+    if entry is None or entry[0] is not frame:
+        entry = memo[(id(frame), key)] = (frame, compute())
+    result: T = entry[1]
+    return result

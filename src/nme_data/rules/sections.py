@@ -73,18 +73,24 @@ def section_checks(fields: list[dict[str, Any]], present: set[str], texts: Mappi
 
 def _rule(name: str, declaration: Mapping[str, list[str | None]], texts: Mapping[str, str]) -> Rule:
     def inside(frame: pd.DataFrame) -> pd.Series:
-        verdicts = []
         columns = (frame[name].tolist(), frame[EVIDENCE].tolist(), frame[SOURCE].tolist())
-        for value, quote, source in zip(*columns, strict=True):
-            text = texts.get(source) if isinstance(source, str) else None
-            bounds = declaration.get(value) if isinstance(value, str) else None
-            if text is None or bounds is None or not isinstance(quote, str) or not quote:
-                verdicts.append(True)  # unknown source, value or empty quote: other rules' errors
-                continue
-            span = stretch(text, bounds[0], bounds[1])  # None: a snapshot without the heading, judged elsewhere
-            spans = anchor(text, quote)  # parts not in the text are evidence-not-verbatim's
-            verdicts.append(span is None or all(span[0] <= s and e <= span[1] for s, e in spans))
+        judged: dict[tuple[Any, Any, Any], bool] = {}  # rows repeat quotes: each (value, quote, source) once
+        verdicts = []
+        for key in zip(*columns, strict=True):
+            verdict = judged.get(key)
+            if verdict is None:
+                verdict = judged[key] = _inside(*key)
+            verdicts.append(verdict)
         return pd.Series(verdicts, index=frame.index, dtype=bool)
+
+    def _inside(value: Any, quote: Any, source: Any) -> bool:
+        text = texts.get(source) if isinstance(source, str) else None
+        bounds = declaration.get(value) if isinstance(value, str) else None
+        if text is None or bounds is None or not isinstance(quote, str) or not quote:
+            return True  # unknown source, value or empty quote: other rules' errors
+        span = stretch(text, bounds[0], bounds[1])  # None: a snapshot without the heading, judged elsewhere
+        spans = anchor(text, quote)  # parts not in the text are evidence-not-verbatim's
+        return span is None or all(span[0] <= s and e <= span[1] for s, e in spans)
 
     message = f"the quote does not sit in the part of the article {name} names (nme:sections)"
     return Rule(inside, name=check_name("section-mismatch", name, message))

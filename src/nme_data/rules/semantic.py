@@ -9,7 +9,7 @@ the validator calls the rules directly (see `nme_data.rules.rule`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,14 +60,14 @@ class Context:
         """
         package = _as_package(package)
         if "id" in frame.columns:
-            self.ids[name] = set(frame["id"].dropna().astype(str))
+            self.ids[name] = set(frame["id"].dropna().astype(str).tolist())
         if {"id", "name"} <= set(frame.columns):  # what a quote may call a row of this table (rules.naming)
-            pairs = zip(frame["id"], frame["name"], strict=True)
+            pairs = zip(frame["id"].tolist(), frame["name"].tolist(), strict=True)
             self.names[name] = {str(i): n for i, n in pairs if isinstance(n, str)}
         if name == "sources" and {"id", "path"} <= set(frame.columns):
-            digests = frame["sha256"] if "sha256" in frame.columns else [""] * len(frame)
+            digests = frame["sha256"].tolist() if "sha256" in frame.columns else [""] * len(frame)
             first: dict[tuple[str, str], str] = {}  # each (snapshot, digest) is opened and judged once
-            for source_id, path, digest in zip(frame["id"], frame["path"], digests, strict=True):
+            for source_id, path, digest in zip(frame["id"].tolist(), frame["path"].tolist(), digests, strict=True):
                 key = (str(path), str(digest))
                 if key in first:
                     self._same_as(str(source_id), first[key])
@@ -126,6 +126,19 @@ def _text(series: pd.Series) -> pd.Series:
 def _present(series: pd.Series) -> pd.Series:
     text = _text(series)
     return text.notna() & (text != "")
+
+
+def is_in(series: pd.Series, values: Collection[str]) -> pd.Series:
+    """`series.astype("string").isin(list(values))`, as one pyarrow kernel call: pandas' own isin on
+    arrow strings boxes every value of the set in Python first (a missing cell is never in the set)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = series.astype("string")
+    array = pa.array(text.array, from_pandas=True)
+    strings = [value for value in values if isinstance(value, str)]
+    found = pc.is_in(array, value_set=pa.array(strings, type=array.type))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
 
 
 def per_unique(series: pd.Series, predicate: Callable[[Any], bool]) -> pd.Series:
@@ -253,7 +266,7 @@ def mapping_checks(context: Context) -> list[Rule]:
         ok = pd.Series(True, index=frame.index)
         for table, rows in frame.groupby(_text(frame["subject_table"]), sort=False):
             if table in context.ids:  # an unknown subject_table is the enum's error, not this one's
-                ok[rows.index] = _text(rows["subject_id"]).isin(list(context.ids[table])).fillna(False)
+                ok[rows.index] = is_in(rows["subject_id"], context.ids[table])
         return ok
 
     return [
@@ -351,7 +364,7 @@ def foreign_key_checks(table: Table, context: Context) -> list[Rule]:
         column = fields if isinstance(fields, str) else fields[0]
 
         def points_somewhere(frame: pd.DataFrame, column: str = column, target: str = target) -> pd.Series:
-            return ~_present(frame[column]) | frame[column].astype("string").isin(list(context.ids.get(target, ())))
+            return ~_present(frame[column]) | is_in(frame[column], context.ids.get(target, set()))
 
         checks.append(Rule(points_somewhere, name=check_name("foreign-key", column)))
     return checks

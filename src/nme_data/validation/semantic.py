@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DataPackage, PackageError, Table
-from nme_data.rules.rule import ANY_FIELD, Rule
+from nme_data.rules.rule import ANY_FIELD, Rule, shared_reads
 from nme_data.validation.errors import CODES, Finding
 
 if TYPE_CHECKING:
@@ -119,5 +119,6 @@ def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[Fi
     texts = text_fields(table, present)
     blank = frame.isna().all(axis="columns")
     rules = semantic_rules(table, context, present)
-    errors = {error for rule in rules for error in _run_rule(table, frame, rule, texts, blank)}
+    with shared_reads():  # the frame is not changed while its rules run
+        errors = {error for rule in rules for error in _run_rule(table, frame, rule, texts, blank)}
     return sorted(errors, key=lambda e: (e.row or 0, e.field or "", e.code))
