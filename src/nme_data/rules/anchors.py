@@ -110,7 +110,9 @@ def find_anchors(
                 continue
             text = texts[source]
             stretch = stretches(name, row, text) if stretches is not None else None
-            for number, (part, span) in enumerate(zip(quote.split(EVIDENCE_SEPARATOR), place(text, quote, stretch), strict=True), start=1):
+            for number, (part, span) in enumerate(
+                zip(quote.split(EVIDENCE_SEPARATOR), place(text, quote, stretch), strict=True), start=1
+            ):
                 where = f"{name}/{row_id} part {number}"
                 if span is None:
                     notes.append(f"{where}: not in the snapshot of {source}: {part!r}")
@@ -137,7 +139,10 @@ class Quotes:
             return
         for row_id, quote, source in zip(frame["id"], frame[EVIDENCE], frame[SOURCE], strict=True):
             if isinstance(row_id, str) and isinstance(quote, str) and quote:
-                self.parts[(name, row_id)] = (quote.split(EVIDENCE_SEPARATOR), source if isinstance(source, str) else "")
+                self.parts[(name, row_id)] = (
+                    quote.split(EVIDENCE_SEPARATOR),
+                    source if isinstance(source, str) else "",
+                )
 
     def add_anchors(self, frame: pd.DataFrame) -> None:
         if not {"table", "row_id", "part"} <= set(frame.columns):
@@ -251,8 +256,8 @@ def fact_tables(package: DataPackage) -> list[str]:
 def package_anchors(package: DataPackage, texts: Mapping[str, str] | None = None) -> tuple[list[Anchor], list[str]]:
     """The anchors of every evidence part of a package, against its snapshots (or `texts`, by source id:
     a new snapshot's text, for reground), and the notes of `find_anchors`."""
+    from nme_data.package.canonical import SECTIONS_PROPERTY as SECTIONS
     from nme_data.raw import read_text_frame
-    from nme_data.rules.sections import PROPERTY as SECTIONS
     from nme_data.rules.sections import stretch
 
     if texts is None:
@@ -261,7 +266,7 @@ def package_anchors(package: DataPackage, texts: Mapping[str, str] | None = None
             str(source_id): package.read_snapshot(str(path))[0]
             for source_id, path in zip(sources["id"], sources["path"], strict=True)
         }
-    tables: dict[str, list[dict[str, Any]]] = {}
+    tables: dict[str, list[dict[Any, Any]]] = {}
     declarations: dict[str, tuple[str, dict[str, Any]]] = {}
     for name in fact_tables(package):
         table = package.table(name)
@@ -274,7 +279,8 @@ def package_anchors(package: DataPackage, texts: Mapping[str, str] | None = None
         if name not in declarations:
             return None
         column, declared = declarations[name]
-        bounds = declared.get(row.get(column)) if isinstance(row.get(column), str) else None
+        value = row.get(column)
+        bounds = declared.get(value) if isinstance(value, str) else None
         return stretch(text, bounds[0], bounds[1]) if isinstance(bounds, list) and len(bounds) == 2 else None
 
     return find_anchors(tables, texts, section)
