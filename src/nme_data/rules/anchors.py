@@ -22,7 +22,7 @@ the row's other parts; else (a one-part quote) the first one inside the stretch 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -131,18 +131,20 @@ class Quotes:
     """What the anchor rules need of a package: each fact row's evidence parts and source, and the
     anchors (None: the package has no evidence_anchors table, so no part can be missing one)."""
 
-    parts: dict[tuple[str, str], tuple[list[str], str]]
+    parts: dict[tuple[str, str], tuple[list[str] | None, str]]
     anchored: set[tuple[str, str, int]] | None = None
+    #: The fact tables read: an anchor into a table that was not read (unsound, unparseable) is not judged.
+    read: set[str] = field(default_factory=set)
 
     def add_facts(self, name: str, frame: pd.DataFrame) -> None:
+        """Each row's parts (None: an empty quote, the required constraint's error) and source."""
         if not {"id", EVIDENCE, SOURCE} <= set(frame.columns):
             return
+        self.read.add(name)
         for row_id, quote, source in zip(frame["id"], frame[EVIDENCE], frame[SOURCE], strict=True):
-            if isinstance(row_id, str) and isinstance(quote, str) and quote:
-                self.parts[(name, row_id)] = (
-                    quote.split(EVIDENCE_SEPARATOR),
-                    source if isinstance(source, str) else "",
-                )
+            if isinstance(row_id, str):
+                parts = quote.split(EVIDENCE_SEPARATOR) if isinstance(quote, str) and quote else None
+                self.parts[(name, row_id)] = (parts, source if isinstance(source, str) else "")
 
     def add_anchors(self, frame: pd.DataFrame) -> None:
         if not {"table", "row_id", "part"} <= set(frame.columns):
@@ -200,19 +202,21 @@ def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -
         """The part the anchor names (None: no such row or part) and its number."""
         number = _integer(row["part"])
         known = quotes.parts.get((row["table"], row["row_id"])) if isinstance(row["row_id"], str) else None
-        if known is None or number is None or not 1 <= number <= len(known[0]):
+        if known is None or known[0] is None or number is None or not 1 <= number <= len(known[0]):
             return None, number
         return known[0][number - 1], number
 
     def row_exists(frame: pd.DataFrame) -> pd.Series:
         keys = zip(frame["table"], frame["row_id"], strict=True)
-        return pd.Series([(t, r) in quotes.parts for t, r in keys], index=frame.index, dtype=bool)
+        verdicts = [t not in quotes.read or (t, r) in quotes.parts for t, r in keys]
+        return pd.Series(verdicts, index=frame.index, dtype=bool)
 
     def part_exists(frame: pd.DataFrame) -> pd.Series:
         verdicts = []
         for _, row in frame.iterrows():
-            known = (row["table"], row["row_id"]) in quotes.parts
-            verdicts.append(not known or _integer(row["part"]) is None or part_of(row)[0] is not None)
+            known = quotes.parts.get((row["table"], row["row_id"]))
+            unjudged = known is None or known[0] is None or _integer(row["part"]) is None
+            verdicts.append(unjudged or part_of(row)[0] is not None)
         return pd.Series(verdicts, index=frame.index, dtype=bool)
 
     def same_source(frame: pd.DataFrame) -> pd.Series:
