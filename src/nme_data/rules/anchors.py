@@ -25,12 +25,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from nme_data.rules.rule import Rule, check_name
 from nme_data.sentences import EVIDENCE_SEPARATOR
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from nme_data.package import DataPackage
 
 #: The table this module checks, and its fields.
@@ -174,6 +174,8 @@ def missing_check(name: str, present: set[str], quotes: Quotes, texts: Mapping[s
         return []
 
     def anchored(frame: pd.DataFrame) -> pd.Series:
+        import pandas as pd
+
         verdicts = []
         for row_id, quote, source in zip(frame["id"], frame[EVIDENCE], frame[SOURCE], strict=True):
             text = texts.get(source) if isinstance(source, str) else None
@@ -197,6 +199,7 @@ def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -
     """`anchor-orphan` and `anchor-mismatch` on the evidence_anchors table."""
     if not set(FIELDS) <= present:
         return []
+    import pandas as pd
 
     def part_of(row: pd.Series) -> tuple[str | None, int | None]:
         """The part the anchor names (None: no such row or part) and its number."""
