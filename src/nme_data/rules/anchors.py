@@ -21,6 +21,7 @@ the row's other parts; else (a one-part quote) the first one inside the stretch 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,8 @@ TABLE = "evidence_anchors"
 FIELDS = ("table", "row_id", "part", "start", "end", "source_id")
 #: The fact tables whose rows carry evidence (the enum of evidence_anchors.table).
 EVIDENCE, SOURCE = "evidence", "source_id"
+#: What an anchor's row_id may be (the fact tables' id pattern): a row with another id cannot be anchored.
+ROW_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ class Quotes:
     anchored: set[tuple[str, str, int]] | None = None
     #: The fact tables read: an anchor into a table that was not read (unsound, unparseable) is not judged.
     read: set[str] = field(default_factory=set)
+    #: Row ids a table holds twice (the primary key's error): their anchors cannot be judged.
+    duplicated: set[tuple[str, str]] = field(default_factory=set)
 
     def add_facts(self, name: str, frame: pd.DataFrame) -> None:
         """Each row's parts (None: an empty quote, the required constraint's error) and source."""
@@ -143,6 +148,8 @@ class Quotes:
         self.read.add(name)
         for row_id, quote, source in zip(frame["id"], frame[EVIDENCE], frame[SOURCE], strict=True):
             if isinstance(row_id, str):
+                if (name, row_id) in self.parts:
+                    self.duplicated.add((name, row_id))
                 parts = quote.split(EVIDENCE_SEPARATOR) if isinstance(quote, str) and quote else None
                 self.parts[(name, row_id)] = (parts, source if isinstance(source, str) else "")
 
@@ -179,8 +186,9 @@ def missing_check(name: str, present: set[str], quotes: Quotes, texts: Mapping[s
         verdicts = []
         for row_id, quote, source in zip(frame["id"], frame[EVIDENCE], frame[SOURCE], strict=True):
             text = texts.get(source) if isinstance(source, str) else None
-            if quotes.anchored is None or text is None or not isinstance(quote, str) or not isinstance(row_id, str):
-                verdicts.append(True)  # no anchors table, unknown source, empty quote: other rules' errors
+            unjudged = not isinstance(row_id, str) or not ROW_ID.match(row_id) or (name, row_id) in quotes.duplicated
+            if quotes.anchored is None or text is None or not isinstance(quote, str) or unjudged:
+                verdicts.append(True)  # no anchors table, unknown source, empty quote, bad id: other rules' errors
                 continue
             parts = quote.split(EVIDENCE_SEPARATOR)
             verdicts.append(
@@ -201,13 +209,19 @@ def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -
         return []
     import pandas as pd
 
-    def part_of(row: pd.Series) -> tuple[str | None, int | None]:
-        """The part the anchor names (None: no such row or part) and its number."""
-        number = _integer(row["part"])
-        known = quotes.parts.get((row["table"], row["row_id"])) if isinstance(row["row_id"], str) else None
+    def known_row(table: Any, row_id: Any) -> tuple[list[str] | None, str] | None:
+        """The row an anchor names (None: no such row, or one whose id is duplicated: not judged)."""
+        if not isinstance(row_id, str) or (table, row_id) in quotes.duplicated:
+            return None
+        return quotes.parts.get((table, row_id))
+
+    def part_of(table: Any, row_id: Any, part: Any) -> str | None:
+        """The part the anchor names (None: no such row or part, or a row with an empty quote)."""
+        number = _integer(part)
+        known = known_row(table, row_id)
         if known is None or known[0] is None or number is None or not 1 <= number <= len(known[0]):
-            return None, number
-        return known[0][number - 1], number
+            return None
+        return known[0][number - 1]
 
     def row_exists(frame: pd.DataFrame) -> pd.Series:
         keys = zip(frame["table"], frame["row_id"], strict=True)
@@ -216,25 +230,26 @@ def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -
 
     def part_exists(frame: pd.DataFrame) -> pd.Series:
         verdicts = []
-        for _, row in frame.iterrows():
-            known = quotes.parts.get((row["table"], row["row_id"]))
-            unjudged = known is None or known[0] is None or _integer(row["part"]) is None
-            verdicts.append(unjudged or part_of(row)[0] is not None)
+        for table, row_id, part in zip(frame["table"], frame["row_id"], frame["part"], strict=True):
+            known = known_row(table, row_id)
+            unjudged = known is None or known[0] is None or _integer(part) is None
+            verdicts.append(unjudged or part_of(table, row_id, part) is not None)
         return pd.Series(verdicts, index=frame.index, dtype=bool)
 
     def same_source(frame: pd.DataFrame) -> pd.Series:
         verdicts = []
         for table, row_id, source in zip(frame["table"], frame["row_id"], frame["source_id"], strict=True):
-            known = quotes.parts.get((table, row_id))
+            known = known_row(table, row_id)
             verdicts.append(known is None or not known[1] or known[1] == source)
         return pd.Series(verdicts, index=frame.index, dtype=bool)
 
     def matches(frame: pd.DataFrame) -> pd.Series:
         verdicts = []
-        for _, row in frame.iterrows():
-            part, _number = part_of(row)
-            text = texts.get(row["source_id"]) if isinstance(row["source_id"], str) else None
-            start, end = _integer(row["start"]), _integer(row["end"])
+        columns = (frame[name] for name in FIELDS)
+        for table, row_id, number, start_cell, end_cell, source in zip(*columns, strict=True):
+            part = part_of(table, row_id, number)
+            text = texts.get(source) if isinstance(source, str) else None
+            start, end = _integer(start_cell), _integer(end_cell)
             if part is None or text is None or start is None or end is None or part not in text:
                 verdicts.append(True)  # orphans, unknown sources, bad integers, non-verbatim parts: judged elsewhere
                 continue
