@@ -250,7 +250,7 @@ def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -
             part = part_of(table, row_id, number)
             text = texts.get(source) if isinstance(source, str) else None
             start, end = _integer(start_cell), _integer(end_cell)
-            if part is None or text is None or start is None or end is None or part not in text:
+            if not part or text is None or start is None or end is None or part not in text:
                 verdicts.append(True)  # orphans, unknown sources, bad integers, non-verbatim parts: judged elsewhere
                 continue
             verdicts.append(text[start:end] == part)
