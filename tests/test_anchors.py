@@ -179,3 +179,17 @@ def test_find_anchors_notes_repeated_and_missing_parts() -> None:
     assert len(notes) == 2
     assert "occurs 2 times" in notes[0]
     assert "not in the snapshot" in notes[1]
+
+
+def test_the_site_highlights_a_part_at_its_anchor() -> None:
+    """A repeated part is highlighted where its anchor puts it; a stale anchor falls back to locating it."""
+    from nme_data.site.quotes import RowRef, highlights
+
+    text = "alpha beta. alpha gamma."
+    row = RowRef("sites", "r")
+    marks, _ = highlights(text, [(row, "alpha")], {("sites", "r", 1): (12, 17)})
+    assert [(m.start, m.end) for m in marks] == [(12, 17)]
+    marks, _ = highlights(text, [(row, "alpha")], {("sites", "r", 1): (13, 18)})  # stale: not the part
+    assert [(m.start, m.end) for m in marks] == [(0, 5)]
+    marks, _ = highlights(text, [(row, "alpha")])  # no anchors: the first occurrence, as before
+    assert [(m.start, m.end) for m in marks] == [(0, 5)]
