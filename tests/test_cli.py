@@ -113,7 +113,9 @@ def test_show_every_table_in_every_format(table: str, fmt: str) -> None:
     elif fmt == "json":
         records = json.loads(result.output)
         assert len(records) == len(rows) - 1
-        assert [r["id"] for r in records] == [row[0] for row in rows[1:]]
+        assert [r[rows[0][0]] for r in records] == [
+            row[0] for row in rows[1:]
+        ]  # the first column (evidence_anchors: table)
     else:
         assert rows[0][0] in result.output.splitlines()[0]
         assert rows[1][0] in result.output

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import Validated, ValidatedCopy, read_rows, shared_case, tree_hashes, write_rows
+from conftest import ROOT, Validated, ValidatedCopy, read_rows, shared_case, tree_hashes, write_rows
 from damage import (
     Corruption,
     descriptor_text,
@@ -28,6 +28,12 @@ from damage import (
 from nme_data.cli import main
 
 Location = tuple[str | None, int | None, str | None, str]
+
+
+def anchor_of(table: str, row_id: str, part: int = 1) -> int:
+    """The line of a row's evidence anchor in data/evidence_anchors.csv: a renamed row orphans it."""
+    rows = read_rows(ROOT / "data" / "evidence_anchors.csv")
+    return next(n for n, row in enumerate(rows, start=1) if row[:3] == [table, row_id, str(part)])
 
 
 def sites_resource(descriptor: dict) -> dict:
@@ -101,15 +107,27 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
     "wrong-type": (set_cell("history", 2, "year", "nineteen"), [("history", 2, "year", "type-error")]),
     "out-of-range": (set_cell("history", 2, "year", "1700"), [("history", 2, "year", "constraint-error")]),
     "not-in-enum": (set_cell("sites", 5, "prominence", "often"), [("sites", 5, "prominence", "constraint-error")]),
-    "pattern": (set_cell("history", 2, "id", "Becker_1942"), [("history", 2, "id", "constraint-error")]),
+    "pattern": (  # the renamed row's anchor now names a row that does not exist
+        set_cell("history", 2, "id", "Becker_1942"),
+        [
+            ("history", 2, "id", "constraint-error"),
+            ("evidence_anchors", anchor_of("history", "becker-1942"), "row_id", "anchor-orphan"),
+        ],
+    ),
     "required-empty": (set_cell("history", 2, "person", ""), [("history", 2, "person", "constraint-error")]),
     "duplicate-primary-key": (
         set_cell("causes", 3, "id", "nme-cause-unknown"),
-        [("causes", 3, None, "primary-key")],  # one error per duplicate key: no unique-error twin
+        [  # one error per duplicate key: no unique-error twin; the renamed row's anchor is orphaned
+            ("causes", 3, None, "primary-key"),
+            ("evidence_anchors", anchor_of("causes", "nme-pathogenesis-unknown"), "row_id", "anchor-orphan"),
+        ],
     ),
     "padded-primary-key": (
         set_cell("causes", 3, "id", " nme-cause-unknown"),
-        [("causes", 3, "id", "constraint-error")],
+        [
+            ("causes", 3, "id", "constraint-error"),
+            ("evidence_anchors", anchor_of("causes", "nme-pathogenesis-unknown"), "row_id", "anchor-orphan"),
+        ],
     ),
     "dangling-foreign-key": (
         set_cell("history", 2, "object_id", "no-such-condition"),
@@ -256,7 +274,8 @@ def test_edited_snapshot_fails_hash_and_every_quote(validated_copy: ValidatedCop
     report = corrupted(validated_copy, case).report
     codes = {e.code for e in report.errors}
     assert codes == {"source-hash-mismatch", "evidence-not-verbatim"}
-    fact_rows = sum(len(nme_data.load(t)) for t in nme_data.table_names() if t not in ("sources", "mappings"))
+    curation = ("sources", "mappings", "evidence_anchors")  # the tables without evidence of their own
+    fact_rows = sum(len(nme_data.load(t)) for t in nme_data.table_names() if t not in curation)
     assert sum(e.code == "evidence-not-verbatim" for e in report.errors) == fact_rows
 
 
@@ -307,6 +326,13 @@ def test_hundred_thousand_rows_are_handled(package_copy: Path) -> None:
     rows = read_rows(path)
     body = [[f"{row[0]}-{i}", *row[1:]] for i in range(100_000 // len(rows[1:]) + 1) for row in rows[1:]]
     write_rows(path, [rows[0], *body[:100_000]])
+    anchors = read_rows(package_copy / "data" / "evidence_anchors.csv")  # each new row's quote, anchored
+    spans = {row[1]: row[3:] for row in anchors[1:] if row[0] == "causes"}
+    kept = [row for row in anchors if row[0] != "causes"]
+    write_rows(
+        package_copy / "data" / "evidence_anchors.csv",
+        kept + [["causes", row[0], "1", *spans[row[0].rsplit("-", 1)[0]]] for row in body[:100_000]],
+    )
     report = nme_data.validate(package_copy)
     assert report.valid, report.to_text()[:2000]
 

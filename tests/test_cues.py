@@ -30,7 +30,10 @@ Expected = tuple[str, str | None, str | None, str]  # table, row id, field, code
 
 
 def row_of(table: str, row_id: str) -> int:
+    """A row's line; an anchor of evidence_anchors is named 'table:row id:part'."""
     rows = read_rows(ROOT / "data" / f"{table}.csv")
+    if table == "evidence_anchors":
+        return next(number for number, row in enumerate(rows, start=1) if ":".join(row[:3]) == row_id)
     return next(number for number, row in enumerate(rows, start=1) if row[0] == row_id)
 
 
@@ -167,17 +170,29 @@ CASES: dict[str, tuple[Callable[[Path], None], list[Expected], str]] = {
         [
             ("sites", "intro-lower-abdomen", "evidence", "quote-misses-row"),
             ("sites", "intro-lower-abdomen", "section", "section-mismatch"),  # and it sits in another section
+            ("evidence_anchors", "sites:intro-lower-abdomen:1", "start", "anchor-mismatch"),  # a stale anchor
         ],
         "names none of the row's site",
     ),
     "another-rows-quote-on-an-association": (  # the object's name is looked up in conditions
         set_cells([("associations", "pseudoglucagonoma-syndrome-celiac-disease", "evidence", CROHN)]),
-        [("associations", "pseudoglucagonoma-syndrome-celiac-disease", "evidence", "quote-misses-row")],
+        [
+            ("associations", "pseudoglucagonoma-syndrome-celiac-disease", "evidence", "quote-misses-row"),
+            (
+                "evidence_anchors",
+                "associations:pseudoglucagonoma-syndrome-celiac-disease:2",
+                "start",
+                "anchor-mismatch",
+            ),
+        ],
         "names none of the row's object_id",
     ),
     "another-rows-quote-on-a-finding": (
         set_cells([("histology", "epidermal-necrosis", "evidence", PUSTULES)]),
-        [("histology", "epidermal-necrosis", "evidence", "quote-misses-row")],
+        [
+            ("histology", "epidermal-necrosis", "evidence", "quote-misses-row"),
+            ("evidence_anchors", "histology:epidermal-necrosis:2", "start", "anchor-mismatch"),  # its old part 2
+        ],
         "names none of the row's finding",
     ),
     "synonym-dropped": (  # 'affected areas' is not in the quote; only its declared synonym is

@@ -114,6 +114,44 @@ def test_apply_records_the_new_snapshot_when_every_quote_holds(package_copy: Pat
     assert format_package(package_copy, check=True).changed == []  # sources.csv was written canonically
 
 
+def test_apply_re_anchors_every_quote_in_the_new_text(package_copy: Path, tmp_path: Path) -> None:
+    """A line added at the top moves every quote: evidence_anchors.csv is rewritten with the new offsets."""
+    lead = f"{ADDED[0]}\n"
+    shifted = tmp_path / "shifted.txt"
+    shifted.write_text(lead + SNAPSHOT, encoding="utf-8")
+    before = read_rows(package_copy / "data" / "evidence_anchors.csv")
+    result = CliRunner().invoke(main, ["reground", str(shifted), str(package_copy), "--apply"])
+    assert result.exit_code == EXIT_APPLIED, result.output
+    after = read_rows(package_copy / "data" / "evidence_anchors.csv")
+    header = before[0]
+    start, end = header.index("start"), header.index("end")
+    assert after[0] == header
+    assert len(after) == len(before) > 100
+    for old, new in zip(before[1:], after[1:], strict=True):
+        assert new[:start] == old[:start]
+        assert new[end + 1 :] == old[end + 1 :]
+        assert (int(new[start]), int(new[end])) == (int(old[start]) + len(lead), int(old[end]) + len(lead))
+    report = nme_data.validate(package_copy)
+    assert report.valid, report.to_text()
+    assert format_package(package_copy, check=True).changed == []  # evidence_anchors.csv written canonically
+
+
+def test_a_stale_anchor_is_reported_and_reground_rewrites_it(package_copy: Path, tmp_path: Path) -> None:
+    anchors = package_copy / "data" / "evidence_anchors.csv"
+    rows = read_rows(anchors)
+    start = rows[0].index("start")
+    rows[1][start] = str(int(rows[1][start]) + 1)
+    anchors.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    errors = [(e.table, e.field, e.code) for e in nme_data.validate(package_copy).errors]
+    assert errors == [("evidence_anchors", "start", "anchor-mismatch")]
+    lead = tmp_path / "lead.txt"
+    lead.write_text(f"{ADDED[0]}\n" + SNAPSHOT, encoding="utf-8")
+    result = CliRunner().invoke(main, ["reground", str(lead), str(package_copy), "--apply"])
+    assert result.exit_code == EXIT_APPLIED, result.output
+    report = nme_data.validate(package_copy)
+    assert report.valid, report.to_text()
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

@@ -14,7 +14,7 @@ from nme_data.sentences import is_quoted, split_sentences
 SNAPSHOT = (ROOT / "source" / "necrolytic-migratory-erythema.txt").read_text(encoding="utf-8")
 DESCRIPTOR = nme_data.descriptor()
 FACT_TABLES = [r["name"] for r in DESCRIPTOR["resources"] if "evidence" in [f["name"] for f in r["schema"]["fields"]]]
-CURATION_TABLES = {"sources", "mappings"}
+CURATION_TABLES = {"sources", "mappings", "evidence_anchors"}  # evidence_anchors: where each quote sits
 
 
 def evidence_cases() -> list[tuple[str, str, str]]:
@@ -31,6 +31,21 @@ EVIDENCE = evidence_cases()
 def test_every_table_but_curation_is_a_fact_table() -> None:
     every = {r["name"] for r in DESCRIPTOR["resources"]}
     assert set(FACT_TABLES) == every - CURATION_TABLES
+
+
+def test_every_part_is_anchored_where_it_sits() -> None:
+    """evidence_anchors holds one row per evidence part, and snapshot[start:end] is the part."""
+    anchors = nme_data.load("evidence_anchors")
+    spans = {
+        (t, r, int(p)): (int(s), int(e))
+        for t, r, p, s, e in zip(*(anchors[c] for c in ("table", "row_id", "part", "start", "end")), strict=True)
+    }
+    parts = {(t, r, n): part for t, r, ev in EVIDENCE for n, part in enumerate(ev.split(EVIDENCE_SEPARATOR), start=1)}
+    assert set(spans) == set(parts)
+    for key, (start, end) in spans.items():
+        assert SNAPSHOT[start:end] == parts[key], key
+    enum = nme_data.descriptor()["resources"][nme_data.table_names().index("evidence_anchors")]["schema"]["fields"][0]
+    assert enum["constraints"]["enum"] == FACT_TABLES
 
 
 @pytest.mark.parametrize("table", FACT_TABLES)

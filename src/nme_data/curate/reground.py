@@ -19,6 +19,8 @@ from typing import Any
 from nme_data.curate._common import CurateError, relative
 from nme_data.curate.canonical import atomic_write, check_dialect, encode_table, read_records
 from nme_data.package import DataPackage, Table
+from nme_data.rules.anchors import TABLE as ANCHORS
+from nme_data.rules.anchors import package_anchors
 from nme_data.sentences import (
     Sentence,
     SentenceIndex,
@@ -240,11 +242,22 @@ def reground(new_text: str | Path, source: str | Path | None = None, source_id: 
     return result
 
 
+def _anchors(result: RegroundResult) -> tuple[Path, bytes]:
+    """evidence_anchors.csv with this source's parts anchored in the new text, other sources' rows kept."""
+    table = result.package.table(ANCHORS)
+    check_dialect(table)
+    source_at = table.field_names.index("source_id") if "source_id" in table.field_names else None
+    kept = [r for r in read_records(table, table.path) if source_at is None or r[source_at] != result.source_id]
+    found, _notes = package_anchors(result.package, {result.source_id: result.new_bytes.decode("utf-8-sig")})
+    return table.path, encode_table(table, [anchor.record() for anchor in found] + kept)
+
+
 def apply_revision(result: RegroundResult) -> None:
     """Make the new text the snapshot and record its SHA-256, only if every quote still holds.
 
     Everything is prepared before anything is written; each file is then replaced atomically (sources.csv,
-    the digest quoted in datapackage.json, then the snapshot itself).
+    the digest quoted in datapackage.json, evidence_anchors.csv re-anchored in the new text, then the
+    snapshot itself).
     """
     if not result.quotes_hold:
         raise CurateError(f"{len(result.broken)} quotes are no longer verbatim; fix them before applying")
@@ -262,6 +275,8 @@ def apply_revision(result: RegroundResult) -> None:
     old_digest = result.recorded_sha256.encode("ascii", errors="replace")
     if len(old_digest) == 64 and old_digest in descriptor:
         writes.append((package.descriptor_path, descriptor.replace(old_digest, result.new_sha256.encode("ascii"))))
+    if ANCHORS in package.tables:  # every part of this source's quotes, anchored in the new text
+        writes.append(_anchors(result))
     if not result.snapshot.parent.is_dir():
         raise CurateError(f"the directory of {relative(package, result.snapshot)} does not exist")
     writes.append((result.snapshot, result.new_bytes))

@@ -20,6 +20,8 @@ from nme_data import ontology
 from nme_data.dtypes import enum_values
 from nme_data.package import DataPackage, PackageError, Table, UnsafePathError
 from nme_data.raw import read_text_frame
+from nme_data.rules.anchors import TABLE as ANCHORS
+from nme_data.rules.anchors import Quotes, anchor_checks, missing_check
 from nme_data.rules.cues import cue_checks
 from nme_data.rules.curation import curation_checks
 from nme_data.rules.naming import naming_checks
@@ -43,6 +45,8 @@ class Context:
     #: Snapshots read by this context, by resolved path: one validation reads each file once, and nothing
     #: outlives the call (a process-wide memo keyed on mtime and size answered for edited bytes).
     snapshots: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    #: Each fact row's evidence parts and the anchors of evidence_anchors (nme_data.rules.anchors).
+    quotes: Quotes = field(default_factory=lambda: Quotes({}), repr=False)
 
     @classmethod
     def from_frames(cls, package: DataPackage | Path, frames: dict[str, pd.DataFrame]) -> Context:
@@ -59,6 +63,10 @@ class Context:
         directory is still accepted, and opened as a package).
         """
         package = _as_package(package)
+        if name == ANCHORS:
+            self.quotes.add_anchors(frame)
+        else:
+            self.quotes.add_facts(name, frame)
         if "id" in frame.columns:
             self.ids[name] = set(frame["id"].dropna().astype(str).tolist())
         if {"id", "name"} <= set(frame.columns):  # what a quote may call a row of this table (rules.naming)
@@ -396,6 +404,10 @@ def semantic_rules(table: Table, context: Context, names: set[str] | None = None
     rules.extend(cue_checks(table.name, table.fields, names))  # every value its quote's words decide (nme:cues)
     rules.extend(naming_checks(table.fields, table.foreign_keys, names, context.names))  # nme:namesRow
     rules.extend(section_checks(table.fields, names, context.source_texts))  # nme:sections
+    if table.name == ANCHORS:  # quote anchors: offsets in the snapshot (nme_data.rules.anchors)
+        rules.extend(anchor_checks(names, context.quotes, context.source_texts))
+    else:
+        rules.extend(missing_check(table.name, names, context.quotes, context.source_texts))
     if typed:
         rules.extend(foreign_key_checks(table, context))
     return rules

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from nme_data.errors import InvalidPackageError, SiteError
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
+from nme_data.rules.anchors import TABLE as ANCHORS
 from nme_data.site import factsheet, links
 from nme_data.site.article import article_html
 from nme_data.site.model import SiteData, load_site_data
@@ -75,10 +76,22 @@ def _cited_rows(site: SiteData, source_id: str) -> list[tuple[RowRef, str]]:
     return quotes
 
 
+def _anchors(site: SiteData, source_id: str) -> dict[tuple[str, str, int], tuple[int, int]]:
+    """The source's quote anchors (evidence_anchors), by (table, row id, part); rows that are not whole
+    integers are left out (their parts are then located in the text)."""
+    data = site.tables.get(ANCHORS)
+    found: dict[tuple[str, str, int], tuple[int, int]] = {}
+    for row in data.rows if data is not None else []:
+        cells = [str(row.get(name) or "") for name in ("table", "row_id", "part", "start", "end", "source_id")]
+        if cells[5] == source_id and all(cell.isdigit() for cell in cells[2:5]):
+            found[(cells[0], cells[1], int(cells[2]))] = (int(cells[3]), int(cells[4]))
+    return found
+
+
 def _articles(site: SiteData) -> list[Article]:
     out = []
     for source_id, text in sorted(site.texts.items()):
-        marks, first = highlights(text, _cited_rows(site, source_id))
+        marks, first = highlights(text, _cited_rows(site, source_id), _anchors(site, source_id))
         out.append(Article(source_id, links.article_page(source_id), text, marks, first))
     return out
 

@@ -262,6 +262,25 @@ CODES: dict[str, Code] = {
         "declared synonym. A real quote attached to the wrong row.",
         "sites intro-lower-abdomen with the quote 'although less commonly the abdomen, perineum ... may be affected'",
     ),
+    "anchor-mismatch": Code(
+        "semantic",
+        "An evidence_anchors row's offsets do not hold its evidence part: snapshot[start:end] (code points, end "
+        "exclusive, as a W3C TextPositionSelector) differs from the part, or the anchor cites another source than "
+        "its row. `nme-data reground --apply` and scripts/anchor_evidence.py rewrite the anchors.",
+        "evidence_anchors sites/intro-groin part 1 with start moved one character on",
+    ),
+    "anchor-missing": Code(
+        "semantic",
+        "A part of a fact row's evidence (verbatim in its snapshot) has no row in evidence_anchors: every part "
+        "carries its offsets in the snapshot.",
+        "a new sites row whose quote was never anchored",
+    ),
+    "anchor-orphan": Code(
+        "semantic",
+        "An evidence_anchors row names a table row that has no evidence, or a part number past the row's last "
+        "part (parts are joined by ' [...] ', numbered from 1).",
+        "evidence_anchors naming sites/no-such-row, or part 2 of a one-part quote",
+    ),
     "section-mismatch": Code(
         "semantic",
         "A value decided by where the quote sits (a section, a kind of link) names a part of the article the "

@@ -77,6 +77,7 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
     read is left to the spec layer, which locates the damage.
     """
     from nme_data.raw import read_text_frame
+    from nme_data.rules.anchors import TABLE as ANCHORS
     from nme_data.rules.naming import needs_names
     from nme_data.rules.semantic import Context
 
@@ -89,7 +90,10 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
         for t in tables
         if {"subject_table", "subject_id"} <= set(t.field_names) or needs_names(t.fields, t.foreign_keys)
     }
-    tables.sort(key=lambda t: (t.name != "sources", t.name in needs_every_id))
+    # The anchors are read second (each fact table's anchor-missing needs them) and checked last (their
+    # rules need every fact row's evidence).
+    needs_every_id.add(ANCHORS)
+    tables.sort(key=lambda t: (t.name != "sources", t.name != ANCHORS, t.name in needs_every_id))
     deferred: dict[str, pd.DataFrame] = {}
     context = Context()
     errors: list[Finding] = []
