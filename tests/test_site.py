@@ -21,7 +21,9 @@ from site_support import broken_links, evidence_rows, quoted_runs, rows_of
 #: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("site")
 
-SIZE_LIMIT = 1_000_000
+#: The whole site, every page, download and export included: small enough to mail or host anywhere. Data 2.1's
+#: evidence_anchors table (its page, CSV, SQLite and zip share: about 115 KB) moved it from 1 MB to 1.25 MB.
+SIZE_LIMIT = 1_250_000
 MARKUP = '<img src=x onerror=alert(1)><script>alert("x")</script>'
 
 
@@ -99,7 +101,7 @@ def test_every_download_on_the_fact_sheet_exists(site: Path) -> None:
         assert f'href="{name}" download' in index
 
 
-def test_size_is_under_one_megabyte(site: Path) -> None:
+def test_size_is_under_the_limit(site: Path) -> None:
     total = sum(path.stat().st_size for path in site.rglob("*") if path.is_file())
     assert total < SIZE_LIMIT, f"{total} bytes"
 
