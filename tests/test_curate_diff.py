@@ -23,11 +23,37 @@ def resource(descriptor: dict, name: str) -> dict:
     return next(r for r in descriptor["resources"] if r["name"] == name)
 
 
+#: The table anchoring every evidence part: it names every fact row, so a row's anchors go with the row.
+ANCHORS = "evidence_anchors.csv"
+
+
 def unreferenced_row(root: Path, table: str) -> list[str]:
-    """A row whose id no other file mentions, so removing it keeps the copy valid."""
-    others = b"".join(p.read_bytes() for p in (root / "data").glob("*.csv") if p.name != f"{table}.csv")
+    """A row whose id no other file mentions but its evidence anchors, so removing both keeps the copy valid."""
+    others = b"".join(p.read_bytes() for p in (root / "data").glob("*.csv") if p.name not in (f"{table}.csv", ANCHORS))
     rows = read_rows(root / "data" / f"{table}.csv")
     return next(row for row in rows[1:] if row[0].encode() not in others)
+
+
+def copy_anchors(root: Path, table: str, row_id: str, new_id: str) -> set[tuple]:
+    """Anchor a new row that quotes what row_id quotes; return the additions diff must report."""
+    rows = read_rows(root / "data" / ANCHORS)
+    header = rows[0]
+    new = [
+        [new_id if i == header.index("row_id") else cell for i, cell in enumerate(r)]
+        for r in rows[1:]
+        if r[header.index("table")] == table and r[header.index("row_id")] == row_id
+    ]
+    write_rows(root / "data" / ANCHORS, [*rows, *new])
+    return {("added", "evidence_anchors", ", ".join(r[:3])) for r in new}
+
+
+def remove_anchors(root: Path, table: str, row_id: str) -> set[tuple]:
+    """Remove the anchors of one removed row; return the removals diff must report."""
+    rows = read_rows(root / "data" / ANCHORS)
+    header = rows[0]
+    gone = [r for r in rows[1:] if r[header.index("table")] == table and r[header.index("row_id")] == row_id]
+    write_rows(root / "data" / ANCHORS, [r for r in rows if r not in gone])
+    return {("removed", "evidence_anchors", ", ".join(r[:3])) for r in gone}
 
 
 def removable_field(descriptor: dict, table: str) -> str:
@@ -57,17 +83,24 @@ def scripted_edit(root: Path, version: str) -> set[tuple]:
     added[0] = "curator-added-site"
     rows.append(added)
     expected.add(("added", "sites", "curator-added-site"))
+    expected |= copy_anchors(root, "sites", rows[1][0], "curator-added-site")
     prominence = resource(descriptor, "sites")["schema"]["fields"][header.index("prominence")]
-    row = rows[2]
-    old_value = row[header.index("prominence")]
-    new_value = next(v for v in prominence["constraints"]["enum"] if v != old_value)
-    row[header.index("prominence")] = new_value
-    expected.add(("cell", "sites", row[0], "prominence", old_value, new_value))
     write_rows(sites_path, rows)
+    # the changed cell is one no rule reads, the source's publisher: since data 2.1 every typed cell of a
+    # fact table is checked against its quote, so changing one alone would make the copy invalid
+    sources_path = root / "data" / "sources.csv"
+    source_rows = read_rows(sources_path)
+    publisher = source_rows[0].index("publisher")
+    source = source_rows[1]
+    old_value, new_value = source[publisher], "Wikipedia, the free encyclopedia"
+    source[publisher] = new_value
+    write_rows(sources_path, source_rows)
+    expected.add(("cell", "sources", source[0], "publisher", old_value, new_value))
     removed = unreferenced_row(root, "causes")
     causes = read_rows(root / "data" / "causes.csv")
     write_rows(root / "data" / "causes.csv", [r for r in causes if r != removed])
     expected.add(("removed", "causes", removed[0]))
+    expected |= remove_anchors(root, "causes", removed[0])
 
     # fields: one added (with its column), one removed (with its column), properties and constraints changed
     history = resource(descriptor, "history")
@@ -242,7 +275,7 @@ def test_cli_formats_on_valid_copies(edited) -> None:
         f"package {(Path(old) / 'datapackage.json').absolute()}, version {VERSION}",
         f"package {(Path(new) / 'datapackage.json').absolute()}, version {MINOR_BUMP}",
     ]
-    assert document["counts"]["rows_added"] == 1 + 1  # the added site, and the new table's row
+    assert document["counts"]["rows_added"] == 1 + 1 + 1  # the added site, its anchor, and the new table's row
     assert len(document["warnings"]) == 2
     assert "warning: table 'classifications' was removed" in as_json.stderr
     markdown = runner.invoke(main, ["diff", str(old), str(new), "--format", "markdown"]).stdout
@@ -250,10 +283,10 @@ def test_cli_formats_on_valid_copies(edited) -> None:
     for section in ("### Added", "### Changed", "### Removed"):
         assert section in markdown
     cell = next(e for e in expected if e[0] == "cell")
-    assert f"- `sites` row `{cell[2]}`, `prominence`: `{cell[4]}` → `{cell[5]}`" in markdown
+    assert f"- `sources` row `{cell[2]}`, `publisher`: `{cell[4]}` → `{cell[5]}`" in markdown
     assert "- table `classifications`" in markdown.split("### Removed", 1)[1]
     text = runner.invoke(main, ["diff", str(old), str(new)]).stdout
-    assert f"  ~ {cell[2]}: prominence: {cell[4]!r} -> {cell[5]!r}" in text
+    assert f"  ~ {cell[2]}: publisher: {cell[4]!r} -> {cell[5]!r}" in text
 
 
 def test_cli_refuses_an_invalid_copy_with_its_report(tmp_path: Path) -> None:

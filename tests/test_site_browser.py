@@ -274,7 +274,7 @@ def test_markup_in_a_cell_is_shown_as_text_and_never_runs(browser: Browser, tmp_
     path = copy / "data" / "conditions.csv"
     rows = read_rows(path)
     header = rows[0]
-    [row] = [r for r in rows[1:] if r[0] == "glucagonoma"]
+    [row] = [r for r in rows[1:] if r[0] == "nme"]  # no quote must name nme (nme:namesRow)
     row[header.index("name")] = MARKUP
     write_rows(path, rows)
     assert nme_data.validate(copy).valid, "the test needs a copy the validator accepts"
@@ -284,8 +284,8 @@ def test_markup_in_a_cell_is_shown_as_text_and_never_runs(browser: Browser, tmp_
     for name in ("table-conditions.html", "index.html", ARTICLE, "table-associations.html"):
         watched.open(out, name)
     page = watched.open(out, "table-conditions.html")
-    assert page.locator("tr#row-glucagonoma td").nth(1).inner_text() == MARKUP
-    assert page.locator("tr#row-glucagonoma img, tr#row-glucagonoma script").count() == 0
+    assert page.locator("tr#row-nme td").nth(1).inner_text() == MARKUP
+    assert page.locator("tr#row-nme img, tr#row-nme script").count() == 0
     page = watched.open(out, "index.html")
     assert MARKUP in page.inner_text("#associations")
     assert watched.dialogs == []

@@ -196,7 +196,10 @@ def check_table(
     schema = resource["schema"]
     fields = schema["fields"]
     names = [spec["name"] for spec in fields]
-    header, columns = read_columns(source, resource["encoding"], len(names), ops)
+    encoding = resource.get("encoding")
+    if not isinstance(encoding, str):  # frictionless would guess one from the bytes: not tier 1's to prove
+        raise Undecided("the resource declares no encoding")
+    header, columns = read_columns(source, encoding, len(names), ops)
     if header != names:
         raise Undecided("the header row is not exactly the schema's field names")
     missing_values = schema.get("missingValues", [""])
