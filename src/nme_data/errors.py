@@ -8,11 +8,24 @@ only: the lowest layer (`nme_data.package`) builds on it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from nme_data.validation.report import Report
+
+class ReportLike(Protocol):
+    """What an `InvalidPackageError` needs of the validator's `Report` (named structurally, so that this lowest
+    module never imports the validation layer above it)."""
+
+    @property
+    def errors(self) -> Sequence[Any]: ...
+    @property
+    def valid(self) -> bool: ...
+    def summary(self) -> str: ...
+    def sorted_errors(self) -> Sequence[Any]: ...
+    def to_text(self) -> str: ...
+    def render(self, fmt: str, encoding: str | None, workdir: str | Path | None = None) -> str: ...
 
 
 class NmeDataError(Exception):
@@ -71,7 +84,7 @@ class InvalidPackageError(PackageError, ExportError, SiteError):
     `SiteError`, so handlers written for any of them keep catching it.
     """
 
-    def __init__(self, report: Report, action: str = "nothing was written", message: str | None = None) -> None:
+    def __init__(self, report: ReportLike, action: str = "nothing was written", message: str | None = None) -> None:
         errors = report.sorted_errors()
         super().__init__(
             message or f"the package is invalid, {action}: {report.summary()}",
