@@ -194,6 +194,11 @@ def test_save_after_concat_writes_canonical_cells(package_copy: Path) -> None:
     new["id"] = "becker-again"
     grown = pd.concat([history.astype({"year": "float64"}), new.astype({"year": "float64"})], ignore_index=True)
     nme_data.save(grown, "history", source=package_copy)
+    anchors = package_copy / "data" / "evidence_anchors.csv"  # the new row quotes what row 0 quotes: anchor it
+    rows = read_rows(anchors)
+    write_rows(
+        anchors, [*rows, *([r[0], "becker-again", *r[2:]] for r in rows[1:] if r[:2] == ["history", history["id"][0]])]
+    )
     text = (package_copy / "data" / "history.csv").read_text(encoding="utf-8")
     assert text.splitlines()[-1].startswith("becker-again,")
     assert ",1942," in text.splitlines()[-1]

@@ -164,3 +164,14 @@ def test_load_of_a_valid_copy_validates_once_then_reads_from_the_cache(
     assert len(runs) == 1, "a repeat on unchanged bytes is a cache hit"
     nme_data.load_all()  # the bundled copy: never validated on load
     assert len(runs) == 1
+
+
+def test_validate_leaves_the_csv_cell_limit_as_it_found_it(package_copy: Path) -> None:
+    """The csv module's cell limit is process-wide: tier 1 reads in a thread beside the semantic layer, and
+    two overlapping reads used to put back each other's values (a caller's limit changed for good)."""
+    import csv
+
+    before = csv.field_size_limit()
+    for engine in ("auto", "frictionless", "auto"):
+        assert nme_data.validate(package_copy, engine=engine).valid
+        assert csv.field_size_limit() == before

@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import csv
 import io
+import threading
 import typing
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -45,14 +46,21 @@ HEADER_CHUNK_BYTES = 64 * 1024
 ENCODING = "utf-8-sig"
 
 
+#: The csv module's cell limit is one process-wide setting: reads that change it take turns (tier 1 reads in a
+#: thread beside the semantic layer), or two overlapping reads would put back each other's values and leave
+#: the caller's process with a limit it never set. Reentrant: a read inside a read keeps its own limit.
+_FIELD_LIMIT_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def field_limit(limit: int) -> Iterator[None]:
     """The csv module's cell limit, for this read only: it is process-wide, so it is put back after."""
-    previous = csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
+    with _FIELD_LIMIT_LOCK:
+        previous = csv.field_size_limit(limit)
+        try:
+            yield
+        finally:
+            csv.field_size_limit(previous)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ validated together (foreign keys included) without them.
 from __future__ import annotations
 
 import copy
-import csv
 import json
 import os
 import signal
@@ -241,12 +240,11 @@ def validate_spec(descriptor: dict[str, Any], root: Path, on_table: OnTable | No
             _inline_schema(resource, root)
     problems, patterns = vet_patterns(descriptor)
     errors = [Finding(p.table, None, p.field, p.code, shorten(p.message)) for p in problems]
-    previous = csv.field_size_limit(FIELD_SIZE_LIMIT)
-    try:
+    from nme_data.package.csvfile import field_limit  # the one guarded setter of the csv module's limit
+
+    with field_limit(FIELD_SIZE_LIMIT):
         ok, found = _attempt(descriptor, root, patterns, on_table)
         return errors + (found if ok else _each_resource(descriptor, root, patterns, on_table, found))
-    finally:
-        csv.field_size_limit(previous)
 
 
 # ---- the worker process ---------------------------------------------------------------------------
