@@ -1,13 +1,19 @@
 """dismech export: the article's facts as one LinkML `Disease` of Monarch's disorder mechanisms knowledge base.
 
-`DIR/<Name>.yaml` holds the disease; `DIR/source/...` the article snapshot every `evidence` item cites as
-`reference: file:source/...`, so that dismech's own validators (linkml-validate, linkml-reference-validator,
-linkml-term-validator, linkml-data-qc) pass when run inside DIR, with no network. Every fact row becomes
-an item with its evidence; docs/dismech.md gives the mapping and what is not carried.
+`DIR/kb/disorders/<Name>.yaml` holds the disease, where dismech keeps its disorder files; `DIR/source/...`
+the article snapshot every `evidence` item cites as `reference: file:source/...`, so that dismech's own
+validators (linkml-validate, linkml-reference-validator, linkml-term-validator, linkml-data-qc) pass when
+run inside DIR, with no network. Every fact row becomes an item with its evidence; docs/dismech.md gives
+the mapping and what is not carried.
 
 - snippet: the row's quote, each ` [...] ` join written ` ... ` (the reference validator splits there and
-  drops bracketed text); supports: SUPPORT for `stated`/`attributed`, PARTIAL for `hedged`/`proposed`;
-  explanation: the row, its certainty and, for open lists, that the item is an example.
+  drops bracketed text); supports: SUPPORT (dismech's enum is direction only: a hedged quote still
+  supports, dismech issue #7439); explanation: the row, its certainty (the hedge) and, for open lists,
+  that the item is an example; quote_role: REVIEW_SYNTHESIS (an encyclopedia article); no `directness`
+  (no row says how directly its quote bears on the claim).
+- open questions (a cause or pathogenesis the article calls unknown) are `discussions` of kind
+  KNOWLEDGE_GAP; proposed mechanisms are pathophysiology nodes with `mechanism_confidence: HYPOTHETICAL`
+  (dismech reads a node without one as established); no `downstream` edge, since no row links two nodes.
 - a term goes into a bound slot only when the schema's range accepts it (see `_dismech_terms`) and the
   mapping is exact, close or broad (the term says no more than the article); others go into `notes`.
 - frequency: a number maps to an HPO frequency band only when the band contains the whole stated range
@@ -29,8 +35,24 @@ from nme_data.package import DataPackage, PackageError
 
 _T = TypeVar("_T")
 
-#: certainty -> dismech `supports`: a hedge or a proposal supports the claim only in part.
-SUPPORTS = {"stated": "SUPPORT", "attributed": "SUPPORT", "hedged": "PARTIAL", "proposed": "PARTIAL"}
+#: certainty -> dismech `supports` (direction only): a hedged or proposed quote still supports its claim; the
+#: hedge is said in `explanation` (dismech removed PARTIAL, issue #7439).
+SUPPORTS = {"stated": "SUPPORT", "attributed": "SUPPORT", "hedged": "SUPPORT", "proposed": "SUPPORT"}
+#: certainty -> dismech `mechanism_confidence` for a pathophysiology node; absent means established.
+MECHANISM_CONFIDENCE = {"hedged": "HYPOTHETICAL", "proposed": "HYPOTHETICAL"}
+#: Where an encyclopedia article's sentence sits: its synthesis of work it did not itself perform.
+QUOTE_ROLE = "REVIEW_SYNTHESIS"
+#: frequency_qualifier -> the Prevalence rate slots (per 100,000) a stated percentage fills.
+RATE_SLOTS = {
+    "upper_bound": ("rate_high",),
+    "lower_bound": ("rate_low",),
+    "range": ("rate_low", "rate_high"),
+    "point": ("rate_per_100000",),
+}
+#: dismech's creation_date pattern (RFC 3339 with a zone).
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+\-]\d{2}:\d{2})$")
+#: Where dismech keeps disorder files, relative to the repository (and to the export directory).
+DISORDERS_DIR = "kb/disorders"
 CERTAINTY_NOTE = {
     "stated": "the article states it plainly",
     "attributed": "the article reports it as a held view ('is considered')",
@@ -89,6 +111,7 @@ class _Context:
 
     package: DataPackage
     sources: dict[str, str]
+    titles: dict[str, str]
     mappings: dict[tuple[str, str], list[dict[str, Any]]]
     conditions: dict[str, dict[str, Any]]
     focal: str
@@ -110,7 +133,9 @@ class _Context:
             raise ExportError(f"{table} row {row.get('id')!r}: no quote to cite")
         return {
             "reference": f"file:{self.sources[source]}",
-            "supports": SUPPORTS.get(certainty, "PARTIAL"),
+            "reference_title": self.titles[source],
+            "supports": SUPPORTS.get(certainty, "SUPPORT"),
+            "quote_role": QUOTE_ROLE,
             "evidence_source": EVIDENCE_SOURCE,
             "snippet": quote,
             "explanation": "; ".join(notes) + ".",
@@ -163,7 +188,7 @@ class _Context:
 
 def _context(package: DataPackage) -> _Context:
     tables = package.tables
-    sources = {}
+    sources, titles = {}, {}
     for row in rows(tables["sources"]):
         path = str(row.get("path") or "")
         try:
@@ -171,6 +196,7 @@ def _context(package: DataPackage) -> _Context:
         except PackageError as exc:
             raise ExportError(f"sources row {row['id']!r}: {path!r} cannot be cited: {exc}") from None
         sources[str(row["id"])] = "/".join(part for part in path.split("/") if part not in ("", "."))
+        titles[str(row["id"])] = str(row.get("title") or row["id"])
     mappings: dict[tuple[str, str], list[dict[str, Any]]] = {}
     if "mappings" in tables:
         for row in rows(tables["mappings"]):
@@ -184,7 +210,7 @@ def _context(package: DataPackage) -> _Context:
     }
     if len(focal) != 1 or next(iter(focal)) not in conditions:
         raise ExportError(f"a dismech Disease describes one condition; the fact tables describe {sorted(focal)}")
-    return _Context(package, sources, mappings, conditions, focal.pop())
+    return _Context(package, sources, titles, mappings, conditions, focal.pop())
 
 
 def _table(context: _Context, name: str) -> list[dict[str, Any]]:
@@ -330,20 +356,53 @@ def _treatments(context: _Context) -> list[dict[str, Any]]:
     return out
 
 
+def _is_open_question(row: dict[str, Any]) -> bool:
+    """A causes row that names no factor and says the aspect is unknown: a gap, not a mechanism."""
+    return row.get("status") == "unknown" and not row.get("factor_id")
+
+
 def _pathophysiology(context: _Context) -> list[dict[str, Any]]:
+    """Each named factor as a node; hedged or proposed ones HYPOTHETICAL (dismech reads no confidence as established)."""
     out = []
+    disease_name = context.conditions[context.focal]["name"]
     for row in _table(context, "causes"):
+        if _is_open_question(row):
+            continue
         factor = context.conditions.get(str(row.get("factor_id")), {}).get("name")
         name = factor if factor else f"{_words(row['aspect'])} {_words(row['status'])}"
-        disease_name = context.conditions[context.focal]["name"]
         aspect, status = _words(row["aspect"]), _words(row["status"])
         description = (
             f"A {status} {aspect} of {disease_name}." if factor else f"The {aspect} of {disease_name} is {status}."
         )
+        node: dict[str, Any] = {
+            "name": context.unique("pathophysiology", name[:1].upper() + name[1:], row["id"]),
+            "description": description,
+        }
+        confidence = MECHANISM_CONFIDENCE.get(str(row.get("certainty")))
+        if confidence is None and row.get("status") == "proposed":
+            confidence = MECHANISM_CONFIDENCE["proposed"]
+        if confidence:
+            node["mechanism_confidence"] = confidence
+        node["evidence"] = [context.evidence("causes", row)]
+        out.append(node)
+    return out
+
+
+def _discussions(context: _Context) -> list[dict[str, Any]]:
+    """The article's open questions (an unknown cause or pathogenesis) as KNOWLEDGE_GAP discussions."""
+    disease_name = context.conditions[context.focal]["name"]
+    out = []
+    for row in _table(context, "causes"):
+        if not _is_open_question(row):
+            continue
+        aspect = _words(row["aspect"])
         out.append(
             {
-                "name": context.unique("pathophysiology", name[:1].upper() + name[1:], row["id"]),
-                "description": description,
+                "discussion_id": str(row["id"]),
+                "prompt": f"What is the {aspect} of {disease_name}?",
+                "kind": "KNOWLEDGE_GAP",
+                "status": "OPEN",
+                "rationale": f"The article states that the {aspect} of {disease_name} is unknown.",
                 "evidence": [context.evidence("causes", row)],
             }
         )
@@ -379,22 +438,38 @@ def _associations(context: _Context) -> tuple[list[dict[str, Any]], list[dict[st
             subtypes[row["subject_id"]]["evidence"].append(context.evidence("associations", row, statement))
             continue
         if row.get("frequency_qualifier"):
-            percentage = _percentage(row)
-            band = hpo_band(row.get("frequency_min_percent"), row.get("frequency_max_percent"))
-            note = f"{_words(row['frequency_qualifier'])}: {percentage}; " + (
-                f"inside the HPO band {band}" if band else "inside no single HPO frequency band"
-            )
-            prevalence.append(
-                {
-                    "population": row.get("frequency_population") or obj["name"],
-                    "percentage": percentage,
-                    "evidence": [context.evidence("associations", row, statement)],
-                    "notes": f"{name} in {row.get('frequency_population') or obj['name']}; {note}.",
-                }
-            )
+            prevalence.append(_prevalence(context, row, obj, statement))
             continue
         findings.append({"statement": statement + ".", "evidence": [context.evidence("associations", row)]})
     return prevalence, list(subtypes.values()), findings
+
+
+def _prevalence(context: _Context, row: dict[str, Any], obj: dict[str, Any], statement: str) -> dict[str, Any]:
+    """A stated percentage among a population (people with obj) as dismech's rate slots, per 100,000.
+
+    The measure is not stated (UNKNOWN); the denominator is the stated population (POPULATION). An upper
+    bound fills rate_high only: "as many as 70%" says nothing about how low the rate may be."""
+    name = context.conditions[context.focal]["name"]
+    population = row.get("frequency_population") or obj["name"]
+    qualifier = str(row["frequency_qualifier"])
+    slots = RATE_SLOTS.get(qualifier)
+    if slots is None:
+        raise ExportError(f"associations row {row['id']!r}: frequency_qualifier {qualifier!r} has no dismech rate slot")
+    low, high = row.get("frequency_min_percent"), row.get("frequency_max_percent")
+    values = {"rate_low": low, "rate_high": high, "rate_per_100000": high if low is None else low}
+    item: dict[str, Any] = {"population": population, "measure_type": "UNKNOWN"}
+    for slot in slots:
+        if values[slot] is None:
+            raise ExportError(f"associations row {row['id']!r}: a {qualifier} frequency needs its percentage")
+        item[slot] = float(values[slot]) * 1000  # % -> per 100,000, as dismech's rate_per_100000 says
+    item["rate_denominator"] = "POPULATION"
+    band = hpo_band(low, high)
+    note = f"{_words(qualifier)}: {_percentage(row)}; " + (
+        f"inside the HPO band {band}" if band else "inside no single HPO frequency band"
+    )
+    item["evidence"] = [context.evidence("associations", row, statement)]
+    item["notes"] = f"{name} in {population}, {_percentage(row)} as the article states it; {note}."
+    return item
 
 
 def _other_findings(context: _Context) -> list[dict[str, Any]]:
@@ -429,15 +504,22 @@ def _disease(context: _Context) -> dict[str, Any]:
     focal = context.conditions[context.focal]
     prevalence, subtypes, findings = _associations(context)
     findings.extend(_other_findings(context))
-    document: dict[str, Any] = {
-        "name": focal["name"],
-        "description": str(focal.get("evidence") or focal["name"]),
-        "disease_term": {"preferred_term": focal["name"]},
-    }
+    document: dict[str, Any] = {"name": focal["name"]}
+    created = package.descriptor.get("created")
+    if isinstance(created, str) and _TIMESTAMP.match(created):
+        document["creation_date"] = created  # the release's creation time: stable, as dismech asks
+    document["disease_term"] = _disease_term(context)
+    document["description"] = str(focal.get("evidence") or focal["name"])
     cited = sorted({f["evidence"][0]["reference"] for f in findings})
     if findings:
         document["references"] = [
-            {"reference": reference, "findings": [f for f in findings if f["evidence"][0]["reference"] == reference]}
+            {
+                "reference": reference,
+                "title": next(
+                    f["evidence"][0]["reference_title"] for f in findings if f["evidence"][0]["reference"] == reference
+                ),
+                "findings": [f for f in findings if f["evidence"][0]["reference"] == reference],
+            }
             for reference in cited
         ]
     parts = {
@@ -447,33 +529,62 @@ def _disease(context: _Context) -> dict[str, Any]:
         "phenotypes": _phenotypes(context),
         "histopathology": _histopathology(context),
         "treatments": _treatments(context),
+        "discussions": _discussions(context),
     }
     document.update({slot: items for slot, items in parts.items() if items})
     title = package.descriptor.get("title") or package.descriptor.get("name") or "nme-data"
     document["notes"] = (
         f"Exported by nme-data from {title} version {package.version}: every item quotes the article snapshot "
-        "it cites. supports: SUPPORT = stated or attributed, PARTIAL = hedged ('may') or proposed."
+        "it cites. supports says direction only (SUPPORT); each explanation carries the row's certainty "
+        "(stated, attributed, hedged 'may', proposed 'suggested'); proposed mechanisms are HYPOTHETICAL."
     )
     return document
 
 
+def _disease_term(context: _Context) -> dict[str, Any]:
+    """The focal disease's name, bound to MONDO only by an exact mapping of the package; else why not, said."""
+    focal = context.conditions[context.focal]
+    descriptor: dict[str, Any] = {"preferred_term": focal["name"]}
+    exact = [m for m in context.terms("conditions", context.focal, "MONDO") if m["predicate_id"] == "skos:exactMatch"]
+    if exact:
+        descriptor["term"] = {"id": str(exact[0]["object_id"]), "label": str(exact[0]["object_label"])}
+        return descriptor
+    releases = sorted(
+        {
+            str(m.get("object_source_version"))
+            for ms in context.mappings.values()
+            for m in ms
+            if str(m["object_id"]).startswith("MONDO:") and m.get("object_source_version")
+        }
+    )
+    where = f" ({'; '.join(releases)}, the release its MONDO mappings were checked against)" if releases else ""
+    why = f"No MONDO term: the package maps {focal['name']} to no MONDO class{where}, and none is bound unverified."
+    others = [f"{m['object_id']} {m['object_label']}" for m in context.terms("conditions", context.focal, "HP")]
+    if others:
+        why += f" HPO's {', '.join(others)} is a phenotype term, outside dismech's DiseaseTerm (MONDO)."
+    descriptor["description"] = why
+    return descriptor
+
+
 def file_name(package: DataPackage) -> str:
-    """`<Name>.yaml` from the disease's name, in the letters, digits, `_` and `-` dismech's file names use."""
+    """`<Name>.yaml`, as dismech names disorder files: the disease's words capitalised, joined by `_`."""
     return _file_name(_guarded(lambda: _context(package)))
 
 
 def _file_name(context: _Context) -> str:
-    stem = _FILE_NAME.sub("_", str(context.conditions[context.focal]["name"])).strip("_")
-    if not stem:
+    """`Necrolytic_Migratory_Erythema.yaml`: words capitalised and joined by `_`, as dismech names disorder files."""
+    words = [word for word in _FILE_NAME.split(str(context.conditions[context.focal]["name"])) if word]
+    if not words:
         raise ExportError("the disease's name has no letter or digit to name the dismech file by")
-    return f"{stem}.yaml"
+    return "_".join(word[:1].upper() + word[1:] for word in words) + ".yaml"
 
 
 def write_dismech(package: DataPackage, directory: Path) -> list[Path]:
-    """Write `<Name>.yaml` and every source snapshot it cites (at its package path) into directory."""
+    """Write `kb/disorders/<Name>.yaml` and every source snapshot it cites (at its package path) into directory."""
     context = _guarded(lambda: _context(package))
     document = _guarded(lambda: _disease(context))
-    written = [write_bytes(directory / _file_name(context), _yaml.dumps(document).encode("utf-8"))]
+    target = directory / DISORDERS_DIR / _file_name(context)
+    written = [write_bytes(target, _yaml.dumps(document).encode("utf-8"))]
     for relative in sorted(set(context.sources.values())):
         try:
             data = package.resolve(relative).read_bytes()
