@@ -362,7 +362,7 @@ def _is_open_question(row: dict[str, Any]) -> bool:
 
 
 def _pathophysiology(context: _Context) -> list[dict[str, Any]]:
-    """Each named factor as a node; hedged or proposed ones HYPOTHETICAL (dismech reads no confidence as established)."""
+    """Each named factor as a node; a hedged or proposed one HYPOTHETICAL (no confidence reads as established)."""
     out = []
     disease_name = context.conditions[context.focal]["name"]
     for row in _table(context, "causes"):
@@ -552,13 +552,13 @@ def _disease_term(context: _Context) -> dict[str, Any]:
     releases = sorted(
         {
             str(m.get("object_source_version"))
-            for ms in context.mappings.values()
-            for m in ms
+            for found in context.mappings.values()
+            for m in found
             if str(m["object_id"]).startswith("MONDO:") and m.get("object_source_version")
         }
     )
-    where = f" ({'; '.join(releases)}, the release its MONDO mappings were checked against)" if releases else ""
-    why = f"No MONDO term: the package maps {focal['name']} to no MONDO class{where}, and none is bound unverified."
+    why = f"No MONDO term: the package maps {focal['name']} to no MONDO class, and no unverified id is bound"
+    why += f" (its MONDO mappings were checked against {'; '.join(releases)})." if releases else "."
     others = [f"{m['object_id']} {m['object_label']}" for m in context.terms("conditions", context.focal, "HP")]
     if others:
         why += f" HPO's {', '.join(others)} is a phenotype term, outside dismech's DiseaseTerm (MONDO)."
