@@ -38,6 +38,7 @@ from nme_data.export.dismech import (
     FREQUENCY_BANDS,
     PLACEABLE,
     SUPPORTS,
+    cited_path,
     disease,
     file_name,
     hpo_band,
@@ -174,7 +175,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(main, ["export", str(PACKAGE.root), "--format", "dismech", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
-        [YAML_NAME, *(row["path"] for row in csv_rows("sources"))]
+        [YAML_NAME, *(cited_path(row["path"]) for row in csv_rows("sources"))]
     )
     return out
 
@@ -226,9 +227,15 @@ def test_the_file_is_named_as_dismech_names_disorders(edit_cell: Any, name: str,
     assert file_name(DataPackage.open(copy)) == expected
 
 
-def test_the_cited_snapshot_is_the_package_source(exported: Path) -> None:
+def test_the_cited_file_is_the_snapshot_under_its_title(exported: Path) -> None:
+    """`# <title>`, a blank line, then the package's snapshot byte for byte (the reference validator reads the
+    title of a local file from its first Markdown heading)."""
     for row in csv_rows("sources"):
-        assert (exported / row["path"]).read_bytes() == (PACKAGE.root / row["path"]).read_bytes()
+        cited = (exported / cited_path(row["path"])).read_bytes()
+        heading, blank, rest = cited.split(b"\n", 2)
+        assert heading.decode() == f"# {row['title']}"
+        assert blank == b""
+        assert rest == (PACKAGE.root / row["path"]).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -263,12 +270,12 @@ def test_every_snippet_is_the_row_quote_and_in_the_article(document: dict[str, A
         assert item["snippet"] == " ... ".join(part.strip() for part in row["evidence"].split(" [...] "))
         for part in item["snippet"].split(" ... "):
             assert part in text, part
-        assert item["reference"] == "file:" + source["path"]
+        assert item["reference"] == "file:" + cited_path(source["path"])
         assert item["reference_title"] == source["title"], "every item names its source's title"
 
 
 def test_references_carry_their_title(document: dict[str, Any]) -> None:
-    titles = {"file:" + row["path"]: row["title"] for row in csv_rows("sources")}
+    titles = {"file:" + cited_path(row["path"]): row["title"] for row in csv_rows("sources")}
     assert document["references"]
     for reference in document["references"]:
         assert reference["title"] == titles[reference["reference"]]
@@ -500,7 +507,7 @@ def test_the_release_zip_carries_the_export(tmp_path: Path) -> None:
     names = set(archive.namelist())
     assert f"exports/{YAML_NAME}" in names
     for row in csv_rows("sources"):
-        assert archive.read(f"exports/{row['path']}") == (PACKAGE.root / row["path"]).read_bytes()
+        assert archive.read(f"exports/{cited_path(row['path'])}").endswith((PACKAGE.root / row["path"]).read_bytes())
     assert yaml.safe_load(archive.read(f"exports/{YAML_NAME}")) == disease(PACKAGE)
 
 

@@ -317,7 +317,8 @@ def docs_command(path: Path | None, source: Path | None, out: Path, check: bool)
     required=True,
     help="sqlite: database with keys and views, plus Datasette metadata.json; parquet: one file per table; "
     "sssom: mapping set TSV; hpoa: HPO annotations; kgx: Biolink nodes/edges TSV; croissant: JSON-LD with the "
-    "CSVs; dismech: a LinkML Disease (YAML) with the article it cites; zip: the release archive (package, "
+    "CSVs; dismech: a LinkML Disease (YAML) with the article it cites; webannotation: W3C Web Annotation "
+    "JSON-LD, one per quote part, with the snapshot; zip: the release archive (package, "
     "croissant.json, exports/); all: every format.",
 )
 @click.option(

@@ -7,6 +7,7 @@
 - kgx: nodes and edges TSV for knowledge-graph builders (Biolink model);
 - croissant: Croissant 1.1 JSON-LD describing the CSVs (dataset search, ML loaders);
 - dismech: one LinkML `Disease` of Monarch's dismech knowledge base, with the article snapshot it cites;
+- webannotation: W3C Web Annotation JSON-LD, one annotation per quote part, targeting the snapshot it quotes;
 - zip: the reproducible release archive: the package, its Croissant file and every export.
 
 Only the standard library loads at import time; pandas and pyarrow load when a frame is needed.

@@ -33,6 +33,7 @@ ZIP_FORMATS = {
     "hpoa": EXPORTS_DIR,
     "kgx": EXPORTS_DIR,
     "dismech": EXPORTS_DIR,
+    "webannotation": EXPORTS_DIR,
 }
 
 

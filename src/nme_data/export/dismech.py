@@ -1,8 +1,8 @@
 """dismech export: the article's facts as one LinkML `Disease` of Monarch's disorder mechanisms knowledge base.
 
-`DIR/kb/disorders/<Name>.yaml` holds the disease, where dismech keeps its disorder files; `DIR/source/...`
-the article snapshot every `evidence` item cites as `reference: file:source/...`, so that dismech's own
-validators (linkml-validate, linkml-reference-validator, linkml-term-validator, linkml-data-qc) pass when
+`DIR/kb/disorders/<Name>.yaml` holds the disease, where dismech keeps its disorder files; `DIR/source/<stem>.md`
+the article snapshot under a `# <title>` heading (`cited_path`), which every `evidence` item cites as
+`reference: file:source/<stem>.md` with that `reference_title`, so that dismech's own validators (linkml-validate, linkml-reference-validator, linkml-term-validator, linkml-data-qc) pass when
 run inside DIR, with no network. Every fact row becomes an item with its evidence; docs/dismech.md gives
 the mapping and what is not carried.
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from nme_data.export import _yaml
@@ -76,6 +76,21 @@ FREQUENCY_BANDS: dict[str, tuple[float, float]] = {
 #: ` [...] ` joins and any other bracketed text: the reference validator deletes brackets, so split there.
 _BRACKETS = re.compile(r"\[[^\]\n]*\]")
 _FILE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def cited_path(snapshot: str) -> str:
+    """Where the export writes the cited copy of a snapshot: beside it, as Markdown (`.md`).
+
+    linkml-reference-validator takes a local file's title from its first Markdown heading, else from its
+    file name, and checks `reference_title` against it; so the cited file is `# <title>`, a blank line,
+    then the snapshot's bytes unchanged (`titled_snapshot`)."""
+    path = PurePosixPath(snapshot)
+    return str(path.with_suffix(".md") if path.suffix != ".md" else path.with_suffix(".titled.md"))
+
+
+def titled_snapshot(title: str, data: bytes) -> bytes:
+    """The cited copy: a `# title` heading line, a blank line, then the snapshot's bytes."""
+    return f"# {' '.join(title.split())}\n\n".encode() + data
 
 
 def snippet(evidence: str) -> str:
@@ -132,7 +147,7 @@ class _Context:
         if not quote:
             raise ExportError(f"{table} row {row.get('id')!r}: no quote to cite")
         return {
-            "reference": f"file:{self.sources[source]}",
+            "reference": f"file:{cited_path(self.sources[source])}",
             "reference_title": self.titles[source],
             "supports": SUPPORTS.get(certainty, "SUPPORT"),
             "quote_role": QUOTE_ROLE,
@@ -196,7 +211,7 @@ def _context(package: DataPackage) -> _Context:
         except PackageError as exc:
             raise ExportError(f"sources row {row['id']!r}: {path!r} cannot be cited: {exc}") from None
         sources[str(row["id"])] = "/".join(part for part in path.split("/") if part not in ("", "."))
-        titles[str(row["id"])] = str(row.get("title") or row["id"])
+        titles[str(row["id"])] = " ".join(str(row.get("title") or row["id"]).split())
     mappings: dict[tuple[str, str], list[dict[str, Any]]] = {}
     if "mappings" in tables:
         for row in rows(tables["mappings"]):
@@ -580,15 +595,17 @@ def _file_name(context: _Context) -> str:
 
 
 def write_dismech(package: DataPackage, directory: Path) -> list[Path]:
-    """Write `kb/disorders/<Name>.yaml` and every source snapshot it cites (at its package path) into directory."""
+    """Write `kb/disorders/<Name>.yaml` and the titled copy of every snapshot it cites (`cited_path`) into directory."""
     context = _guarded(lambda: _context(package))
     document = _guarded(lambda: _disease(context))
     target = directory / DISORDERS_DIR / _file_name(context)
     written = [write_bytes(target, _yaml.dumps(document).encode("utf-8"))]
-    for relative in sorted(set(context.sources.values())):
+    for source, relative in sorted(context.sources.items(), key=lambda item: item[1]):
         try:
             data = package.resolve(relative).read_bytes()
         except (PackageError, OSError) as exc:
             raise ExportError(f"cannot copy the source snapshot {relative!r}: {exc}") from None
-        written.append(write_bytes(directory / Path(relative), data))
+        cited = directory / Path(cited_path(relative))
+        if cited not in written:
+            written.append(write_bytes(cited, titled_snapshot(context.titles[source], data)))
     return written

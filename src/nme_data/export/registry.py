@@ -60,6 +60,12 @@ def _dismech(package: DataPackage, directory: Path) -> list[Path]:
     return write_dismech(package, directory)
 
 
+def _webannotation(package: DataPackage, directory: Path) -> list[Path]:
+    from nme_data.export.webannotation import write_webannotation
+
+    return write_webannotation(package, directory)
+
+
 #: Format name -> writer into an empty directory: every format but the zip, which packs the others.
 FILE_WRITERS: dict[str, Writer] = {
     "sqlite": _sqlite,
@@ -69,6 +75,7 @@ FILE_WRITERS: dict[str, Writer] = {
     "kgx": _kgx,
     "croissant": _croissant,
     "dismech": _dismech,
+    "webannotation": _webannotation,
 }
 
 

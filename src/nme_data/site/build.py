@@ -198,7 +198,7 @@ def _exports(package: DataPackage, target: Path) -> list[tuple[str, str]]:
     except ExportError as exc:
         raise SiteError(str(exc)) from None
     written = [
-        (zipped, "the release zip: the package and every export format (Parquet, SSSOM, KGX, ...)"),
+        (zipped, "the release zip: the package and every export format (Parquet, SSSOM, KGX, Web Annotation, ...)"),
         (database, "every table in one SQLite database with keys"),
     ]
     return [(path.relative_to(target).as_posix(), what) for path, what in written]
