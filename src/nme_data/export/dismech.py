@@ -2,9 +2,10 @@
 
 `DIR/kb/disorders/<Name>.yaml` holds the disease, where dismech keeps its disorder files; `DIR/source/<stem>.md`
 the article snapshot under a `# <title>` heading (`cited_path`), which every `evidence` item cites as
-`reference: file:source/<stem>.md` with that `reference_title`, so that dismech's own validators (linkml-validate, linkml-reference-validator, linkml-term-validator, linkml-data-qc) pass when
-run inside DIR, with no network. Every fact row becomes an item with its evidence; docs/dismech.md gives
-the mapping and what is not carried.
+`reference: file:source/<stem>.md` with that `reference_title`, so that dismech's own validators
+(linkml-validate, linkml-reference-validator, linkml-term-validator, linkml-data-qc) pass when run inside
+DIR, with no network. Every fact row becomes an item with its evidence; docs/dismech.md gives the mapping
+and what is not carried.
 
 - snippet: the row's quote, each ` [...] ` join written ` ... ` (the reference validator splits there and
   drops bracketed text); supports: SUPPORT (dismech's enum is direction only: a hedged quote still
