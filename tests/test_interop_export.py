@@ -22,7 +22,18 @@ from nme_data.export import formats as formats_module
 #: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("interop-export")
 
-REFERENCE_TOOLS = ("sssom", "mlcroissant", "biolink_model", "datasette", "pyhpo", "kgx", "yaml", "rdflib", "linkml")
+REFERENCE_TOOLS = (
+    "sssom",
+    "mlcroissant",
+    "biolink_model",
+    "datasette",
+    "pyhpo",
+    "kgx",
+    "yaml",
+    "rdflib",
+    "linkml",
+    "pyld",
+)
 HEAVY = ("pandas", "pandera", "frictionless", "pyarrow")
 
 
@@ -107,7 +118,7 @@ def test_reference_tools_are_not_imported_by_the_library() -> None:
     code = (
         "import sys, nme_data, nme_data.export, nme_data.cli, nme_data.crosscheck\n"
         "import nme_data.export.sssom, nme_data.export.kgx, nme_data.export.croissant, nme_data.export.hpoa\n"
-        "import nme_data.export.datasette, nme_data.export.dismech\n"
+        "import nme_data.export.datasette, nme_data.export.dismech, nme_data.export.webannotation\n"
         f"print(sorted(m for m in {REFERENCE_TOOLS + HEAVY!r} if m in sys.modules))"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -119,6 +130,6 @@ def test_reference_tools_only_in_the_test_extra() -> None:
     runtime = " ".join(project["dependencies"]).lower()
     test_extra = " ".join(project["optional-dependencies"]["test"]).lower()
     dismech_tools = ("linkml", "linkml-reference-validator", "linkml-term-validator", "linkml-data-qc")
-    for name in ("sssom", "mlcroissant", "biolink-model", "datasette", "pyhpo", *dismech_tools):
+    for name in ("sssom", "mlcroissant", "biolink-model", "datasette", "pyhpo", "pyld", *dismech_tools):
         assert name not in runtime, f"{name} must not be a runtime dependency"
         assert name in test_extra, f"{name} is needed by the interop tests"

@@ -475,9 +475,10 @@ def _prevalence(context: _Context, row: dict[str, Any], obj: dict[str, Any], sta
     values = {"rate_low": low, "rate_high": high, "rate_per_100000": high if low is None else low}
     item: dict[str, Any] = {"population": population, "measure_type": "UNKNOWN"}
     for slot in slots:
-        if values[slot] is None:
+        value = values[slot]
+        if value is None:
             raise ExportError(f"associations row {row['id']!r}: a {qualifier} frequency needs its percentage")
-        item[slot] = float(values[slot]) * 1000  # % -> per 100,000, as dismech's rate_per_100000 says
+        item[slot] = float(value) * 1000  # % -> per 100,000, as dismech's rate_per_100000 says
     item["rate_denominator"] = "POPULATION"
     band = hpo_band(low, high)
     note = f"{_words(qualifier)}: {_percentage(row)}; " + (

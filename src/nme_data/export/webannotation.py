@@ -67,7 +67,7 @@ def _key(row: dict[str, Any]) -> str:
     return f"{row.get('table')}/{row.get('row_id')} part {row.get('part')}"
 
 
-def annotations(package: DataPackage) -> dict[str, Any]:
+def annotation_collection(package: DataPackage) -> dict[str, Any]:
     """The AnnotationCollection for package: one Annotation per evidence_anchors row, in the table's order."""
     tables = package.tables
     if "evidence_anchors" not in tables:
@@ -127,7 +127,8 @@ def annotations(package: DataPackage) -> dict[str, Any]:
     }
     if items:
         collection["first"] = {"type": "AnnotationPage", "startIndex": 0, "items": items}
-    return _without_none(collection)
+    result: dict[str, Any] = _without_none(collection)
+    return result
 
 
 def _read(package: DataPackage, source: dict[str, Any]) -> str:
@@ -174,7 +175,7 @@ def _without_none(value: Any) -> Any:
 def write_webannotation(package: DataPackage, directory: Path) -> list[Path]:
     """Write `annotations.jsonld` and every snapshot it annotates (at its package path) into directory."""
     try:
-        document = annotations(package)
+        document = annotation_collection(package)
     except KeyError as exc:  # a table or field missing: only in a copy nobody validated
         raise ExportError(f"the copy has no {exc} the Web Annotation export needs (run 'nme-data validate')") from None
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
