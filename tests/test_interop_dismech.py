@@ -537,6 +537,8 @@ def test_reference_validator_verifies_every_snippet(exported: Path, document: di
     assert count == sum(len(csv_rows(t)) for t in (*FACT_TABLES, "classifications"))
     assert re.search(rf"Snippets checked: {count}\b", output), output
     assert re.search(r"Snippets (skipped|unavailable): 0\b", output), output
+    titles = count + len(document.get("references", []))  # every reference_title, and each reference's title
+    assert re.search(rf"Titles checked: {titles}\b", output), output
     assert "Issues found: 0" in output, output
 
 
