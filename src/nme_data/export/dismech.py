@@ -400,6 +400,16 @@ def _pathophysiology(context: _Context) -> list[dict[str, Any]]:
         if confidence:
             node["mechanism_confidence"] = confidence
         node["evidence"] = [context.evidence("causes", row)]
+        mapped = [
+            f"{m['object_id']} {m['object_label']} ({m['predicate_id']})"
+            for prefix in ("HP", "MONDO")
+            for m in context.terms("conditions", str(row.get("factor_id")), prefix)
+        ]
+        if mapped:  # the node's term slots name its processes, cells, chemicals and sites, not a phenotype
+            node["notes"] = (
+                f"The package maps {name} to {'; '.join(mapped)}; not bound: a pathophysiology node's term slots "
+                "name processes, cells, chemicals and sites, not a phenotype or a disease."
+            )
         out.append(node)
     return out
 
