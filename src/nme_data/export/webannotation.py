@@ -23,6 +23,7 @@ from typing import Any
 
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.package import DataPackage, PackageError
+from nme_data.sentences import EVIDENCE_SEPARATOR
 
 #: The W3C Web Annotation context (its IRI: a JSON-LD processor resolves it, or a loader serves a copy).
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -155,7 +156,7 @@ def _fact(
 
 
 def _describe(table: str, row_id: str, part: int, fact: dict[str, Any]) -> str:
-    parts = len(str(fact.get("evidence") or "").split(" [...] "))
+    parts = len(str(fact.get("evidence") or "").split(EVIDENCE_SEPARATOR))
     text = f"Evidence for nme-data {table}/{row_id}"
     if parts > 1:
         text += f", part {part} of {parts} of its quote"
