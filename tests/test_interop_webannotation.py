@@ -126,6 +126,7 @@ def test_one_annotation_per_quote_part(document: dict[str, Any]) -> None:
         assert f"{anchor['table']}/{anchor['row_id']}" in item["body"]["value"]
 
 
+@pytest.mark.slow  # reference tool (a JSON-LD processor)
 def test_the_export_expands_offline(expanded: list[dict[str, Any]], document: dict[str, Any]) -> None:
     """Every annotation comes out of the processor as an oa:Annotation with both selectors in oa: terms."""
     annotations_ = [n for n in nodes(expanded) if OA + "Annotation" in n.get("@type", [])]
@@ -147,6 +148,7 @@ def test_the_loader_never_reaches_the_network() -> None:
         offline_loader("https://example.org/other.jsonld")
 
 
+@pytest.mark.slow  # reference tool (a JSON-LD processor)
 def test_every_selector_refinds_its_passage(expanded: list[dict[str, Any]]) -> None:
     """Read from the expanded graph: the position selector's span is the quote's exact text, and the quote
     selector alone (prefix + exact + suffix, first occurrence) lands on that same span."""
