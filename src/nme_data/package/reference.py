@@ -109,7 +109,10 @@ def _names(items: list[Any]) -> list[str] | None:
     return None
 
 
-def _walk(release: Any, copy: Any, path: tuple[str | int, ...], found: list[tuple[tuple[str | int, ...], Any, Any]]) -> None:
+Pointer = tuple[str | int, ...]
+
+
+def _walk(release: Any, copy: Any, path: Pointer, found: list[tuple[Pointer, Any, Any]]) -> None:
     if _same(release, copy):
         return
     if isinstance(release, dict) and isinstance(copy, dict):
@@ -141,14 +144,14 @@ def differences(release: dict[str, Any], copy: dict[str, Any]) -> list[Differenc
     one was renamed, and as one difference (their names) when one was added, dropped or moved; any other list
     that differs is one difference, so an extra cue phrase or enum value is one error, not one per item.
     """
-    found: list[tuple[tuple[str | int, ...], Any, Any]] = []
+    found: list[tuple[Pointer, Any, Any]] = []
     mine = {k: v for k, v in release.items() if k not in ALLOWED_METADATA}
     theirs = {k: v for k, v in copy.items() if k not in ALLOWED_METADATA}
     _walk(mine, theirs, (), found)
     return [_located(path, a, b, release) for path, a, b in found]
 
 
-def _located(path: tuple[str | int, ...], release_value: Any, copy_value: Any, release: dict[str, Any]) -> Difference:
+def _located(path: Pointer, release_value: Any, copy_value: Any, release: dict[str, Any]) -> Difference:
     """The difference with the release's table and field named, where the path is inside one."""
     table = field = None
     resources = release.get("resources")
@@ -158,10 +161,10 @@ def _located(path: tuple[str | int, ...], release_value: Any, copy_value: Any, r
             table = resource["name"]
             schema = resource.get("schema")
             fields = schema.get("fields") if isinstance(schema, dict) else None
-            if len(path) >= 5 and path[2:4] == ("schema", "fields") and isinstance(path[4], int):
-                if isinstance(fields, list) and path[4] < len(fields) and isinstance(fields[path[4]], dict):
-                    name = fields[path[4]].get("name")
-                    field = name if isinstance(name, str) else None
+            index = path[4] if len(path) >= 5 and path[2:4] == ("schema", "fields") else None
+            if isinstance(index, int) and isinstance(fields, list) and index < len(fields):
+                name = fields[index].get("name") if isinstance(fields[index], dict) else None
+                field = name if isinstance(name, str) else None
     pointer = "".join(f"/{_token(part)}" for part in path)
     return Difference(pointer, release_value, copy_value, table, field)
 
