@@ -18,9 +18,9 @@ from nme_data.errors import ExportError, InvalidPackageError
 from nme_data.export.archive import (
     ZIP_COMPRESSLEVEL,
     ZIP_DATE_TIME,
-    ZIP_EXTRA_DIRS,
     ZIP_PERMISSIONS,
     export_zip,
+    snapshot_paths,
     zip_members,
 )
 from nme_data.export.croissant import croissant_metadata
@@ -42,7 +42,6 @@ __all__ = [
     "WRITERS",
     "ZIP_COMPRESSLEVEL",
     "ZIP_DATE_TIME",
-    "ZIP_EXTRA_DIRS",
     "ZIP_PERMISSIONS",
     "ExportError",
     "InvalidPackageError",
@@ -53,6 +52,7 @@ __all__ = [
     "export_parquet",
     "export_sqlite",
     "export_zip",
+    "snapshot_paths",
     "table_rows",
     "write_formats",
     "zip_members",
