@@ -19,10 +19,11 @@ from typing import Any
 
 from nme_data.package.model import DESCRIPTOR_NAME, bundled_root, read_json
 
-#: Top-level descriptor properties a copy may set for itself: its version, when it was made, who made it.
-#: Everything else (resources, schemas, every `nme:*` property, titles, descriptions, licenses, sources,
-#: keywords, ...) is the release's.
-ALLOWED_METADATA = ("version", "created", "contributors")
+#: Top-level descriptor properties a copy may set for itself: its version, when it was made, who made it, and
+#: which snapshot of its source it quotes (`sources`, whose title `nme-data reground` updates with the new
+#: SHA-256). The profile still checks them (SemVer, URL schemes, control characters). Everything else
+#: (resources, schemas, every `nme:*` property, titles, descriptions, licenses, keywords, ...) is the release's.
+ALLOWED_METADATA = ("version", "created", "contributors", "sources")
 #: How much of a value a message repeats.
 MAX_SHOWN = 160
 

@@ -75,7 +75,7 @@ CODES: dict[str, Code] = {
     "schema-differs": Code(
         "schema",
         "The copy's datapackage.json differs from the installed release's schema at one JSON path (the "
-        "error's value); the message gives both values. Only version, created and contributors may differ. "
+        "error's value); the message gives both values. Only version, created, contributors and sources may differ. "
         "No other check runs on such a copy; `nme-data adopt` gives it the release's schema.",
         "an enum value added at /resources/3/schema/fields/2/constraints/enum",
     ),
