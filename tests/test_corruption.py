@@ -306,10 +306,15 @@ def test_untouched_copy_is_valid_and_unchanged(package_copy: Path) -> None:
 def test_nothing_outside_the_package_is_read(package_copy: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.csv"
     secret.write_text("id\nleaked-value\n", encoding="utf-8")
-    (package_copy / "data" / "link.csv").symlink_to(secret)
-    edit_descriptor(lambda d: sites_resource(d).update(path="data/link.csv"))(package_copy)
+    (package_copy / "data" / "sites.csv").unlink()  # the release's path, a link out of the copy
+    (package_copy / "data" / "sites.csv").symlink_to(secret)
     report = nme_data.validate(package_copy)
     assert locations(report) == [("sites", None, None, "unsafe-path")]
+    assert "leaked-value" not in report.to_json()
+    (package_copy / "data" / "link.csv").symlink_to(secret)  # a descriptor naming it: the release's schema refuses
+    edit_descriptor(lambda d: sites_resource(d).update(path="data/link.csv"))(package_copy)
+    report = nme_data.validate(package_copy)
+    assert locations(report) == [("sites", None, None, "schema-differs")]
     assert "leaked-value" not in report.to_json()
 
 
