@@ -122,10 +122,11 @@ def _walk(release: Any, copy: Any, path: Pointer, found: list[tuple[Pointer, Any
         return
     if isinstance(release, list) and isinstance(copy, list) and len(release) == len(copy):
         release_names, copy_names = _names(release), _names(copy)
-        reordered = release_names is not None and copy_names is not None and release_names != copy_names
-        if reordered and sorted(release_names or []) == sorted(copy_names or []):
-            found.append((path, release_names, copy_names))  # the same objects in another order: one difference
-            return
+        if release_names is not None and copy_names is not None:
+            renamed = sum(a != b for a, b in zip(release_names, copy_names, strict=True))
+            if renamed > 1:  # moved, or replaced by others: one difference, the names in each order
+                found.append((path, release_names, copy_names))
+                return
         if all(isinstance(item, dict | list) for item in [*release, *copy]):
             for index, (a, b) in enumerate(zip(release, copy, strict=True)):
                 _walk(a, b, (*path, index), found)
@@ -142,7 +143,8 @@ def differences(release: dict[str, Any], copy: dict[str, Any]) -> list[Differenc
     """Every place the copy's descriptor differs from the release's, but the allowed metadata.
 
     Lists of named objects (resources, fields) are compared by position when their names match in order or
-    one was renamed, and as one difference (their names) when one was added, dropped or moved; any other list
+    one was renamed, and as one difference (their names) when one was added, dropped, moved or replaced by
+    another; any other list
     that differs is one difference, so an extra cue phrase or enum value is one error, not one per item.
     """
     found: list[tuple[Pointer, Any, Any]] = []
