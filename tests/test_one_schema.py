@@ -413,3 +413,17 @@ def test_every_entry_point_agrees_on_a_relative_copy_that_tier_1_cannot_decide(
     assert nme_data.validate("copy").valid
     assert nme_data.validate(Path("copy") / "datapackage.json").valid
     shutil.rmtree("site")
+
+
+def test_docs_refuses_a_copy_with_its_own_schema(tmp_path: Path) -> None:
+    """The data dictionary documents the release's schema: a copy's own descriptions are never written."""
+    root = edited_copy(tmp_path, CASES["resource-title"][0])
+    out = tmp_path / "dictionary.md"
+    result = CliRunner().invoke(main, ["docs", str(root), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "schema-differs" in result.output
+    assert "nme-data adopt" in result.output
+    assert not out.exists()
+    fresh = init_copy(tmp_path / "fresh").parent
+    assert CliRunner().invoke(main, ["docs", str(fresh), "--out", str(out)]).exit_code == 0
+    assert "onerror" not in out.read_text(encoding="utf-8")

@@ -282,8 +282,16 @@ def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
 def docs_command(path: Path | None, source: Path | None, out: Path, check: bool) -> None:
     """Generate the data dictionary from datapackage.json, or check that the committed one is current."""
     from nme_data.docs import data_dictionary
+    from nme_data.validation import schema_differences
 
     package = _open(path, source)
+    differs = schema_differences(package)  # the dictionary documents the release's schema, never a copy's own
+    if differs:
+        first = differs[0]
+        raise click.ClickException(
+            f"{package.descriptor_path}: {len(differs)} [{first.code}] error(s); first: {first.message}; "
+            f"run 'nme-data adopt {shlex.quote(str(package.root))}' or 'nme-data validate' for every difference"
+        )
     with _readable():
         text = data_dictionary(package)
     expected = text.encode("utf-8")
