@@ -427,3 +427,23 @@ def test_docs_refuses_a_copy_with_its_own_schema(tmp_path: Path) -> None:
     fresh = init_copy(tmp_path / "fresh").parent
     assert CliRunner().invoke(main, ["docs", str(fresh), "--out", str(out)]).exit_code == 0
     assert "onerror" not in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("release", "copy", "expected"),
+    [
+        ({"a": 1}, {"a": 1.0}, [("/a", 1, 1.0)]),  # JSON 1 and 1.0 are different text
+        ({"a": True}, {"a": 1}, [("/a", True, 1)]),  # true is not 1
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}, []),  # key order is not a difference
+        ({"a/b": {"c~d": 1}}, {"a/b": {"c~d": 2}}, [("/a~1b/c~0d", 1, 2)]),  # RFC 6901 escapes
+        ({"x": [1, 2]}, {"x": [1, 2, 3]}, [("/x", [1, 2], [1, 2, 3])]),  # a list of values: one difference
+        ({"version": "1.0.0", "created": "a"}, {"version": "9.9.9"}, []),  # allowed metadata, even absent
+        ({"a": None}, {}, [("/a", None, reference.ABSENT)]),  # null is not absent
+    ],
+)
+def test_differences_are_json_paths_with_both_values(
+    release: dict[str, Any], copy: dict[str, Any], expected: list[tuple[str, Any, Any]]
+) -> None:
+    found = [(d.pointer, d.release, d.copy) for d in reference.differences(release, copy)]
+    assert found == expected
+    assert all(type(a) is type(b) for (_, a, _), (_, b, _) in zip(found, expected, strict=True))
