@@ -74,6 +74,35 @@ def descriptor_of(root: Path) -> dict:
     return json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
 
 
+#: What a copy may change of its descriptor (nme_data.package.reference.ALLOWED_METADATA, written out here).
+ALLOWED_METADATA = ("version", "created", "contributors", "sources")
+
+
+def schema_edited(root: Path) -> bool:
+    """Whether a damage left a descriptor the package model opens but that is not the release's (this
+    checkout's) beyond the allowed metadata: since 3.0.0 such a copy is refused as `schema-differs`, and
+    nothing else runs on it. A descriptor the model cannot open keeps its own error."""
+    from nme_data.package import DataPackage, PackageError
+
+    try:
+        copy = DataPackage.open(root).descriptor
+    except (PackageError, OSError):
+        return False
+    release = descriptor_of(ROOT)
+
+    def rules(descriptor: dict) -> str:
+        return json.dumps({k: v for k, v in descriptor.items() if k not in ALLOWED_METADATA}, sort_keys=True)
+
+    return rules(copy) != rules(release)
+
+
+def assert_schema_refused(codes: list[str], tables_checked: list[str] | None = None) -> None:
+    """A copy carrying its own schema: one or more `schema-differs`, nothing else, no table checked."""
+    assert codes, "a copy with its own schema must be refused"
+    assert set(codes) == {"schema-differs"}, codes
+    assert not tables_checked, tables_checked
+
+
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
     """A fresh, valid copy of the package in a temporary directory."""

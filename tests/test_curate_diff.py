@@ -259,8 +259,8 @@ def test_a_major_bump_allows_removals(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_cli_formats_on_valid_copies(edited) -> None:
     old, new, expected = edited
-    report = nme_data.validate(new)
-    assert report.valid, report.to_text()  # the scripted edit is a valid copy: diff compares, it does not refuse
+    report = nme_data.validate(new)  # the scripted edit is another release (its own schema): diff compares it
+    assert {e.code for e in report.errors} == {"schema-differs"}, report.to_text()
     runner = CliRunner()
     as_json = runner.invoke(main, ["diff", str(old), str(new), "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
@@ -276,7 +276,8 @@ def test_cli_formats_on_valid_copies(edited) -> None:
         f"package {(Path(new) / 'datapackage.json').absolute()}, version {MINOR_BUMP}",
     ]
     assert document["counts"]["rows_added"] == 1 + 1 + 1  # the added site, its anchor, and the new table's row
-    assert len(document["warnings"]) == 2
+    assert len(document["warnings"]) == 3
+    assert "has another schema than this release" in document["warnings"][2]
     assert "warning: table 'classifications' was removed" in as_json.stderr
     markdown = runner.invoke(main, ["diff", str(old), str(new), "--format", "markdown"]).stdout
     assert markdown.startswith(f"## nme-data {VERSION} → {MINOR_BUMP}")

@@ -55,6 +55,9 @@ CUES = {
     f"cues-{name}": damage
     for name, (damage, expected, _) in test_cues.CASES.items()
     if all(code != "schema-error" for *_, code in expected)
+    # a copy dropping its declarations broke a rule only through the shipped floor, gone in 3.0.0: through
+    # validate such a copy is schema-differs, and with no declarations no cue rule exists to compare
+    and name != "copy-drops-its-declarations"
 }
 
 

@@ -12,21 +12,11 @@ from pathlib import Path
 import pytest
 
 import nme_data
-from conftest import descriptor_of
 from nme_data.validation import spec
 
 
 def locations(report: nme_data.validation.Report) -> list[tuple]:
     return [(e.table, e.row, e.field, e.code, e.message) for e in report.sorted_errors()]
-
-
-def write_descriptor(root: Path, descriptor: dict) -> None:
-    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-
-
-def field_of(descriptor: dict, table: str, field: str) -> dict:
-    resource = next(r for r in descriptor["resources"] if r["name"] == table)
-    return next(f for f in resource["schema"]["fields"] if f["name"] == field)
 
 
 @pytest.mark.parametrize("damaged", [False, True], ids=["valid", "damaged"])
@@ -37,9 +27,7 @@ def test_worker_and_serial_reports_agree(
         edit_cell("history", 2, "year", "nineteen")
         edit_cell("sites", 3, "prominence", "often")
         edit_cell("sites", 4, "id", "Not An Id")  # a pattern, now checked by RE2
-        descriptor = descriptor_of(package_copy)
-        field_of(descriptor, "conditions", "id")["constraints"]["pattern"] = "(["  # not a regular expression
-        write_descriptor(package_copy, descriptor)
+        # (a broken pattern in the copy's descriptor no longer reaches the worker: it is schema-differs)
     in_worker = nme_data.validate(package_copy)
     monkeypatch.setenv("NME_DATA_SERIAL", "1")
     serial = nme_data.validate(package_copy)
@@ -51,7 +39,6 @@ def test_worker_and_serial_reports_agree(
             ("history", 2, "year", "type-error"),
             ("sites", 3, "prominence", "constraint-error"),
             ("sites", 4, "id", "constraint-error"),
-            ("conditions", None, "id", "field-error"),
         } <= found
 
 

@@ -282,8 +282,16 @@ def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
 def docs_command(path: Path | None, source: Path | None, out: Path, check: bool) -> None:
     """Generate the data dictionary from datapackage.json, or check that the committed one is current."""
     from nme_data.docs import data_dictionary
+    from nme_data.validation import schema_differences
 
     package = _open(path, source)
+    differs = schema_differences(package)  # the dictionary documents the release's schema, never a copy's own
+    if differs:
+        first = differs[0]
+        raise click.ClickException(
+            f"{package.descriptor_path}: {len(differs)} [{first.code}] error(s); first: {first.message}; "
+            f"run 'nme-data adopt {shlex.quote(str(package.root))}' or 'nme-data validate' for every difference"
+        )
     with _readable():
         text = data_dictionary(package)
     expected = text.encode("utf-8")
@@ -372,6 +380,46 @@ def init_command(directory: Path) -> None:
     click.echo(f"created {root} (nme-data {DataPackage.open(descriptor).version})")
     click.echo(f"next: edit {root}/data/*.csv, then 'nme-data fmt {root}' and 'nme-data validate {root}';")
     click.echo(f"'nme-data diff <original> {root}' shows what changed")
+
+
+@main.command("adopt")
+@package_path
+@click.option(
+    "--check", is_flag=True, help="Write nothing; list where the copy's schema differs and exit 1 if it does."
+)
+def adopt_command(path: Path | None, source: Path | None, check: bool) -> None:
+    """Give PATH the release's schema: its datapackage.json becomes this release's, keeping its version,
+    created and contributors; its tables and snapshots are not touched.
+
+    A copy is judged by the installed release's schema only (a `schema-differs` error names each place a
+    copy's differs). Schema changes are made in the project's own datapackage.json, reviewed with the code.
+    """
+    from nme_data.curate.adopt import adopt
+    from nme_data.package import resolve_descriptor
+
+    chosen = _chosen(path, source)
+    if chosen is None:
+        raise click.UsageError("give the copy to adopt the release's schema into as PATH")
+    descriptor = resolve_descriptor(chosen, must_exist=False)
+    if descriptor.parent.name == BUNDLE_DIR and descriptor.parent.parent.name == "nme_data":
+        raise click.ClickException(f"{descriptor.parent} is the copy installed with the library; it is the release")
+    with _refusals():
+        result = adopt(chosen, check=check)
+    kept = ", ".join(f"{key} {value}" if isinstance(value, str) else key for key, value in result.kept.items())
+    if not result.changed:
+        click.echo(f"{result.descriptor} already has the release's schema")
+        return
+    count = len(result.replaced)
+    noun = "difference" if count == 1 else "differences"
+    if check:
+        for difference in result.replaced:
+            click.echo(difference.message())
+        click.echo(f"{count} {noun}; run 'nme-data adopt {shlex.quote(str(result.descriptor.parent))}'", err=True)
+        sys.exit(1)
+    click.echo(
+        f"adopted the release's schema into {result.descriptor} ({count} {noun} replaced; kept {kept or 'no metadata'})"
+    )
+    click.echo(f"next: 'nme-data validate {shlex.quote(str(result.descriptor.parent))}' judges its data")
 
 
 @main.command("fmt")

@@ -343,13 +343,21 @@ def _table_diff(old_package: DataPackage, new_package: DataPackage, name: str) -
 
 
 def blocking_errors(errors: list[Finding]) -> list[Finding]:
-    """The errors that make a copy unreadable for a diff: everything but the semantic layer's.
+    """The errors that make a copy unreadable for a diff: everything but the semantic layer's and
+    `schema-differs` (`COMPARABLE_LAYERS`).
 
     Semantic rules (evidence, identifiers against the shipped ontology snapshot, curation rules) change
     between releases, so an older release is often "invalid" under a newer validator while being a perfectly
     readable package; diff compares it and says so, rather than refusing to compare releases at all.
     """
-    return [e for e in errors if e.code not in CODES or CODES[e.code].layer != "semantic"]
+    return [e for e in errors if e.code not in CODES or CODES[e.code].layer not in COMPARABLE_LAYERS]
+
+
+#: Layers whose errors leave a copy comparable: the semantic rules (they change between releases), and the
+#: one schema (`schema-differs`): a copy with another schema is another release (the base branch of a pull
+#: request that changes the schema, an older release), read as its own descriptor says, through the package
+#: model's path gate and budgets, and compared; the warning says its data was not validated by this release.
+COMPARABLE_LAYERS = frozenset({"semantic", "schema"})
 
 
 def compare(old: str | Path, new: str | Path) -> PackageDiff:
@@ -373,10 +381,18 @@ def compare(old: str | Path, new: str | Path) -> PackageDiff:
         if blocking_errors(report.errors):
             raise InvalidPackageError(report, f"{label} cannot be compared")
         if report.errors:  # e.g. an older release under this version's semantic rules
-            codes = ", ".join(sorted({e.code for e in report.errors}))
-            count = len(report.errors)
-            noun = "error" if count == 1 else "errors"
-            notes.append(f"{label} ({target}) has {count} semantic {noun} under this validator ({codes})")
+            differs = [e for e in report.errors if e.code == "schema-differs"]
+            if differs:
+                noun = "difference" if len(differs) == 1 else "differences"
+                notes.append(
+                    f"{label} ({target}) has another schema than this release ({len(differs)} schema-differs "
+                    f"{noun}): compared as another release; this release did not validate its data"
+                )
+            else:
+                codes = ", ".join(sorted({e.code for e in report.errors}))
+                count = len(report.errors)
+                noun = "error" if count == 1 else "errors"
+                notes.append(f"{label} ({target}) has {count} semantic {noun} under this validator ({codes})")
     changes = diff_packages(packages[0], packages[1])
     changes.warnings.extend(notes)
     return changes

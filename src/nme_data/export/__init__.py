@@ -19,9 +19,9 @@ from nme_data.errors import ExportError, InvalidPackageError
 from nme_data.export.archive import (
     ZIP_COMPRESSLEVEL,
     ZIP_DATE_TIME,
-    ZIP_EXTRA_DIRS,
     ZIP_PERMISSIONS,
     export_zip,
+    snapshot_paths,
     zip_members,
 )
 from nme_data.export.croissant import croissant_metadata
@@ -43,7 +43,6 @@ __all__ = [
     "WRITERS",
     "ZIP_COMPRESSLEVEL",
     "ZIP_DATE_TIME",
-    "ZIP_EXTRA_DIRS",
     "ZIP_PERMISSIONS",
     "ExportError",
     "InvalidPackageError",
@@ -54,6 +53,7 @@ __all__ = [
     "export_parquet",
     "export_sqlite",
     "export_zip",
+    "snapshot_paths",
     "table_rows",
     "write_formats",
     "zip_members",

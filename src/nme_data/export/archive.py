@@ -20,8 +20,8 @@ from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP_PERMISSIONS = 0o644
 ZIP_COMPRESSLEVEL = 9
-#: Directories of the package copied into the zip besides the descriptor's resources.
-ZIP_EXTRA_DIRS = ("source",)
+#: The table whose `path` column names the source snapshots the zip carries.
+SOURCES_TABLE = "sources"
 #: Where the other formats' files go inside the zip.
 EXPORTS_DIR = "exports"
 #: Formats whose files are added to the zip, and where: croissant describes the package, so it sits at the root.
@@ -42,25 +42,37 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _member(package: DataPackage, relative: str) -> Path:
-    """A package file named by a descriptor path, through the package model's path gate."""
+    """A package file named by the descriptor or sources.csv, through the package model's path gate."""
     try:
         return package.resolve(relative)
     except PackageError as exc:
         raise ExportError(f"{relative}: file named by the descriptor is missing or unsafe: {exc}") from None
 
 
+def snapshot_paths(package: DataPackage) -> list[str]:
+    """The snapshot files `sources.csv` names in its `path` column (the profile keeps them inside source/)."""
+    table = package.sound_tables.get(SOURCES_TABLE)
+    if table is None or "path" not in table.field_names:
+        return []
+    records = table.records()
+    if not records:
+        return []
+    column = records[0].cells.index("path") if "path" in records[0].cells else None
+    if column is None:
+        return []
+    return sorted({r.cells[column] for r in records[1:] if column < len(r.cells) and r.cells[column]})
+
+
 def zip_members(package: DataPackage) -> dict[str, Path]:
-    """Archive name -> file: the descriptor, every resource file and the source snapshot, sorted by name."""
-    root = package.root
+    """Archive name -> file: the descriptor, every resource file and the source snapshots `sources.csv`
+    names, sorted by name. Nothing else found on disk goes in: a stray file under source/ or data/ (notes,
+    an old table, something that should not be published) is left out, whatever it is."""
     members = {DESCRIPTOR_NAME: package.descriptor_path}
     for resource in package.descriptor.get("resources", []):
         for relative in _as_list(resource.get("path") if isinstance(resource, dict) else None):
             members[relative] = _member(package, relative)
-    for directory in ZIP_EXTRA_DIRS:
-        for path in (root / directory).rglob("*"):
-            if not (path.is_dir() and not path.is_symlink()):  # files, links and specials meet the path gate
-                relative = path.relative_to(root).as_posix()
-                members[relative] = _member(package, relative)
+    for relative in snapshot_paths(package):
+        members[relative] = _member(package, relative)
     return dict(sorted(members.items()))
 
 
@@ -108,7 +120,8 @@ def export_zip(
     include_exports: bool = True,
     staged: Staged | None = None,
 ) -> Path:
-    """Write `nme-data-<version>.zip`: the package byte for byte, reproducible (fixed order, times and modes).
+    """Write `nme-data-<version>.zip`: the package's declared files byte for byte, reproducible (fixed order,
+    times and modes): the descriptor, its tables and the snapshots `sources.csv` names (`zip_members`).
 
     With include_exports (the release zip), `croissant.json` and an `exports/` folder with every other
     format are added; without it the zip is the package alone. `staged` passes files the writers of

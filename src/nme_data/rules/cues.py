@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 
 from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
-from nme_data.package import DataPackage, PackageError
 from nme_data.package.canonical import CUES_PROPERTY as PROPERTY
 from nme_data.package.canonical import cue_declaration_problem
 from nme_data.rules.rule import Rule, check_name, shared
@@ -238,21 +237,11 @@ def contradicted_rule(cues: FieldCues, value: str, cue: str, allowed: set[str] |
     return Rule(agrees, name=check_name("value-contradicted", cues.field, message))
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> dict[str, tuple[FieldCues, ...]]:
-    """The declarations of the copy shipped with this library, per table: the floor every copy is held to."""
-    try:
-        package = DataPackage.open(None)
-        return {name: tuple(declared(table.fields)) for name, table in package.tables.items()}
-    except (PackageError, OSError):
-        return {}
-
-
 def enforced(table_name: str, fields: list[dict[str, Any]]) -> list[FieldCues]:
-    """The copy's own declarations, and the shipped ones of a table of the same name: a copy's descriptor
-    may add cues, never drop or loosen the shipped ones."""
-    own = declared(fields)
-    return own + [cues for cues in _shipped().get(table_name, ()) if cues not in own]
+    """The table's declared cues. A copy's declarations are the release's (anything else is `schema-differs`
+    before a rule runs), so no floor of shipped cues is needed any more; `table_name` is kept for callers."""
+    del table_name
+    return declared(fields)
 
 
 def cue_checks(table_name: str, fields: list[dict[str, Any]], present: set[str]) -> list[Rule]:

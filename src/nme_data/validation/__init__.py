@@ -86,6 +86,10 @@ def _run(source: str | Path | DataPackage | None, report: Report, read: _Read, e
             return
     read["original"] = package.descriptor
     report.version = package.version
+    differs = schema_differences(package)
+    if differs:  # judged by the release's schema only: a copy with its own is refused before anything runs
+        report.errors.extend(differs)
+        return
     pre = run_preflight(package)
     report.tables_checked = pre.table_names
     report.errors.extend(pre.errors)
@@ -117,6 +121,31 @@ def _run(source: str | Path | DataPackage | None, report: Report, read: _Read, e
         why, pending = spec.result()
         report.engine = {**(report.engine or {}), "tier": 1 if why is None else 2, "note": why}
         report.errors.extend(pending.result())
+
+
+#: What the `schema-differs` hint tells a curator to run.
+ADOPT_HINT = (
+    "the release's schema judges every copy; run 'nme-data adopt {root}' to give this copy the release's "
+    "datapackage.json (its data and its {allowed} are kept); schema changes are made in the project's own "
+    "datapackage.json"
+)
+
+
+def schema_differences(package: DataPackage) -> list[Finding]:
+    """One `schema-differs` finding per place the copy's descriptor differs from the release's
+    (`nme_data.package.reference`); nothing but the two parsed descriptors is read."""
+    from nme_data.package.reference import ALLOWED_METADATA, differences, reference_descriptor
+
+    try:
+        release = reference_descriptor()
+    except (OSError, PackageError) as exc:
+        message = f"the release's schema cannot be read, so no copy can be judged: {exc}"
+        return [Finding(None, None, None, "check-error", message)]
+    hint = ADOPT_HINT.format(root=package.root, allowed=", ".join(ALLOWED_METADATA))
+    return [
+        Finding(d.table, None, d.field, "schema-differs", d.message(), value=d.pointer, hint=hint)
+        for d in differences(release, package.descriptor)
+    ]
 
 
 def _profile_errors(package: DataPackage) -> list[Finding]:

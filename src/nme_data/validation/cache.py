@@ -8,6 +8,8 @@ must answer only for the bytes the validator reads, so the key is the SHA-256 of
   symlinked folders included), by the reference the copy writes and the bytes it resolves to; a
   reference the model refuses by its refusal, so a file that appears later changes the key;
 * the descriptor's absolute path (the report names it);
+* the release's own descriptor (`reference_digest`), which every copy must equal (`schema-differs`) and
+  whose rules are the only ones applied: change the reference schema and every cached verdict is stale;
 * the validator fingerprint (`validator_fingerprint`): the bytes of every file of this library (code and
   the shipped ontology snapshot), the Python implementation and version, the nme-data version and the
   version of every distribution nme-data requires at run time, transitively (frictionless, google-re2,
@@ -43,7 +45,7 @@ from nme_data.validation.report import Report
 #: How names are hashed: file names that are not valid UTF-8 arrive as lone surrogates, which hash too.
 NAMES = ("utf-8", "surrogatepass")
 #: Bump when the stored format or the key changes.
-FORMAT = 2
+FORMAT = 3
 KEEP = 64
 MAX_FILES = 5_000
 MAX_BYTES = 512 * 1024**2
@@ -126,6 +128,7 @@ def cache_key(descriptor: Path, engine: str = DEFAULT_ENGINE, package: DataPacka
     digest = hashlib.sha256()
     digest.update(f"nme-data validation cache {FORMAT}\0{descriptor}\0".encode(*NAMES))
     digest.update(validator_fingerprint(engine).encode())
+    digest.update(f"\0reference\0{reference_digest()}".encode(*NAMES))
     total = 0
     for found in files:
         if found.path is None:
@@ -166,6 +169,18 @@ def _referenced(descriptor: Path) -> list[Reference] | None:
             return [refusal]
         return [refusal, Reference(f"{DESCRIPTOR_NAME} bytes", inside)]
     return referenced_files(package)
+
+
+def reference_digest() -> str:
+    """SHA-256 of the release's descriptor, which judges every copy (`nme_data.package.reference`): in a
+    development checkout it lies outside the library's files, and editing it changes every verdict."""
+    from nme_data.package.reference import reference_path
+
+    try:
+        with reference_path().open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except (OSError, PackageError) as exc:  # no release schema: every copy is refused, and that is cached too
+        return f"error {type(exc).__name__}"
 
 
 def validator_fingerprint(engine: str = DEFAULT_ENGINE) -> str:

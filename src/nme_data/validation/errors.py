@@ -71,6 +71,14 @@ class Code:
 
 
 CODES: dict[str, Code] = {
+    # First of all: the copy's descriptor against the release's schema (nme_data.package.reference).
+    "schema-differs": Code(
+        "schema",
+        "The copy's datapackage.json differs from the installed release's schema at one JSON path (the "
+        "error's value); the message gives both values. Only version, created, contributors and sources may differ. "
+        "No other check runs on such a copy; `nme-data adopt` gives it the release's schema.",
+        "an enum value added at /resources/3/schema/fields/2/constraints/enum",
+    ),
     # Pre-flight: the descriptor and the raw bytes, before any parser sees them.
     "descriptor-not-found": Code(
         "preflight", "The path holds no datapackage.json.", "nme-data validate /tmp/empty-dir"

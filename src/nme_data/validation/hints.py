@@ -37,6 +37,7 @@ DESCRIPTOR_CODES = frozenset(
         "resource-error",
         "schema-error",
         "field-error",
+        "schema-differs",
     }
 )
 
@@ -265,7 +266,7 @@ def _described(
 ) -> Finding:
     path = _path_of(error, original)
     line = error.row if error.code in ("nul-byte", "encoding-error") else None
-    value = hint = None
+    value, hint = error.value, None  # a value the layer gave (schema-differs: the JSON path) stands
     row = rows.get(error.table or "", {}).get(error.row or 0)
     if row is not None:
         line = row.line

@@ -162,7 +162,11 @@ def failure_spec(exc: BaseException) -> PendingSpec:
 
 
 def start_spec(descriptor: dict[str, Any], root: Path) -> PendingSpec:
-    """Start the spec layer in a worker interpreter and return at once; `.result()` waits for it."""
+    """Start the spec layer in a worker interpreter and return at once; `.result()` waits for it.
+
+    The worker runs in an empty directory of its own, so it is handed the package root as an absolute path:
+    a copy named relatively (`nme-data show data-copy`) is the same copy there as here."""
+    root = root.absolute()
     if in_process():
         return PendingSpec(validate_spec(descriptor, root))
     budget = time_budget(descriptor, root)
