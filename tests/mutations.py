@@ -96,6 +96,38 @@ def mutations(package: DataPackage, columns: dict[str, list[str]] | None = None)
                         yield Mutation(table.name, int(row), frame.at[row, "id"], name, old, new, stronger)
 
 
+def numeric_columns(table: Table) -> list[str]:
+    """The numeric typed columns of a fact table (percent bounds, years, counts)."""
+    return [spec["name"] for spec in table.fields if spec.get("type") in ("number", "integer", "year")]
+
+
+def number_mutations(package: DataPackage) -> Iterator[Mutation]:
+    """Every numeric cell of every fact row changed: one more, one less, the field's bounds, and a filled
+    cell emptied (where the field is optional) or an empty one filled. Each claims what the quote does not."""
+    for table in fact_tables(package):
+        frame = read_text_frame(table)
+        specs = {spec["name"]: spec for spec in table.fields}
+        for name in numeric_columns(table):
+            constraints = specs[name].get("constraints") or {}
+            low, high = constraints.get("minimum", 0), constraints.get("maximum", 100)
+            for row in frame.index:
+                old = frame.at[row, name]
+                if old:
+                    value = float(old)
+                    news = {value + 1, value - 1, low, high, (low + high) / 2}
+                    candidates = [_written(v) for v in sorted(news) if low <= v <= high and v != value]
+                    if not constraints.get("required"):
+                        candidates.append("")
+                else:
+                    candidates = [_written((low + high) / 2)]
+                for new in candidates:
+                    yield Mutation(table.name, int(row), frame.at[row, "id"], name, old, new, True)
+
+
+def _written(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 class Judge:
     """Runs the semantic rules on a table with one cell changed; frames and the context are read once."""
 

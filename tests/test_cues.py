@@ -210,6 +210,24 @@ CASES: dict[str, tuple[Callable[[Path], None], list[Expected], str]] = {
         [("classifications", "nme-erythemas", "kind", "section-mismatch")],
         "part of the article kind names",
     ),
+    "frequency-raised-to-100": (  # 'as many as 70%': the bound and its qualifier's cue both name 70
+        set_cells([("associations", "nme-glucagonoma-frequency", "frequency_max_percent", "100")]),
+        [
+            ("associations", "nme-glucagonoma-frequency", "frequency_max_percent", "number-not-in-quote"),
+            ("associations", "nme-glucagonoma-frequency", "frequency_qualifier", "value-unlicensed"),
+        ],
+        "is not written in the quote",
+    ),
+    "a-minimum-beside-an-upper-bound": (
+        set_cells([("associations", "nme-glucagonoma-frequency", "frequency_min_percent", "70")]),
+        [("associations", "nme-glucagonoma-frequency", "frequency_min_percent", "number-qualifier-mismatch")],
+        "filled exactly when frequency_qualifier",
+    ),
+    "history-year-moved": (
+        set_cells([("history", "becker-1942", "year", "1850")]),
+        [("history", "becker-1942", "year", "number-not-in-quote")],
+        "year's value is not written in the quote",
+    ),
     "malformed-sections-declaration": (
         with_descriptor(malformed_sections, []),
         [("classifications", None, None, "schema-error")],

@@ -138,6 +138,8 @@ def _cell(value: Any, boolean: bool = False) -> str:
         return ""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a typed frame's 70.0 is the raw text's 70 (cues name numbers as written)
     if boolean:
         return "true" if value in DEFAULT_TRUE else "false" if value in DEFAULT_FALSE else str(value)
     return str(value)

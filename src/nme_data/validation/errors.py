@@ -255,6 +255,18 @@ CODES: dict[str, Code] = {
         "of the stored value (the field's nme:cues declaration).",
         "sites prominence 'characteristic' for 'although less commonly the abdomen ... may be affected'",
     ),
+    "number-not-in-quote": Code(
+        "semantic",
+        "A numeric typed value (a percent bound, a year) is not written in its row's quote in any form its field "
+        "declares (nme:inQuote): the quote says 70%, the cell must be 70.",
+        "associations nme-glucagonoma-frequency frequency_max_percent 100 for 'as many as 70% of persons'",
+    ),
+    "number-qualifier-mismatch": Code(
+        "semantic",
+        "A numeric bound is filled (or empty) against its qualifier (nme:inQuote filledWhen): an upper bound has "
+        "a maximum and no minimum, a range has both.",
+        "associations frequency_min_percent 70 beside frequency_qualifier upper_bound",
+    ),
     "quote-misses-row": Code(
         "semantic",
         "The row's quote names neither its subject nor its object: it holds no name of a field marked "
