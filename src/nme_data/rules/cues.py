@@ -139,7 +139,9 @@ def declared(fields: list[dict[str, Any]], scopes: tuple[str, ...] | None = None
 def _phrase(cue: str, row: Mapping[str, str]) -> str:
     """A cue as a regular expression, its placeholders replaced by the row's cells (literally); an edge that
     is a word character must be a word's edge (`be considered "` ends at its quotation mark)."""
-    pieces, last, literal = [], 0, []
+    pieces: list[str] = []
+    literal: list[str] = []
+    last = 0
     for match in _PLACEHOLDER.finditer(cue):
         pieces.append(re.escape(cue[last : match.start()]))
         pieces.append(re.escape(row.get(match.group(1), "")))

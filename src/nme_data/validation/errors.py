@@ -267,6 +267,19 @@ CODES: dict[str, Code] = {
         "a maximum and no minimum, a range has both.",
         "associations frequency_min_percent 70 beside frequency_qualifier upper_bound",
     ),
+    "elision-hides-cue": Code(
+        "semantic",
+        "An elision ' [...] ' of the row's quote cuts, from the clause of the part after it, a cue for a weaker "
+        "value than the row claims (a hedge, a list opener, a qualifier, a prominence contrast) or a negation or "
+        "comparison (nme:scopes); the message names the cue. See docs/cues.md for which elided text counts.",
+        "sites intro-groin, characteristic and stated, quoting 'It particularly affects [...] groin'",
+    ),
+    "parts-out-of-order": Code(
+        "semantic",
+        "The parts of a quote joined by ' [...] ' are not in the article's order: a part sits before the one it "
+        "follows.",
+        "'After resection, the rash typically resolves within days. [...] Managing the original condition'",
+    ),
     "quote-misses-row": Code(
         "semantic",
         "The row's quote names neither its subject nor its object: it holds no name of a field marked "
