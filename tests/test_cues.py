@@ -108,7 +108,7 @@ CASES: dict[str, tuple[Callable[[Path], None], list[Expected], str]] = {
     "may-also-read-as-common": (
         set_cells([("sites", "intro-groin", "prominence", "common")]),
         [("sites", "intro-groin", "prominence", "value-contradicted")],
-        "'may also'",
+        "'but may also'",
     ),
     "strong-without-strongly": (
         set_cells([("associations", "nme-glucagonoma-frequency", "strength", "strong")]),
