@@ -49,6 +49,8 @@ class InQuote:
     forms: tuple[str, ...]
     read: str
     filled_when: tuple[tuple[str, tuple[str, ...]], ...]
+    #: The field's minimum and maximum constraints: a value outside them is the spec layer's error alone.
+    bounds: tuple[Decimal | None, Decimal | None] = (None, None)
 
 
 def declared(fields: list[dict[str, Any]]) -> list[InQuote]:
@@ -66,9 +68,17 @@ def declared(fields: list[dict[str, Any]]) -> list[InQuote]:
                 forms=tuple(declaration["forms"]),
                 read=str(declaration.get("read", EVIDENCE)),
                 filled_when=tuple((str(k), tuple(str(v) for v in values)) for k, values in filled.items()),
+                bounds=_bounds(spec.get("constraints")),
             )
         )
     return found
+
+
+def _bounds(constraints: Any) -> tuple[Decimal | None, Decimal | None]:
+    if not isinstance(constraints, dict):
+        return (None, None)
+    low, high = (written(constraints.get(name)) for name in ("minimum", "maximum"))
+    return (None if low is None else Decimal(low), None if high is None else Decimal(high))
 
 
 def written(value: Any) -> str | None:
@@ -104,6 +114,9 @@ def in_quote(declaration: InQuote, value: Any, text: Any) -> bool:
     number = written(value)
     if number is None or not isinstance(text, str) or not text:
         return True
+    low, high = declaration.bounds
+    if (low is not None and Decimal(number) < low) or (high is not None and Decimal(number) > high):
+        return True  # outside the field's constraints: the spec layer's constraint-error
     return any(_form(form, number).search(text) for form in declaration.forms)
 
 
