@@ -19,7 +19,7 @@ import pandas as pd
 from nme_data.package import DataPackage, Table
 from nme_data.raw import read_text_frame
 from nme_data.rules.curation import CERTAINTY_CUES, OPEN_LIST_CUES
-from nme_data.rules.rule import Rule
+from nme_data.rules.rule import Rule, shared_reads
 from nme_data.rules.semantic import Context, package_context, semantic_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,7 +223,8 @@ class Judge:
             added = {(table, row_id, n) for n in range(1, cells["evidence"].count(" [...] ") + 2)} - anchored
             anchored |= added
         try:
-            return sorted({rule.code for rule in self.rules[table] if not _holds(rule, frame, row)})
+            with shared_reads():  # as the validator runs them: what rules derive from the frame is shared
+                return sorted({rule.code for rule in self.rules[table] if not _holds(rule, frame, row)})
         finally:
             if anchored is not None:
                 anchored -= added

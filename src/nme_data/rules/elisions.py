@@ -34,6 +34,7 @@ import itertools
 import re
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -152,6 +153,14 @@ def judge(
     """What is wrong with one row's elisions: parts out of order, or the first cue an elision hides."""
     if not isinstance(quote, str) or EVIDENCE_SEPARATOR not in quote or text is None:
         return None
+    return _judge(quote, text, tuple(sorted(row.items())), tuple(found), scopes)
+
+
+@lru_cache(maxsize=8192)
+def _judge(
+    quote: str, text: str, cells: tuple[tuple[str, str], ...], found: tuple[Weigher, ...], scopes: tuple[str, ...]
+) -> Verdict:
+    row = dict(cells)
     spans = place(text, quote)
     if any(span is None for span in spans):
         return None  # a part not in the snapshot: evidence-not-verbatim's error
