@@ -8,6 +8,7 @@ figures in the changelog, by `python tests/mutations.py`.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ import pandas as pd
 
 from nme_data.package import DataPackage, Table
 from nme_data.raw import read_text_frame
-from nme_data.rules.rule import Rule
+from nme_data.rules.curation import CERTAINTY_CUES, OPEN_LIST_CUES
+from nme_data.rules.rule import Rule, shared_reads
 from nme_data.rules.semantic import Context, package_context, semantic_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +98,102 @@ def mutations(package: DataPackage, columns: dict[str, list[str]] | None = None)
                         yield Mutation(table.name, int(row), frame.at[row, "id"], name, old, new, stronger)
 
 
+def numeric_columns(table: Table) -> list[str]:
+    """The numeric typed columns of a fact table (percent bounds, years, counts)."""
+    return [spec["name"] for spec in table.fields if spec.get("type") in ("number", "integer", "year")]
+
+
+def number_mutations(package: DataPackage) -> Iterator[Mutation]:
+    """Every numeric cell of every fact row changed: one more, one less, the field's bounds, and a filled
+    cell emptied (where the field is optional) or an empty one filled. Each claims what the quote does not."""
+    for table in fact_tables(package):
+        frame = read_text_frame(table)
+        specs = {spec["name"]: spec for spec in table.fields}
+        for name in numeric_columns(table):
+            constraints = specs[name].get("constraints") or {}
+            low, high = constraints.get("minimum", 0), constraints.get("maximum", 100)
+            for row in frame.index:
+                old = frame.at[row, name]
+                if old:
+                    value = float(old)
+                    news = {value + 1, value - 1, low, high, (low + high) / 2}
+                    candidates = [_written(v) for v in sorted(news) if low <= v <= high and v != value]
+                    if not constraints.get("required"):
+                        candidates.append("")
+                else:
+                    candidates = [_written((low + high) / 2)]
+                for new in candidates:
+                    yield Mutation(table.name, int(row), frame.at[row, "id"], name, old, new, True)
+
+
+@dataclass(frozen=True)
+class Elision:
+    """A cue cut out of a row's quote with ' [...] ', and the value it decided made stronger."""
+
+    table: str
+    row: int
+    row_id: str
+    cue: str
+    quote: str
+    field: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.table}/{self.row_id}: cut {self.cue!r} -> {self.quote!r}, {self.field} {self.old!r} -> {self.new!r}"
+        )
+
+
+def cue_phrases(table: Table, row: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Every (field, value, phrase) cue of a row's columns, its placeholders filled from the row: the curation
+    cues of certainty and open_list and the nme:cues values of the other columns."""
+    found = [("certainty", value, cue) for value, cues in CERTAINTY_CUES.items() for cue in cues]
+    found += [("open_list", "true", cue) for cue in OPEN_LIST_CUES]
+    for spec in table.fields:
+        values = (spec.get("nme:cues") or {}).get("values")
+        if not isinstance(values, dict) or (spec["nme:cues"].get("read") or "evidence") != "evidence":
+            continue
+        for value, cues in values.items():
+            for cue in cues:
+                filled = re.sub(r"\{(\w+)\}", lambda m: row.get(m.group(1), ""), cue)
+                found.append((spec["name"], value, filled))
+    return found
+
+
+def stronger_values(spec: dict, value: str) -> list[str]:
+    """The values of a field that claim more than `value` (open_list: a closed list claims more than an
+    open one; otherwise `is_stronger`)."""
+    if spec["name"] == "open_list":
+        return ["false"] if value == "true" else []
+    return [new for new in allowed(spec) if new != value and is_stronger(spec, value, new)]
+
+
+def elision_mutations(package: DataPackage) -> Iterator[Elision]:
+    """For every fact row and every cue in its quote: the quote with the cue cut out (` [...] ` in its
+    place, each part still verbatim), and the value the cue decides set to each stronger value."""
+    for table in fact_tables(package):
+        frame = read_text_frame(table)
+        specs = {spec["name"]: spec for spec in table.fields}
+        for index in frame.index:
+            row = {str(k): ("" if v is None else str(v)) for k, v in frame.loc[index].items()}
+            quote = row["evidence"]
+            for field, value, phrase in cue_phrases(table, row):
+                match = re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", quote, re.IGNORECASE)
+                if match is None or field not in specs:
+                    continue
+                left, right = quote[: match.start()].rstrip(" "), quote[match.end() :].lstrip(" ")
+                if not left or not right or left.endswith("[...]") or right.startswith("[...]"):
+                    continue  # nothing to elide between
+                cut = f"{left} [...] {right}"
+                for new in stronger_values(specs[field], value):
+                    yield Elision(table.name, int(index), row["id"], match.group(0), cut, field, row[field], new)
+
+
+def _written(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 class Judge:
     """Runs the semantic rules on a table with one cell changed; frames and the context are read once."""
 
@@ -110,9 +208,26 @@ class Judge:
 
     def reported(self, mutation: Mutation) -> list[str]:
         """The codes the semantic layer reports on the mutated row."""
-        frame = self.frames[mutation.table].loc[[mutation.row]].copy()
-        frame.at[mutation.row, mutation.field] = mutation.new
-        return sorted({rule.code for rule in self.rules[mutation.table] if not _holds(rule, frame, mutation.row)})
+        return self.reported_row(mutation.table, mutation.row, {mutation.field: mutation.new})
+
+    def reported_row(self, table: str, row: int, cells: dict[str, str]) -> list[str]:
+        """The codes the semantic layer reports on a row with these cells changed. A changed quote is
+        re-anchored: every part gets its anchor row, as `scripts/anchor_evidence.py` would write it."""
+        frame = self.frames[table].loc[[row]].copy()
+        for field, value in cells.items():
+            frame.at[row, field] = value
+        anchored = self.context.quotes.anchored
+        added: set[tuple[str, str, int]] = set()
+        if "evidence" in cells and anchored is not None:
+            row_id = str(frame.at[row, "id"])
+            added = {(table, row_id, n) for n in range(1, cells["evidence"].count(" [...] ") + 2)} - anchored
+            anchored |= added
+        try:
+            with shared_reads():  # as the validator runs them: what rules derive from the frame is shared
+                return sorted({rule.code for rule in self.rules[table] if not _holds(rule, frame, row)})
+        finally:
+            if anchored is not None:
+                anchored -= added
 
 
 def _holds(rule: Rule, frame: pd.DataFrame, row: int) -> bool:

@@ -143,7 +143,10 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
         set_cell("history", 2, "object_id", "no-such-condition"),
         [("history", 2, "object_id", "foreign-key")],
     ),
-    "row-rule": (set_cell("causes", 4, "factor_id", ""), [("causes", 4, "factor_id", "row-rule")]),
+    "row-rule": (  # without its factor the row's quote names nothing of it ("mechanisms" names no aspect)
+        set_cell("causes", 4, "factor_id", ""),
+        [("causes", 4, "factor_id", "row-rule"), ("causes", 4, "evidence", "quote-misses-row")],
+    ),
     # semantics
     "evidence-paraphrased": (
         set_cell("history", 2, "evidence", "William Becker first described NME and glucagonoma in 1942"),

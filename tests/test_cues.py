@@ -121,7 +121,7 @@ CASES: dict[str, tuple[Callable[[Path], None], list[Expected], str]] = {
     "may-also-read-as-common": (
         set_cells([("sites", "intro-groin", "prominence", "common")]),
         [("sites", "intro-groin", "prominence", "value-contradicted")],
-        "'may also'",
+        "'but may also'",
     ),
     "strong-without-strongly": (
         set_cells([("associations", "nme-glucagonoma-frequency", "strength", "strong")]),
@@ -223,6 +223,24 @@ CASES: dict[str, tuple[Callable[[Path], None], list[Expected], str]] = {
         [("classifications", "nme-erythemas", "kind", "section-mismatch")],
         "part of the article kind names",
     ),
+    "frequency-raised-to-100": (  # 'as many as 70%': the bound and its qualifier's cue both name 70
+        set_cells([("associations", "nme-glucagonoma-frequency", "frequency_max_percent", "100")]),
+        [
+            ("associations", "nme-glucagonoma-frequency", "frequency_max_percent", "number-not-in-quote"),
+            ("associations", "nme-glucagonoma-frequency", "frequency_qualifier", "value-unlicensed"),
+        ],
+        "is not written in the quote",
+    ),
+    "a-minimum-beside-an-upper-bound": (
+        set_cells([("associations", "nme-glucagonoma-frequency", "frequency_min_percent", "70")]),
+        [("associations", "nme-glucagonoma-frequency", "frequency_min_percent", "number-qualifier-mismatch")],
+        "filled exactly when frequency_qualifier",
+    ),
+    "history-year-moved": (
+        set_cells([("history", "becker-1942", "year", "1850")]),
+        [("history", "becker-1942", "year", "number-not-in-quote")],
+        "year's value is not written in the quote",
+    ),
     "malformed-sections-declaration": (
         with_descriptor(malformed_sections, []),
         [("classifications", None, None, "schema-error")],
@@ -298,7 +316,8 @@ def test_typed_schema_runs_the_cue_rules() -> None:
         ("although less commonly the abdomen", {"less_common": "less commonly"}),  # not also 'commonly'
         ("It commonly affects the limbs", {"common": "commonly"}),
         ("It particularly affects", {"characteristic": "particularly"}),
-        ("but may also be found on", {"less_common": "may also"}),
+        ("but may also be found on", {"less_common": "but may also"}),  # the contrast, not 'also'
+        ("it may also be found on", {}),
         ("uncommonly seen", {}),  # a cue is whole words
         ("It PARTICULARLY affects", {"characteristic": "particularly"}),
     ],
@@ -378,3 +397,49 @@ def test_stretch(start: str | None, end: str | None, stretch_text: str | None) -
 def test_anchor_finds_each_part_after_the_previous_one() -> None:
     text = "include: a. b include: a. c"
     assert anchor(text, "b [...] a.") == [(12, 13), (23, 25)]  # the second 'a.' is the one meant
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "cues"),
+    [
+        ("context", "When NME is identified in the absence of a glucagonoma, it may be considered", {}),
+        (
+            "context",
+            "Less common than NME with glucagonoma, pseudoglucagonoma syndrome",
+            {"pseudoglucagonoma_syndrome": "pseudoglucagonoma"},
+        ),
+        (
+            "context",
+            "It is not seen without glucagonoma; it is strongly associated with glucagonoma",
+            {"glucagonoma": "glucagonoma"},
+        ),  # the negated span ends at its clause
+        ("relation", "it may be considered a risk", {}),  # 'be considered' names only with quotation marks
+        ("relation", 'it may be considered "pseudoglucagonoma syndrome"', {"termed": 'be considered "'}),
+    ],
+)
+def test_cues_respect_negation_comparison_and_naming(field: str, text: str, cues: dict[str, str]) -> None:
+    """nme:scopes: a cue inside a negated or compared span licenses nothing."""
+    declaration = next(c for c in declared(DataPackage.open(ROOT).table("associations").fields) if c.field == field)
+    assert found_cues(declaration, text, {}) == cues
+
+
+def test_the_descriptor_declares_negation_and_comparison_once() -> None:
+    from nme_data.rules.cues import SCOPES_PROPERTY, blocked, scope_phrases
+
+    descriptor = DataPackage.open(ROOT).descriptor
+    phrases = scope_phrases(descriptor)
+    assert {"in the absence of", "than"} <= set(phrases)
+    assert not any(SCOPES_PROPERTY in r.get("schema", {}) for r in descriptor["resources"])
+    text = "When NME is identified in the absence of a glucagonoma, it may be considered"
+    assert [text[a:b] for a, b in blocked(text, phrases)] == ["in the absence of a glucagonoma"]
+
+
+def test_frequency_range_needs_between_n_and_m_percent() -> None:
+    qualifier = next(
+        c for c in declared(DataPackage.open(ROOT).table("associations").fields) if c.field == "frequency_qualifier"
+    )
+    row = {"frequency_min_percent": "10", "frequency_max_percent": "20"}
+    assert found_cues(qualifier, "between 10 and 20% of persons", row) == {
+        "range": "between {frequency_min_percent} and {frequency_max_percent}%"
+    }
+    assert found_cues(qualifier, "seen between the folds in 20% of persons", row) == {}

@@ -127,11 +127,16 @@ def test_edges_point_at_nodes_and_ids_are_unique(kgx_files: dict[str, Path]) -> 
 
 
 def test_one_edge_per_fact_row(kgx_files: dict[str, Path]) -> None:
-    """Every row of the fact tables is an edge, except causes that name no factor ('the cause is unknown')."""
+    """Every row of the fact tables is an edge, except causes that name no factor ('the cause is unknown') and
+    comparisons ('less common than NME with glucagonoma': no association is stated)."""
+    from nme_data.export.kgx import COMPARISONS
+
     edges = read_tsv(kgx_files["edges"])
     expected = 0
-    for table in ("clinical_features", "sites", "associations", "histology", "management"):
+    for table in ("clinical_features", "sites", "histology", "management"):
         expected += len(csv_rows(table))
+    expected += sum(1 for row in csv_rows("associations") if row["relation"] not in COMPARISONS)
+    assert any(row["relation"] in COMPARISONS for row in csv_rows("associations"))
     expected += sum(1 for row in csv_rows("causes") if row["factor_id"])
     assert len(edges) == expected
     source_url = csv_rows("sources")[0]["url"]
@@ -143,8 +148,13 @@ def test_one_edge_per_fact_row(kgx_files: dict[str, Path]) -> None:
 
 
 def test_certainty_and_frequency_reach_the_edges(kgx_files: dict[str, Path]) -> None:
+    from nme_data.export.kgx import COMPARISONS
+
     edges = {e["id"].rsplit(".", 1)[-1]: e for e in read_tsv(kgx_files["edges"])}
     for row in csv_rows("associations"):
+        if row["relation"] in COMPARISONS:
+            assert row["id"] not in edges, "a comparison is no association edge"
+            continue
         edge = edges[row["id"]]
         assert edge["knowledge_level"] == KNOWLEDGE_LEVELS[row["certainty"]]
         assert f"certainty/{row['certainty']}" in edge["qualifiers"]
@@ -191,12 +201,14 @@ def enum_of(table: str, field: str) -> list[str]:
 
 def test_every_enum_value_has_a_documented_mapping() -> None:
     """A new relation, category or certainty in the descriptor needs a README-documented mapping first."""
-    from nme_data.export.kgx import CONDITION_CATEGORIES, RELATION_PREDICATES
+    from nme_data.export.kgx import COMPARISONS, CONDITION_CATEGORIES, RELATION_PREDICATES
 
-    assert set(enum_of("associations", "relation")) <= set(RELATION_PREDICATES)
+    assert set(enum_of("associations", "relation")) <= set(RELATION_PREDICATES) | COMPARISONS
     assert set(enum_of("conditions", "category")) <= set(CONDITION_CATEGORIES)
     assert set(enum_of("associations", "certainty")) <= set(KNOWLEDGE_LEVELS)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for relation, (predicate, _) in RELATION_PREDICATES.items():
         assert f"`associations` `{relation}`" in readme, relation
         assert f"`{predicate}`" in readme, predicate
+    for relation in COMPARISONS:
+        assert f"`associations` `{relation}` | no edge" in readme, relation

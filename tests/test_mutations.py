@@ -11,32 +11,29 @@ from __future__ import annotations
 
 import pytest
 
-from mutations import ROOT, Judge, Mutation, mutations
+from mutations import ROOT, Elision, Judge, Mutation, elision_mutations, mutations, number_mutations
 from nme_data.package import DataPackage
+from nme_data.rules.rule import Rule
 from test_curation_checks import FACT_TABLES
 
 pytestmark = pytest.mark.xdist_group("mutations")
 
-#: Changes the words cannot tell apart, as (table, row id, field, new value), each with its reason.
-INDISTINGUISHABLE: dict[tuple[str, str, str, str], str] = {
-    ("associations", "nme-termed-pseudoglucagonoma-syndrome", "context", "glucagonoma"): (
-        "the quote names both settings: NME 'in the absence of a glucagonoma' is termed pseudoglucagonoma "
-        "syndrome; which one the row is filed under is the curator's grouping, not a word of the quote"
-    ),
-    ("associations", "nme-pseudoglucagonoma-syndrome-relative-frequency", "context", "glucagonoma"): (
-        "the quote compares the two settings ('Less common than NME with glucagonoma, pseudoglucagonoma "
-        "syndrome'): both names are in it"
-    ),
-}
+#: Changes the words cannot tell apart, as (table, row id, field, new value), each with its reason. Empty
+#: since data 2.2: the two context changes 2.1 listed ('in the absence of a glucagonoma', 'than NME with
+#: glucagonoma') are caught now that cues respect negation and comparison (nme:scopes).
+INDISTINGUISHABLE: dict[tuple[str, str, str, str], str] = {}
 MIN_SHARE = 0.9
 
 
 @pytest.fixture(scope="module")
-def outcomes() -> dict[Mutation, list[str]]:
+def judge() -> Judge:
+    return Judge(DataPackage.open(ROOT))
+
+
+@pytest.fixture(scope="module")
+def outcomes(judge: Judge) -> dict[Mutation, list[str]]:
     """Every mutation and the codes the semantic layer reports on its row."""
-    package = DataPackage.open(ROOT)
-    judge = Judge(package)
-    return {mutation: judge.reported(mutation) for mutation in mutations(package)}
+    return {mutation: judge.reported(mutation) for mutation in mutations(judge.package)}
 
 
 def key(mutation: Mutation) -> tuple[str, str, str, str]:
@@ -86,3 +83,97 @@ def test_the_issues_examples_are_reported(
     found = [codes for m, codes in outcomes.items() if key(m) == (table, row_id, field, new)]
     assert len(found) == 1
     assert code in found[0]
+
+
+def test_every_number_change_is_reported(judge: Judge) -> None:
+    """Every numeric cell of a fact row (percent bounds, years) changed, its quote kept: caught."""
+    changes = list(number_mutations(judge.package))
+    assert {(m.table, m.field) for m in changes} >= {
+        ("associations", "frequency_max_percent"),
+        ("associations", "frequency_min_percent"),
+        ("history", "year"),
+    }
+    missed = [str(m) for m in changes if not judge.reported(m)]
+    assert missed == []
+
+
+@pytest.fixture(scope="module")
+def elided(judge: Judge) -> dict[Elision, list[str]]:
+    """Every elision mutation and the codes the semantic layer reports on its row."""
+    return {
+        e: judge.reported_row(e.table, e.row, {"evidence": e.quote, e.field: e.new})
+        for e in elision_mutations(judge.package)
+    }
+
+
+def test_the_elision_family_covers_every_kind_of_cue(elided: dict[Elision, list[str]]) -> None:
+    fields = {(e.table, e.field) for e in elided}
+    assert {("sites", "certainty"), ("sites", "prominence"), ("associations", "open_list")} <= fields
+    assert {("management", "outcome_qualifier"), ("associations", "frequency_qualifier")} <= fields
+    assert len(elided) > 100
+
+
+def test_every_elision_that_hides_a_cue_is_reported(elided: dict[Elision, list[str]]) -> None:
+    """Cut a cue word out of a quote with ' [...] ' (each part verbatim and anchored), make the value it
+    decided stronger: the row is reported, and by the elision rule wherever the cue was weaker."""
+    missed = [str(e) for e, codes in elided.items() if not codes]
+    assert missed == []
+    by_elision = [e for e, codes in elided.items() if "elision-hides-cue" in codes]
+    assert len(by_elision) == len(elided)
+
+
+@pytest.mark.parametrize(
+    ("table", "row_id", "quote", "cells", "cue"),
+    [
+        (
+            "associations",
+            "pseudoglucagonoma-syndrome-celiac-disease",
+            "pseudoglucagonoma syndrome [...] occur in a number of systemic disorders: [...] Celiac disease",
+            {"certainty": "stated"},
+            "'may'",
+        ),
+        ("sites", "intro-groin", "It particularly affects [...] groin", {"certainty": "stated"}, "'may'"),
+        (
+            "sites",
+            "intro-groin",
+            "It particularly affects [...] groin",
+            {"certainty": "stated", "prominence": "characteristic"},
+            "'but may also'",
+        ),
+        (
+            "associations",
+            "nme-termed-pseudoglucagonoma-syndrome",
+            'When NME is identified [...] glucagonoma, it may be considered "pseudoglucagonoma syndrome"',
+            {"context": "glucagonoma"},
+            "'in the absence of'",
+        ),
+    ],
+)
+def test_the_issues_elisions_are_reported_naming_the_cue(
+    judge: Judge, table: str, row_id: str, quote: str, cells: dict[str, str], cue: str
+) -> None:
+    frame = judge.frames[table]
+    row = int(frame.index[frame["id"] == row_id][0])
+    changed = {"evidence": quote, **cells}
+    failing = [
+        r for r in judge.rules[table] if r.code == "elision-hides-cue" and not _fails_not(r, judge, table, row, changed)
+    ]
+    assert len(failing) == 1  # one error per row
+    assert cue in failing[0].detail
+
+
+def _fails_not(rule: Rule, judge: Judge, table: str, row: int, cells: dict[str, str]) -> bool:
+    frame = judge.frames[table].loc[[row]].copy()
+    for field, value in cells.items():
+        frame.at[row, field] = value
+    return bool(rule.check(frame).get(row))
+
+
+def test_parts_out_of_order_are_reported(judge: Judge) -> None:
+    frame = judge.frames["management"]
+    row = int(frame.index[frame["id"] == "surgical-resection"][0])
+    swapped = (
+        "After resection, the rash typically resolves within days. [...] "
+        "Managing the original condition, glucagonoma, by octreotide or surgery."
+    )
+    assert "parts-out-of-order" in judge.reported_row("management", row, {"evidence": swapped})

@@ -169,3 +169,76 @@ def test_a_malformed_template_is_a_located_error_everywhere(package_copy: Path, 
     assert shown.exit_code == 1
     assert "Traceback" not in shown.output
     assert "statementTemplates" in shown.output
+
+
+#: (table, field, value) -> the words a sentence of a row holding that value says (`{column}`: the row's cell).
+QUALIFIER_WORDS: dict[tuple[str, str, str], str] = {
+    ("sites", "prominence", "characteristic"): "particularly affected",
+    ("sites", "prominence", "common"): "(commonly affected",
+    ("sites", "prominence", "less_common"): "less commonly affected",
+    ("associations", "strength", "strong"): "strongly",
+    ("associations", "frequency_qualifier", "upper_bound"): "up to {frequency_max_percent}%",
+    ("associations", "frequency_qualifier", "lower_bound"): "at least {frequency_min_percent}%",
+    ("associations", "relative_frequency", "less_common_than_glucagonoma"): "less common than NME with glucagonoma",
+    ("clinical_features", "characteristic", "true"): "characteristic eruption",
+    ("clinical_features", "frequency", "frequent"): "frequent",
+    ("histology", "severity", "marked"): "(marked)",
+    ("histology", "result", "usually_negative"): "usually negative",
+    ("histology", "most_characteristic", "true"): "most characteristic",
+    ("histology", "specificity", "nonspecific"): "nonspecific",
+    ("management", "outcome_qualifier", "typically"): "typically resolves",
+    ("causes", "status", "proposed"): "proposed",
+    ("causes", "status", "unknown"): "unknown",
+}
+#: (table, first key, second key): the sentence names the first before the second (the row's direction).
+DIRECTIONS = [
+    ("associations", "subject_id", "object_id"),
+    ("causes", "factor_id", "condition_id"),
+    ("history", "subject_id", "object_id"),
+    ("management", "condition_id", "target_condition_id"),
+]
+
+
+def _says(table: str, row: dict[str, str]) -> list[str]:
+    found = []
+    for (name, field, value), words in QUALIFIER_WORDS.items():
+        if name == table and row.get(field) == value:
+            found.append(words.format(**row))
+    return found
+
+
+@pytest.mark.parametrize("table", sorted({t for t, _, _ in QUALIFIER_WORDS}))
+def test_every_sentence_keeps_its_rows_qualifiers(table: str) -> None:
+    """A row's qualifier is said, and no other value of the same field is: 'particularly affects' reads
+    'particularly affected', never 'a characteristic site' nor 'commonly'; 'as many as 70%' reads 'up to 70%'."""
+    for row, sentence in zip(rows(table), statements(table), strict=True):
+        for words in _says(table, row):
+            assert words in sentence, f"{table}/{row['id']}: {sentence!r} lacks {words!r}"
+        for (name, field, value), words in QUALIFIER_WORDS.items():
+            own = [w for w in _says(table, row) if w]
+            if name == table and row.get(field) != value and "{" not in words and not any(words in w for w in own):
+                assert words not in sentence, f"{table}/{row['id']} ({field}={row.get(field)!r}) reads {sentence!r}"
+
+
+@pytest.mark.parametrize(("table", "first", "second"), DIRECTIONS)
+def test_every_sentence_keeps_its_rows_direction(table: str, first: str, second: str) -> None:
+    for row, sentence in zip(rows(table), statements(table), strict=True):
+        if not row.get(first) or not row.get(second):
+            continue
+        head, tail = NAMES[row[first]].lower(), NAMES[row[second]].lower()
+        text = sentence.lower()
+        assert head in text, sentence
+        assert tail in text, sentence
+        assert text.index(head) < text.rindex(tail), f"{table}/{row['id']}: {sentence!r} reads backwards"
+
+
+def test_the_sentences_say_what_the_quotes_say() -> None:
+    """The third audit: the comparison is the syndrome's, resection is what the article names."""
+    by_id = dict(zip((r["id"] for r in rows("associations")), statements("associations"), strict=True))
+    assert by_id["nme-pseudoglucagonoma-syndrome-relative-frequency"] == (
+        "Pseudoglucagonoma syndrome is less common than NME with glucagonoma."
+    )
+    management = dict(zip((r["id"] for r in rows("management")), statements("management"), strict=True))
+    assert "after resection, the rash typically resolves within days" in management["surgical-resection"]
+    sites = dict(zip((r["id"] for r in rows("sites")), statements("sites"), strict=True))
+    assert "characteristic site" not in sites["intro-perioral-skin"]

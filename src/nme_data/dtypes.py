@@ -117,27 +117,11 @@ class ConversionError(NmeDataError, ValueError):
         self.table, self.row, self.field, self.value = table, row, field, value
 
 
-#: The range of pandas' Int64: a whole number outside it cannot be held exactly, so it is not read.
-INT64_RANGE = (-(2**63), 2**63 - 1)
-
-
-def whole_number(text: str) -> int | None:
-    """The integer a cell spells (`42`, ` 42 `, `42.0`, `4.2e1`), exactly; None if it is not a whole number."""
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        number = Decimal(text.strip())
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number != number.to_integral_value():
-        return None
-    value = int(number)
-    return value if INT64_RANGE[0] <= value <= INT64_RANGE[1] else None
-
-
 def convert_column(values: pd.Series, field: dict[str, Any], table: str) -> pd.Series:
     """Turn a column of raw text (missing cells already NA) into the field's dtype, or raise."""
     import pandas as pd
+
+    from nme_data.package.integers import int64
 
     kind = field.get("type", "string")
     dtype = pandas_dtype(field)
@@ -150,7 +134,7 @@ def convert_column(values: pd.Series, field: dict[str, Any], table: str) -> pd.S
             raise ConversionError(table, int(index), field["name"], str(values[index]), "one of the enum values")
         converted = values.astype(dtype)
     elif kind in ("integer", "year"):  # exactly, never through a float: 9007199254740993 stays itself
-        whole = [None if value is pd.NA or value is None else whole_number(str(value)) for value in values]
+        whole = [None if value is pd.NA or value is None else int64(str(value)) for value in values]
         converted = pd.Series(pd.array(whole, dtype="Int64"), index=values.index)
     elif kind == "number":
         converted = pd.to_numeric(values, errors="coerce").astype("Float64")

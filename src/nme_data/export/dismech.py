@@ -61,7 +61,12 @@ CERTAINTY_NOTE = {
     "proposed": "the article names it as suggested, not established",
 }
 #: How an association's relation reads in a finding's statement.
-RELATIONS = {"associated_with": "is associated with", "part_of": "is part of", "occurs_in": "occurs in"}
+RELATIONS = {
+    "associated_with": "is associated with",
+    "part_of": "is part of",
+    "occurs_in": "occurs in",
+    "compared_with": "is less common than NME with",
+}
 #: An encyclopedia article: evidence that fits none of dismech's study types.
 EVIDENCE_SOURCE = "OTHER"
 #: Mapping predicates whose object may stand for the row in a bound slot (the term claims no more).

@@ -280,8 +280,15 @@ RELATION_PREDICATES: dict[str, tuple[str, bool]] = {
 }
 
 
+#: associations.relation values that compare settings rather than link conditions: no Biolink edge says
+#: "less common than", and an association edge would state a link the article does not make.
+COMPARISONS = frozenset({"compared_with"})
+
+
 def _association_edges(graph: Graph) -> None:
     for row in rows(graph.package.table("associations")):
+        if row["relation"] in COMPARISONS:
+            continue  # 'Less common than NME with glucagonoma, pseudoglucagonoma syndrome': not an association
         relation = RELATION_PREDICATES.get(row["relation"])
         if relation is None:
             raise ExportError(f"associations row {row['id']!r}: relation {row['relation']!r} has no Biolink predicate")

@@ -272,6 +272,27 @@ def sections_declaration_problem(declaration: Any) -> str | None:
     return None
 
 
+#: The custom field property declaring the forms a numeric value takes in its quote (nme_data.rules.numbers).
+IN_QUOTE_PROPERTY = "nme:inQuote"
+
+
+def in_quote_declaration_problem(declaration: Any, names: set[str]) -> str | None:
+    """What is wrong with a field's nme:inQuote declaration (None: sound): ``forms``, a non-empty list of
+    phrases each holding ``{value}``; optional ``read`` (a field name) and ``filledWhen`` (a field name ->
+    a list of values)."""
+    if not isinstance(declaration, dict):
+        return "must be an object"
+    forms = declaration.get("forms")
+    if not _strings(forms) or not forms or not all("{value}" in form for form in forms):
+        return "forms must be a non-empty list of phrases, each holding {value}"
+    read = declaration.get("read", "evidence")
+    filled = declaration.get("filledWhen", {})
+    if not isinstance(filled, dict) or not all(_strings(values) for values in filled.values()):
+        return "filledWhen must map a field name to a list of values"
+    unknown = sorted(str(name) for name in {read, *filled} if not isinstance(name, str) or name not in names)
+    return f"names {', '.join(map(repr, unknown))}, not fields of the schema" if unknown else None
+
+
 def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
     """What every reader relies on in a schema (names, keys, missing values), so none of them can crash.
 
@@ -294,6 +315,10 @@ def _schema_shape_problem(schema: dict[str, Any]) -> str | None:
             reason = sections_declaration_problem(spec[SECTIONS_PROPERTY])
             if reason:
                 return f"field {spec['name']!r}: {SECTIONS_PROPERTY} {reason}"
+        if IN_QUOTE_PROPERTY in spec:
+            reason = in_quote_declaration_problem(spec[IN_QUOTE_PROPERTY], names)
+            if reason:
+                return f"field {spec['name']!r}: {IN_QUOTE_PROPERTY} {reason}"
         if NAMES_PROPERTY in spec:
             reason = names_declaration_problem(spec[NAMES_PROPERTY])
             if reason:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from nme_data.package.integers import integer
 from nme_data.rules.rule import Rule, check_name
 from nme_data.sentences import EVIDENCE_SEPARATOR
 
@@ -164,15 +165,8 @@ class Quotes:
 
 
 def _integer(value: Any) -> int | None:
-    """A cell's integer (raw text or typed), None when it is not one."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value == value and value.is_integer() else None
-    text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    """A cell's integer as frictionless reads it (`nme_data.package.integers`): `+1` is 1, judged like `1`."""
+    return integer(value)
 
 
 def missing_check(name: str, present: set[str], quotes: Quotes, texts: Mapping[str, str]) -> list[Rule]:

@@ -16,6 +16,11 @@ means::
 * ``read``: the column whose text holds the cues (default ``evidence``, the row's quote).
 * A field whose value words cannot decide says so instead: ``{"decidedBy": "...", "coveredBy": [codes]}``.
 
+Negation and comparison are declared once, at the top of the descriptor (``nme:scopes``): a phrase of
+``negation`` ("in the absence of") or ``comparison`` ("than") opens a span that runs to the end of its
+clause (the next ``,``, ``;``, ``:`` or ``.``, an elision, or the text's end); a cue found inside such a
+span licenses nothing: "in the absence of a glucagonoma" is no cue of context ``glucagonoma``.
+
 Two codes (`nme_data.validation.errors.CODES`), each rule named ``code|field|message`` so that the
 message names the value and the cue:
 
@@ -40,6 +45,11 @@ from nme_data.package.canonical import cue_declaration_problem
 from nme_data.rules.rule import Rule, check_name, shared
 
 EVIDENCE = "evidence"
+#: The descriptor's top-level property declaring negation and comparison phrases (docs/cues.md).
+SCOPES_PROPERTY = "nme:scopes"
+SCOPE_KINDS = ("negation", "comparison")
+#: Where a negated or compared span ends: the clause's punctuation or an elision.
+_CLAUSE_END = re.compile(r"[,;:.](?:\s|$)|\s\[\.\.\.\]\s")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -52,6 +62,8 @@ class FieldCues:
     default: str | None
     read: str
     boolean: bool = False
+    #: The phrases opening a negated or compared span (nme:scopes): cues inside one license nothing.
+    scopes: tuple[str, ...] = ()
 
     def cues_of(self, value: str) -> tuple[str, ...]:
         return dict(self.values).get(value, ())
@@ -63,8 +75,43 @@ class FieldCues:
         return {self.field, self.read, *placeholders}
 
 
-def declared(fields: list[dict[str, Any]]) -> list[FieldCues]:
-    """The cue declarations of a table's fields that can be enforced."""
+def scope_phrases(descriptor: Mapping[str, Any]) -> tuple[str, ...]:
+    """The negation and comparison phrases a descriptor declares (nme:scopes), longest first."""
+    declaration = descriptor.get(SCOPES_PROPERTY)
+    if not isinstance(declaration, dict):
+        return ()
+    phrases = {
+        phrase.strip()
+        for kind in SCOPE_KINDS
+        for phrase in declaration.get(kind) or ()
+        if isinstance(phrase, str) and phrase.strip()
+    }
+    return tuple(sorted(phrases, key=lambda phrase: (-len(phrase), phrase)))
+
+
+@lru_cache(maxsize=1)
+def shipped_scopes() -> tuple[str, ...]:
+    """The scopes of the copy shipped with this library (a copy's descriptor equals the release's)."""
+    try:
+        return scope_phrases(DataPackage.open(None).descriptor)
+    except (PackageError, OSError):
+        return ()
+
+
+def blocked(text: str, scopes: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """The negated or compared spans of a text: from each scope phrase to the end of its clause."""
+    if not scopes or not text:
+        return ()
+    spans = []
+    for match in _pattern(tuple(_bounded(re.escape(phrase), phrase) for phrase in scopes)).finditer(text):
+        end = _CLAUSE_END.search(text, match.end())
+        spans.append((match.start(), end.start() if end else len(text)))
+    return tuple(spans)
+
+
+def declared(fields: list[dict[str, Any]], scopes: tuple[str, ...] | None = None) -> list[FieldCues]:
+    """The cue declarations of a table's fields that can be enforced (scopes: default the shipped ones)."""
+    scopes = shipped_scopes() if scopes is None else scopes
     names = {str(spec.get("name")) for spec in fields}
     found = []
     for spec in fields:
@@ -82,25 +129,40 @@ def declared(fields: list[dict[str, Any]]) -> list[FieldCues]:
                 default=None if default is None else str(default),
                 read=str(declaration.get("read", EVIDENCE)),
                 boolean=spec.get("type") == "boolean",
+                scopes=scopes,
             )
         )
     return found
 
 
 def _phrase(cue: str, row: Mapping[str, str]) -> str:
-    """A cue as a regular expression, its placeholders replaced by the row's cells (literally)."""
-    pieces, last = [], 0
+    """A cue as a regular expression, its placeholders replaced by the row's cells (literally); an edge that
+    is a word character must be a word's edge (`be considered "` ends at its quotation mark)."""
+    pieces: list[str] = []
+    literal: list[str] = []
+    last = 0
     for match in _PLACEHOLDER.finditer(cue):
         pieces.append(re.escape(cue[last : match.start()]))
         pieces.append(re.escape(row.get(match.group(1), "")))
+        literal.extend((cue[last : match.start()], row.get(match.group(1), "")))
         last = match.end()
     pieces.append(re.escape(cue[last:]))
-    return "".join(pieces)
+    literal.append(cue[last:])
+    return _bounded("".join(pieces), "".join(literal))
+
+
+def _bounded(regex: str, literal: str) -> str:
+    if not literal:
+        return ""
+    start = r"(?<!\w)" if re.match(r"\w", literal[0]) else ""
+    end = r"(?!\w)" if re.match(r"\w", literal[-1]) else ""
+    return f"{start}{regex}{end}"
 
 
 @lru_cache(maxsize=4096)
 def _pattern(alternatives: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    """One pattern of bounded alternatives (`_bounded`), case-insensitive."""
+    return re.compile("|".join(f"(?:{alternative})" for alternative in alternatives), re.IGNORECASE)
 
 
 def found_cues(cues: FieldCues, text: str, row: Mapping[str, str]) -> dict[str, str]:
@@ -123,7 +185,10 @@ def _found(cues: FieldCues, text: str, cells: tuple[tuple[str, str], ...]) -> tu
     phrases.sort(key=lambda item: -len(item[0]))
     pattern = _pattern(tuple(f"(?P<c{index}>{regex})" for index, (regex, _, _) in enumerate(phrases)))
     hits: dict[str, str] = {}
+    spans = blocked(text, cues.scopes)
     for match in pattern.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue  # negated or compared: "in the absence of a glucagonoma" licenses no glucagonoma
         index = int((match.lastgroup or "c0")[1:])
         _, value, cue = phrases[index]
         hits.setdefault(value, cue)
@@ -137,6 +202,8 @@ def _cell(value: Any, boolean: bool = False) -> str:
         return ""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a typed frame's 70.0 is the raw text's 70 (cues name numbers as written)
     if boolean:
         return "true" if value in DEFAULT_TRUE else "false" if value in DEFAULT_FALSE else str(value)
     return str(value)

@@ -24,7 +24,9 @@ from nme_data.rules.anchors import TABLE as ANCHORS
 from nme_data.rules.anchors import Quotes, anchor_checks, missing_check
 from nme_data.rules.cues import cue_checks
 from nme_data.rules.curation import curation_checks
+from nme_data.rules.elisions import elision_checks
 from nme_data.rules.naming import naming_checks
+from nme_data.rules.numbers import number_checks
 from nme_data.rules.profile import profile_rules
 from nme_data.rules.rule import ANY_FIELD, Rule, check_name
 from nme_data.rules.sections import section_checks
@@ -403,7 +405,9 @@ def semantic_rules(table: Table, context: Context, names: set[str] | None = None
     rules.extend(curation_checks(names, context.terms))  # certainty, open lists, predicates
     rules.extend(cue_checks(table.name, table.fields, names))  # every value its quote's words decide (nme:cues)
     rules.extend(naming_checks(table.fields, table.foreign_keys, names, context.names))  # nme:namesRow
+    rules.extend(number_checks(table.fields, names))  # numbers written in the quote (nme:inQuote)
     rules.extend(section_checks(table.fields, names, context.source_texts))  # nme:sections
+    rules.extend(elision_checks(table.name, table.fields, names, context.source_texts))  # ' [...] ' keeps cues
     if table.name == ANCHORS:  # quote anchors: offsets in the snapshot (nme_data.rules.anchors)
         rules.extend(anchor_checks(names, context.quotes, context.source_texts))
     else:

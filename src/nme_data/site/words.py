@@ -12,9 +12,13 @@ from nme_data.site.model import Row, SiteData, TableData
 PROVENANCE = {"evidence", "source_id"}
 
 
+#: Enum codes whose words are not the code's own: the article's comparison, in its words.
+WORDS = {"less_common_than_glucagonoma": "less common than NME with glucagonoma"}
+
+
 def code(value: str | None) -> str:
     """An enum code as words: 'less_common' -> 'less common'."""
-    return (value or "").replace("_", " ")
+    return WORDS.get(value or "", (value or "").replace("_", " "))
 
 
 def label_column(data: TableData) -> str | None:

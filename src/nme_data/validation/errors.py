@@ -263,6 +263,31 @@ CODES: dict[str, Code] = {
         "of the stored value (the field's nme:cues declaration).",
         "sites prominence 'characteristic' for 'although less commonly the abdomen ... may be affected'",
     ),
+    "number-not-in-quote": Code(
+        "semantic",
+        "A numeric typed value (a percent bound, a year) is not written in its row's quote in any form its field "
+        "declares (nme:inQuote): the quote says 70%, the cell must be 70.",
+        "associations nme-glucagonoma-frequency frequency_max_percent 100 for 'as many as 70% of persons'",
+    ),
+    "number-qualifier-mismatch": Code(
+        "semantic",
+        "A numeric bound is filled (or empty) against its qualifier (nme:inQuote filledWhen): an upper bound has "
+        "a maximum and no minimum, a range has both.",
+        "associations frequency_min_percent 70 beside frequency_qualifier upper_bound",
+    ),
+    "elision-hides-cue": Code(
+        "semantic",
+        "An elision ' [...] ' of the row's quote cuts, from the clause of the part after it, a cue for a weaker "
+        "value than the row claims (a hedge, a list opener, a qualifier, a prominence contrast) or a negation or "
+        "comparison (nme:scopes); the message names the cue. See docs/cues.md for which elided text counts.",
+        "sites intro-groin, characteristic and stated, quoting 'It particularly affects [...] groin'",
+    ),
+    "parts-out-of-order": Code(
+        "semantic",
+        "The parts of a quote joined by ' [...] ' are not in the article's order: a part sits before the one it "
+        "follows.",
+        "'After resection, the rash typically resolves within days. [...] Managing the original condition'",
+    ),
     "quote-misses-row": Code(
         "semantic",
         "The row's quote names neither its subject nor its object: it holds no name of a field marked "

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from nme_data.package.integers import read_integer
 from nme_data.patterns import Matcher
 
 #: A table file at least this large is read and checked with pyarrow (by default).
@@ -73,7 +74,7 @@ class ListOps:
 
     @staticmethod
     def to_int(values: Sequence[str]) -> list[int]:
-        return [int(value) for value in values]
+        return [read_integer(value) for value in values]
 
     @staticmethod
     def to_bool(values: Sequence[str], true_values: Sequence[str]) -> list[bool]:

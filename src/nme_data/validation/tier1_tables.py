@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import Table
+from nme_data.package.integers import SURE_INTEGER
 from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.patterns import Matcher
 from nme_data.validation.tier1_descriptor import Undecided
@@ -36,7 +37,7 @@ SNIFFED_DELIMITERS = ",\t;|"
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 #: Cells tier 1 reads as numbers: a strict subset of what Python's int() and Decimal() accept.
-INTEGER = r"-?[0-9]{1,18}"
+INTEGER = SURE_INTEGER  # the one integer reading: nme_data.package.integers
 NUMBER = r"-?[0-9]{1,15}(\.[0-9]{1,15})?"
 BOM = b"\xef\xbb\xbf"
 #: Plain RFC 4180 CSV, as bytes: records of fields (quoted, with doubled quotes inside, or without any
