@@ -23,7 +23,7 @@ import click
 from nme_data.errors import NmeDataError
 from nme_data.export.formats import FORMATS
 from nme_data.package import BUNDLE_DIR, DataPackage, PackageError, UnknownTableError, nearest_descriptor
-from nme_data.validation.report import REPORT_FORMATS, usage_report
+from nme_data.validation.report import DEFAULT_MAX_ERRORS, REPORT_FORMATS, usage_report
 
 F = TypeVar("F", bound=Callable[..., Any])
 PACKAGE_PATH = click.Path(path_type=Path)
@@ -167,7 +167,14 @@ class ReportCommand(click.Command):
     help="auto: a fast vectorised proof first, frictionless only when it cannot prove the copy valid; "
     "frictionless: always run frictionless. The report is the same.",
 )
-def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, engine: str) -> None:
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_ERRORS,
+    show_default=True,
+    help="List at most N errors per table and error code, and count the rest; 0 lists every error.",
+)
+def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, engine: str, max_errors: int) -> None:
     """Check a package copy against the Frictionless spec and the semantic rules.
 
     PATH is a directory holding datapackage.json, or that file (default: the nearest datapackage.json in the
@@ -184,15 +191,16 @@ def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, e
             _emit_usage_report(fmt, message, "descriptor-not-found", str(path))
             sys.exit(2)
         raise click.UsageError(message)
-    if engine != "auto":  # the default engine calls validate(source) as before
-        run = functools.partial(run, engine=engine)
+    limit = max_errors or None  # 0: no cap
+    if engine != "auto" or limit != DEFAULT_MAX_ERRORS:  # the defaults call validate(source) as before
+        run = functools.partial(run, engine=engine, max_errors=limit)
     try:
         if no_cache:
             report = run(path)
         else:
             from nme_data.validation.cache import validate as cached
 
-            report = cached(path, run, engine=engine)
+            report = cached(path, run, engine=engine, max_errors=limit)
     except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
         report = usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
     click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))

@@ -30,8 +30,8 @@ ENGINES = ("auto", "frictionless")
 class TierOne:
     """Tier 1 in a thread, then tier 2's worker if it cannot prove the copy: `result()` gives both."""
 
-    def __init__(self, pre: Preflight, engine: str = "auto") -> None:
-        self.pre, self.engine = pre, engine
+    def __init__(self, pre: Preflight, engine: str = "auto", max_errors: int | None = None) -> None:
+        self.pre, self.engine, self.max_errors = pre, engine, max_errors
         self._why: str | None = "tier 1 did not run"
         self._pending: PendingSpec | None = None
         self._thread = threading.Thread(target=self._run, name="nme-data tier 1", daemon=True)
@@ -59,7 +59,7 @@ class TierOne:
             self._why = prove_spec(self.pre) if self.engine == "auto" else "--engine frictionless"
             if self._why is not None and not in_process():  # the worker starts now, beside the semantic rules
                 assert self.pre.descriptor is not None
-                self._pending = start_spec(self.pre.descriptor, self.pre.root)
+                self._pending = start_spec(self.pre.descriptor, self.pre.root, self.max_errors)
         except BaseException as exc:  # the caller always gets a result, never a silent pass
             from nme_data.validation.spec import failure_spec
 
@@ -79,7 +79,7 @@ class TierOne:
             if self._why is None or self.pre.descriptor is None:
                 self._pending = PendingSpec([])
             else:
-                self._pending = start_spec(self.pre.descriptor, self.pre.root)
+                self._pending = start_spec(self.pre.descriptor, self.pre.root, self.max_errors)
         return self._why, self._pending
 
 
