@@ -700,6 +700,109 @@ def tier1_rows(sizes: Sequence[int], repeat: int, invalid_repeat: int, notes: li
     return rows
 
 
+# ---- budgets (#31): the documented MAX_ROWS under a 2 GiB address-space limit -----------------------
+
+#: The address-space limit (RLIMIT_AS) of the budget runs: what a small CI runner or container allows.
+BUDGET_BYTES = 2 * GIB
+#: Runs `nme-data validate` (argv[1:]) under RLIMIT_AS = argv[0]; exec, so no extra process stays between.
+LIMITED = (
+    "import os, resource, sys; limit = int(sys.argv[1]); resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
+
+
+def budget_copy(parent: Path, errors: bool) -> Path:
+    """sites grown to MAX_ROWS less the other tables' anchors (each site row has one anchor, so the anchors
+    table stays within MAX_ROWS too); with `errors`, the grown rows get no anchors and a prominence the enum
+    refuses: a million semantic errors, and frictionless (tier 1 cannot prove the copy) on a million rows."""
+    from nme_data.package.limits import MAX_ROWS
+
+    header, anchors = read_table(REPO_ROOT / "data" / "evidence_anchors.csv")
+    others = sum(1 for record in anchors if record[header.index("table")] != "sites")
+    folder = parent / ("errors" if errors else "valid")
+    folder.mkdir()
+    root = grown_copy(folder, MAX_ROWS - others, only=["sites"])
+    if errors:
+        shutil.copy2(REPO_ROOT / "data" / "evidence_anchors.csv", root / "data" / "evidence_anchors.csv")
+        path = root / "data" / "sites.csv"
+        header, body = read_table(path)
+        prominence = header.index("prominence")
+        originals = len(read_table(REPO_ROOT / "data" / "sites.csv")[1])
+        for record in body[originals:]:
+            record[prominence] = "often"
+        write_table(path, header, body)
+    return root
+
+
+def our_processes(marker: str) -> list[int]:
+    """Processes whose working directory lies under `marker` (the spec worker works in a temporary directory
+    made under TMPDIR, which the budget runs point at a private folder): what a run left behind."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if str((entry / "cwd").readlink()).startswith(marker):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def budget_rows() -> list[Row]:
+    """10a: the valid copy validates as valid under the limit; 10b: the copy of a million errors gives one
+    JSON report (listed up to the cap, the rest counted) under the same limit, with no crash and no process
+    left behind."""
+    rows: list[Row] = []
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    with tempfile.TemporaryDirectory(prefix="nme-bench-budget-") as tmp:
+        private = Path(tmp) / "tmp"
+        private.mkdir()
+        for errors in (False, True):
+            progress(f"budget: building the {'invalid' if errors else 'valid'} copy")
+            copy = budget_copy(Path(tmp), errors)
+            count = table_rows(copy)
+            argv = [sys.executable, "-c", LIMITED, str(BUDGET_BYTES), str(nme_data_command()[0]), "validate"]
+            argv += ["--no-cache", "--format", "json", str(copy)]
+            rss = Path(tmp) / "rss"
+            if gnu_time:
+                argv = [gnu_time, "-o", str(rss), "-f", "%M", *argv]
+            progress(f"budget: validating {count:,} rows under a {BUDGET_BYTES / GIB:.0f} GiB address-space limit")
+            start = time.perf_counter()
+            proc = subprocess.run(argv, capture_output=True, check=False, env={**os.environ, "TMPDIR": str(private)})
+            elapsed = time.perf_counter() - start
+            time.sleep(1)
+            left = our_processes(str(private))
+            peak = ""
+            if gnu_time and rss.exists():
+                lines = rss.read_text(encoding="utf-8").strip().splitlines()
+                peak = f", peak RSS {int(lines[-1]) / 1024:.0f} MiB" if lines and lines[-1].isdigit() else ""
+            try:
+                report = json.loads(proc.stdout)
+            except ValueError:
+                report = None
+            tail = proc.stderr.decode("utf-8", errors="replace")[-300:].strip()
+            if not errors:
+                ok = proc.returncode == 0 and report is not None and report.get("valid") is True and not left
+                what = f"valid copy, {count:,} rows: exit {proc.returncode}, {seconds(elapsed)}{peak}"
+                verdict = report.get("summary") if report else f"no JSON report: {tail}"
+                target = "10a. MAX_ROWS valid rows in sites (with anchors) under 2 GiB"
+            else:
+                ok = proc.returncode == 1 and report is not None and not left
+                listed = len(report.get("errors", [])) if report else 0
+                verdict = (
+                    f"{report.get('error_count'):,} errors, {listed:,} listed" if report else f"no JSON report: {tail}"
+                )
+                what = f"invalid copy, {count:,} rows: exit {proc.returncode}, {seconds(elapsed)}{peak}"
+                target = "10b. a million error rows: one JSON report under 2 GiB"
+            if left:
+                verdict += f"; {len(left)} process(es) left behind: {left}"
+                for pid in left:
+                    os.kill(pid, 9)
+            rows.append(Row(target, what, verdict, "-", "valid" if not errors else "one report", ok))
+            shutil.rmtree(copy.parent)
+    return rows
+
+
 #: The last measurements before tier 1 (#24), from docs/benchmarks.md of 2026-11-29 and issue 24 (quiet
 #: 2-core machine), for the before/after comparison; every figure above them is from this run.
 BEFORE_TIER1 = (
@@ -830,6 +933,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-write", action="store_true", help="print only; do not write the Markdown file")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any target is missed")
     parser.add_argument("--reground-only", action="store_true", help="run target 7 (reground) alone; print only")
+    parser.add_argument("--budget-only", action="store_true", help="run target 10 (MAX_ROWS under 2 GiB) alone")
+    parser.add_argument("--no-budget", action="store_true", help="skip target 10 (minutes: a million rows twice)")
     args = parser.parse_args(argv)
     if args.repeat is None:
         args.repeat = 5 if args.quick else 15
@@ -857,12 +962,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(text_table(only))
         return 1 if args.strict and not all(r.passed for r in only) else 0
+    if args.budget_only:
+        try:
+            only = budget_rows()
+        except BenchError as exc:
+            print(f"benchmark aborted: {exc}", file=sys.stderr)
+            return 2
+        print(text_table(only))
+        return 1 if args.strict and not all(r.passed for r in only) else 0
     try:
         rows = startup_rows(args.repeat) + validate_rows(args.repeat) + load_rows(args.repeat, args.inner)
         more, notes = growth_rows(small, large, args.growth_repeat)
         more += cache_rows(args.repeat)
         more += reground_rows(args.repeat)
         more += tier1_rows((20_000,) if args.quick else (20_000, large), args.growth_repeat, args.repeat, notes)
+        if not (args.quick or args.no_budget):
+            more += budget_rows()
     except BenchError as exc:
         print(f"benchmark aborted: {exc}", file=sys.stderr)
         return 2

@@ -31,7 +31,7 @@ import pandas as pd
 
 from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.ontology import EXACT_SCOPES, prefix
-from nme_data.rules.rule import Rule, check_name
+from nme_data.rules.rule import Rule, check_name, per_distinct
 
 if TYPE_CHECKING:
     from nme_data.ontology import Term
@@ -68,6 +68,11 @@ def _cells(series: pd.Series) -> list[Any]:
     return [None if value is None or value is pd.NA or value != value else value for value in values]
 
 
+def _cell(value: Any) -> Any:
+    """One cell as `_cells` gives it: a missing one as None."""
+    return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
+
+
 def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:
     return pd.Series(values, index=frame.index, dtype=bool)
 
@@ -96,15 +101,17 @@ def _flag(value: Any) -> bool | None:
 
 def certainty_checks() -> list[Rule]:
     def not_overstated(frame: pd.DataFrame) -> pd.Series:
-        pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
-        return _verdicts(frame, [not (c == "stated" and isinstance(q, str) and bool(cues_in(q))) for c, q in pairs])
+        def verdict(c: Any, q: Any) -> bool:
+            return not (_cell(c) == "stated" and isinstance(q, str) and bool(cues_in(q)))
+
+        return per_distinct(frame, ("certainty", "evidence"), verdict)
 
     def supported(frame: pd.DataFrame) -> pd.Series:
-        pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
-        return _verdicts(
-            frame,
-            [c not in CERTAINTY_PATTERNS or not isinstance(q, str) or c in cues_in(q) for c, q in pairs],
-        )
+        def verdict(c: Any, q: Any) -> bool:
+            c = _cell(c)
+            return c not in CERTAINTY_PATTERNS or not isinstance(q, str) or c in cues_in(q)
+
+        return per_distinct(frame, ("certainty", "evidence"), verdict)
 
     return [
         Rule(not_overstated, name=check_name("certainty-overstated", "certainty")),
@@ -114,17 +121,11 @@ def certainty_checks() -> list[Rule]:
 
 def open_list_check() -> Rule:
     def agrees(frame: pd.DataFrame) -> pd.Series:
-        pairs = zip(_cells(frame["open_list"]), _cells(frame["evidence"]), strict=True)
-        judged: dict[tuple[Any, Any], bool] = {}  # rows repeat quotes: each (value, quote) once
-        verdicts = []
-        for pair in pairs:
-            verdict = judged.get(pair)
-            if verdict is None:
-                value, quote = pair
-                flag = _flag(value)  # a missing or unreadable cell is the spec layer's error
-                verdict = judged[pair] = flag is None or not isinstance(quote, str) or flag == marks_open_list(quote)
-            verdicts.append(verdict)
-        return _verdicts(frame, verdicts)
+        def verdict(value: Any, quote: Any) -> bool:
+            flag = _flag(_cell(value))  # a missing or unreadable cell is the spec layer's error
+            return flag is None or not isinstance(quote, str) or flag == marks_open_list(quote)
+
+        return per_distinct(frame, ("open_list", "evidence"), verdict)
 
     return Rule(agrees, name=check_name("open-list-mismatch", "open_list"))
 

@@ -46,7 +46,7 @@ class Context:
     #: outlives the call (a process-wide memo keyed on mtime and size answered for edited bytes).
     snapshots: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     #: Each fact row's evidence parts and the anchors of evidence_anchors (nme_data.rules.anchors).
-    quotes: Quotes = field(default_factory=lambda: Quotes({}), repr=False)
+    quotes: Quotes = field(default_factory=Quotes, repr=False)
 
     @classmethod
     def from_frames(cls, package: DataPackage | Path, frames: dict[str, pd.DataFrame]) -> Context:

@@ -95,6 +95,8 @@ def validate(
 
     def validated() -> Report:
         if run is None:
+            if max_errors == DEFAULT_MAX_ERRORS:  # the default call, as before the cap existed
+                return fresh(named if package is None else package)
             return fresh(named if package is None else package, max_errors=max_errors)
         return run(named)
 

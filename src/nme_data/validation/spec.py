@@ -172,7 +172,13 @@ def start_spec(descriptor: dict[str, Any], root: Path, max_errors: int | None = 
     budget = time_budget(descriptor, root)
     try:
         job = json.dumps(
-            {"descriptor": descriptor, "root": str(root), "budget": budget, "limit_errors": error_limit(max_errors)},
+            {
+                "descriptor": descriptor,
+                "root": str(root),
+                "budget": budget,
+                "limit_errors": error_limit(max_errors),
+                "parent": os.getpid(),  # the worker ends itself when this process is gone
+            },
             ensure_ascii=True,
         )
     except (ValueError, TypeError, RecursionError) as exc:

@@ -289,6 +289,32 @@ def _announce(table: str) -> None:
     sys.stderr.flush()
 
 
+#: How often the worker looks whether its caller is still there (seconds).
+PARENT_POLL_SECONDS = 0.25
+
+
+def watch_parent(parent: int | None) -> None:
+    """End the worker at once when its caller is gone, so that a worker never outlives it (a caller killed,
+    or aborted, cannot stop its worker itself). The worker is then re-parented, so its parent's pid changes.
+
+    Polling in a daemon thread, not prctl(PR_SET_PDEATHSIG): that signal follows the *thread* that started
+    the worker, and tier 1 starts it from a thread that ends straight after; and it is Linux only."""
+    import threading
+    import time
+
+    if not isinstance(parent, int) or parent <= 0:
+        return
+    if os.getppid() != parent:  # gone before the job was even read
+        os._exit(3)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="nme-data parent watch", daemon=True).start()
+
+
 def main() -> None:
     """Read the job on stdin, validate inside the sandbox, write the errors on stdout; never a traceback."""
     from nme_data.validation import sandbox
@@ -299,6 +325,7 @@ def main() -> None:
     errors: list[Finding] = []
     try:
         job = json.loads(sys.stdin.buffer.read())
+        watch_parent(job.get("parent"))
         if hasattr(signal, "alarm"):  # ends the worker even if its caller died without stopping it
             signal.alarm(int(job.get("budget", SPEC_TIMEOUT_SECONDS)) + 10)
         root = Path(job["root"])
