@@ -11,6 +11,7 @@ else is a bug, and shows as one.
 from __future__ import annotations
 
 import functools
+import os
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -108,6 +109,27 @@ def _readable() -> Iterator[None]:
 )
 def main() -> None:
     """Necrolytic migratory erythema as validated tables: list, show, validate, export and curate them."""
+    _fit_allocators_to_address_limit()
+
+
+def _fit_allocators_to_address_limit() -> None:
+    """Under an address-space limit (ulimit -v: a CI runner, a container), allocate the way the limit counts:
+    pyarrow's default allocator (mimalloc) and glibc's per-thread arenas reserve address space far beyond
+    what they use, so a validation that fits in memory would fail on reservations. The process is ours
+    (the library leaves its host's allocators alone); a user's own ARROW_DEFAULT_MEMORY_POOL wins."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits
+        return
+    if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY or "pyarrow" in sys.modules:
+        return
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).mallopt(-8, 2)  # M_ARENA_MAX: two arenas, not eight per core
 
 
 # --- validate ---------------------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ def find_anchors(
 # ---- the rules -------------------------------------------------------------------------------------
 
 
+#: Rows whose evidence parts are split and looked up at once (memory stays that of a batch, not a table).
+BATCH_ROWS = 100_000
 #: Joins the cells of a composite key into one string (a control character no id holds).
 _JOIN = "\x1f"
 
@@ -305,22 +307,22 @@ def missing_check(name: str, present: set[str], quotes: Quotes, texts: Mapping[s
         known = pc.is_in(source, value_set=pa.array(list(texts), type=pa.large_string()))
         has_quote = pc.fill_null(pc.greater(pc.utf8_length(quote), 0), False)
         judged = np.asarray(pc.and_(pc.and_(well_formed, once), pc.and_(pc.fill_null(known, False), has_quote)))
-        rows = np.flatnonzero(judged)
         verdicts = np.ones(len(frame), dtype=bool)
-        if not len(rows):
-            return _series(frame, verdicts)
-        taken = pa.array(rows)
-        lists = pc.split_pattern(quote.take(taken), EVIDENCE_SEPARATOR)
-        parts = pc.list_flatten(lists)
-        parent = np.asarray(pc.list_parent_indices(lists))
-        offsets = np.asarray(lists.offsets)[:-1]
-        numbers = pa.array(np.arange(len(parts)) - offsets[parent] + 1)
-        row_ids = ids.take(taken).take(pa.array(parent))
         anchors = quotes.anchored.get(name, pa.array([], type=pa.large_string()))
-        has_anchor = np.asarray(pc.fill_null(pc.is_in(_keys(row_ids, numbers), value_set=anchors), False))
-        needed = _verbatim(parts, source.take(taken).take(pa.array(parent)), texts)
-        bad = needed & ~has_anchor
-        verdicts[rows[np.unique(parent[bad])]] = False
+        judged_rows = np.flatnonzero(judged)
+        for begin in range(0, len(judged_rows), BATCH_ROWS):  # batches: the parts of a million rows at once
+            rows = judged_rows[begin : begin + BATCH_ROWS]  # would cost the memory of another table
+            taken = pa.array(rows)
+            lists = pc.split_pattern(quote.take(taken), EVIDENCE_SEPARATOR)
+            parts = pc.list_flatten(lists)
+            parent = np.asarray(pc.list_parent_indices(lists))
+            offsets = np.asarray(lists.offsets)[:-1]
+            numbers = pa.array(np.arange(len(parts)) - offsets[parent] + 1)
+            row_ids = ids.take(taken).take(pa.array(parent))
+            has_anchor = np.asarray(pc.fill_null(pc.is_in(_keys(row_ids, numbers), value_set=anchors), False))
+            needed = _verbatim(parts, source.take(taken).take(pa.array(parent)), texts)
+            bad = needed & ~has_anchor
+            verdicts[rows[np.unique(parent[bad])]] = False
         return _series(frame, verdicts)
 
     message = "a part of the evidence has no row in evidence_anchors"
