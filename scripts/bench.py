@@ -36,6 +36,12 @@ included, from ``getrusage(RUSAGE_CHILDREN)`` around each run) of ``nme-data val
    value broken, so tier 1 falls back to frictionless) <= 1.1 x the same validation with
    ``--engine frictionless``, which is the path every validation took before tier 1.
 
+10. budgets (#31; full run, or ``--budget-only``): under a 2 GiB address-space limit (RLIMIT_AS, as
+    ``ulimit -v``), 10a ``sites`` grown to MAX_ROWS (less the other tables' anchors, so that the anchors
+    table holds its one anchor per row within MAX_ROWS too) validates as valid; 10b the same rows with no
+    anchors and a prominence the enum refuses (a million semantic errors, and frictionless on a million
+    rows) give exit 1 and one JSON report, with no process left behind.
+
 8. reground: ``nme-data reground`` answers each hostile 16 MiB revision in <= 10 s (an absolute budget, issue
    #19: the nearest-sentence search must be linear, not quote x sentence): one made of 100,000-character
    sentences, one of about 180,000 short sentences, both breaking quotes so that the search runs; a third,
@@ -47,6 +53,7 @@ Usage::
     .venv/bin/python scripts/bench.py            # full run (repeat 15, 70k growth), writes docs/benchmarks.md
     .venv/bin/python scripts/bench.py --quick    # smoke run (repeat 5, 20k growth)
     .venv/bin/python scripts/bench.py --repeat 31 --no-write
+    .venv/bin/python scripts/bench.py --budget-only  # target 10 alone (a few minutes)
 
 This is a benchmark, not a test: it exits 0 even when a target is missed (use --strict for exit 1).
 """
@@ -146,6 +153,8 @@ def machine() -> dict[str, str]:
         "cpus": str(os.cpu_count() or "unknown"),
         "cpu model": cpu_model(),
     }
+    if hasattr(os, "getloadavg"):  # the machine may be shared: ratios hold, absolute times do not
+        info["load average at start (1, 5, 15 min)"] = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     for name in VERSIONED:
         try:
             info[name] = metadata.version(name)
@@ -982,6 +991,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"benchmark aborted: {exc}", file=sys.stderr)
         return 2
     rows += more
+    if hasattr(os, "getloadavg"):
+        info["load average at end (1, 5, 15 min)"] = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     for command, count in EXIT_COUNTS.items():
         notes.insert(
             0,
