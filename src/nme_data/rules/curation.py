@@ -134,26 +134,24 @@ def open_list_check() -> Rule:
 
 
 def name_checks(terms: Mapping[str, Term]) -> list[Rule]:
-    def scopes(frame: pd.DataFrame) -> list[set[str] | None]:
-        """Each row's matched_name scopes in its term; None where the term or the name is unknown."""
-        pairs = zip(_cells(frame["object_id"]), _cells(frame["matched_name"]), strict=True)
-        found: dict[tuple[Any, Any], set[str] | None] = {}  # rows repeat terms and names: each pair once
-        result = []
-        for pair in pairs:
-            if pair not in found:
-                curie, name = pair
-                found[pair] = terms[curie].scopes_of(name) if curie in terms and isinstance(name, str) else None
-            result.append(found[pair])
-        return result
+    def scopes(curie: Any, name: Any) -> set[str] | None:
+        """A row's matched_name scopes in its term; None where the term or the name is unknown."""
+        curie, name = _cell(curie), _cell(name)
+        return terms[curie].scopes_of(name) if curie in terms and isinstance(name, str) else None
 
     def is_a_name(frame: pd.DataFrame) -> pd.Series:
-        return _verdicts(frame, [found is None or bool(found) for found in scopes(frame)])
+        def verdict(curie: Any, name: Any) -> bool:
+            found = scopes(curie, name)
+            return found is None or bool(found)
+
+        return per_distinct(frame, ("object_id", "matched_name"), verdict)
 
     def exact_allowed(frame: pd.DataFrame) -> pd.Series:
-        rows = zip(_cells(frame["predicate_id"]), scopes(frame), strict=True)
-        return _verdicts(
-            frame, [predicate != EXACT or not found or bool(found & EXACT_SCOPES) for predicate, found in rows]
-        )
+        def verdict(predicate: Any, curie: Any, name: Any) -> bool:
+            found = scopes(curie, name)
+            return _cell(predicate) != EXACT or not found or bool(found & EXACT_SCOPES)
+
+        return per_distinct(frame, ("predicate_id", "object_id", "matched_name"), verdict)
 
     return [
         Rule(is_a_name, name=check_name("matched-name-mismatch", "matched_name")),
