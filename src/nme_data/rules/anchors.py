@@ -41,6 +41,8 @@ FIELDS = ("table", "row_id", "part", "start", "end", "source_id")
 EVIDENCE, SOURCE = "evidence", "source_id"
 #: What an anchor's row_id may be (the fact tables' id pattern): a row with another id cannot be anchored.
 ROW_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: ROW_ID for pyarrow (RE2), whose `$` is the end of the text: Python's also allows one newline before it.
+_ROW_ID_RE2 = ROW_ID.pattern[:-1] + r"\n?$"
 
 
 @dataclass(frozen=True)
@@ -300,7 +302,7 @@ def missing_check(name: str, present: set[str], quotes: Quotes, texts: Mapping[s
             return _series(frame, np.ones(len(frame), dtype=bool))  # no anchors table: nothing can be missing
         ids, quote, source = _strings(frame["id"]), _strings(frame[EVIDENCE]), _strings(frame[SOURCE])
         # judged: a well-formed id held once, a quote, a known source (else other rules' errors)
-        well_formed = pc.fill_null(pc.match_substring_regex(ids, ROW_ID.pattern), False)
+        well_formed = pc.fill_null(pc.match_substring_regex(ids, _ROW_ID_RE2), False)
         counts = pc.value_counts(pc.drop_null(ids))
         twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
         once = pc.invert(pc.fill_null(pc.is_in(ids, value_set=twice), False))
