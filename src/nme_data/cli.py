@@ -11,6 +11,7 @@ else is a bug, and shows as one.
 from __future__ import annotations
 
 import functools
+import os
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ import click
 from nme_data.errors import NmeDataError
 from nme_data.export.formats import FORMATS
 from nme_data.package import BUNDLE_DIR, DataPackage, PackageError, UnknownTableError, nearest_descriptor
-from nme_data.validation.report import REPORT_FORMATS, usage_report
+from nme_data.validation.report import DEFAULT_MAX_ERRORS, REPORT_FORMATS, usage_report
 
 F = TypeVar("F", bound=Callable[..., Any])
 PACKAGE_PATH = click.Path(path_type=Path)
@@ -108,6 +109,27 @@ def _readable() -> Iterator[None]:
 )
 def main() -> None:
     """Necrolytic migratory erythema as validated tables: list, show, validate, export and curate them."""
+    _fit_allocators_to_address_limit()
+
+
+def _fit_allocators_to_address_limit() -> None:
+    """Under an address-space limit (ulimit -v: a CI runner, a container), allocate the way the limit counts:
+    pyarrow's default allocator (mimalloc) and glibc's per-thread arenas reserve address space far beyond
+    what they use, so a validation that fits in memory would fail on reservations. The process is ours
+    (the library leaves its host's allocators alone); a user's own ARROW_DEFAULT_MEMORY_POOL wins."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits
+        return
+    if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY or "pyarrow" in sys.modules:
+        return
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).mallopt(-8, 2)  # M_ARENA_MAX: two arenas, not eight per core
 
 
 # --- validate ---------------------------------------------------------------------------------------------
@@ -167,7 +189,14 @@ class ReportCommand(click.Command):
     help="auto: a fast vectorised proof first, frictionless only when it cannot prove the copy valid; "
     "frictionless: always run frictionless. The report is the same.",
 )
-def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, engine: str) -> None:
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_ERRORS,
+    show_default=True,
+    help="List at most N errors per table and error code, and count the rest; 0 lists every error.",
+)
+def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, engine: str, max_errors: int) -> None:
     """Check a package copy against the Frictionless spec and the semantic rules.
 
     PATH is a directory holding datapackage.json, or that file (default: the nearest datapackage.json in the
@@ -184,15 +213,16 @@ def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, e
             _emit_usage_report(fmt, message, "descriptor-not-found", str(path))
             sys.exit(2)
         raise click.UsageError(message)
-    if engine != "auto":  # the default engine calls validate(source) as before
-        run = functools.partial(run, engine=engine)
+    limit = max_errors or None  # 0: no cap
+    if engine != "auto" or limit != DEFAULT_MAX_ERRORS:  # the defaults call validate(source) as before
+        run = functools.partial(run, engine=engine, max_errors=limit)
     try:
         if no_cache:
             report = run(path)
         else:
             from nme_data.validation.cache import validate as cached
 
-            report = cached(path, run, engine=engine)
+            report = cached(path, run, engine=engine, max_errors=limit)
     except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
         report = usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
     click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))

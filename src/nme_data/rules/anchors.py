@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package.integers import integer
-from nme_data.rules.rule import Rule, check_name
+from nme_data.rules.rule import Rule, check_name, shared
 from nme_data.sentences import EVIDENCE_SEPARATOR
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ FIELDS = ("table", "row_id", "part", "start", "end", "source_id")
 EVIDENCE, SOURCE = "evidence", "source_id"
 #: What an anchor's row_id may be (the fact tables' id pattern): a row with another id cannot be anchored.
 ROW_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: ROW_ID for pyarrow (RE2), whose `$` is the end of the text: Python's also allows one newline before it.
+_ROW_ID_RE2 = ROW_ID.pattern[:-1] + r"\n?$"
 
 
 @dataclass(frozen=True)
@@ -130,43 +132,154 @@ def find_anchors(
 # ---- the rules -------------------------------------------------------------------------------------
 
 
+#: Rows whose evidence parts are split and looked up at once (memory stays that of a batch, not a table).
+BATCH_ROWS = 100_000
+#: Joins the cells of a composite key into one string (a control character no id holds).
+_JOIN = "\x1f"
+
+
 @dataclass
 class Quotes:
-    """What the anchor rules need of a package: each fact row's evidence parts and source, and the
-    anchors (None: the package has no evidence_anchors table, so no part can be missing one)."""
+    """What the anchor rules need of a package, kept as columns (pyarrow), never as one Python object per
+    row: each fact table's ids, evidence and sources, and the anchors' keys (None: the package has no
+    evidence_anchors table, so no part can be missing one). The rules join them column-wise."""
 
-    parts: dict[tuple[str, str], tuple[list[str] | None, str]]
-    anchored: set[tuple[str, str, int]] | None = None
+    #: Per fact table read: (row ids, evidence, source ids), nulls where a cell is not text.
+    facts: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
+    #: Per table named, the anchors' keys as "row_id<US>part" strings (part as a plain integer); None: the
+    #: package has no anchors table.
+    anchored: dict[str, Any] | None = None
     #: The fact tables read: an anchor into a table that was not read (unsound, unparseable) is not judged.
     read: set[str] = field(default_factory=set)
-    #: Row ids a table holds twice (the primary key's error): their anchors cannot be judged.
-    duplicated: set[tuple[str, str]] = field(default_factory=set)
+    _joined: Any = field(default=None, repr=False)
 
     def add_facts(self, name: str, frame: pd.DataFrame) -> None:
-        """Each row's parts (None: an empty quote, the required constraint's error) and source."""
+        """Each row's id, quote and source (an empty quote is the required constraint's error)."""
         if not {"id", EVIDENCE, SOURCE} <= set(frame.columns):
             return
         self.read.add(name)
-        for row_id, quote, source in zip(frame["id"], frame[EVIDENCE], frame[SOURCE], strict=True):
-            if isinstance(row_id, str):
-                if (name, row_id) in self.parts:
-                    self.duplicated.add((name, row_id))
-                parts = quote.split(EVIDENCE_SEPARATOR) if isinstance(quote, str) and quote else None
-                self.parts[(name, row_id)] = (parts, source if isinstance(source, str) else "")
+        self.facts[name] = (_strings(frame["id"]), _strings(frame[EVIDENCE]), _strings(frame[SOURCE]))
+        self._joined = None
 
     def add_anchors(self, frame: pd.DataFrame) -> None:
         if not {"table", "row_id", "part"} <= set(frame.columns):
             return
-        self.anchored = set()
-        for table, row_id, part in zip(frame["table"], frame["row_id"], frame["part"], strict=True):
-            number = _integer(part)
-            if isinstance(table, str) and isinstance(row_id, str) and number is not None:
-                self.anchored.add((table, row_id, number))
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        table = _strings(frame["table"])
+        keys = _keys(_strings(frame["row_id"]), _integers(frame["part"]))
+        self.anchored = {}
+        for name in pc.unique(pc.drop_null(table)).to_pylist():  # each fact table's rule reads only its own
+            self.anchored[name] = pc.drop_null(keys.filter(pc.equal(table, pa.scalar(name, pa.large_string()))))
+
+    def joined(self) -> tuple[Any, Any, Any, Any]:
+        """Every fact row of every table read: ("table<US>row_id" keys, keys held once, quotes, sources), the
+        quotes and sources of rows whose key is held twice (the primary key's error) set to null: unjudged."""
+        if self._joined is None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            keys, quotes, sources = [], [], []
+            for name, (ids, evidence, source) in self.facts.items():
+                keys.append(_keys(pa.array([name] * len(ids), type=pa.large_string()), ids))
+                quotes.append(evidence)
+                sources.append(source)
+            key = pa.concat_arrays(keys) if keys else pa.array([], type=pa.large_string())
+            counts = pc.value_counts(pc.drop_null(key)) if len(key) else None
+            twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1)) if counts else key[:0]
+            once = pc.invert(pc.fill_null(pc.is_in(key, value_set=twice), False))
+            unique = pc.if_else(once, key, pa.scalar(None, pa.large_string()))
+            quote = pa.concat_arrays(quotes) if quotes else key
+            source = pa.concat_arrays(sources) if sources else key
+            self._joined = (key, unique, quote, source)
+        joined: tuple[Any, Any, Any, Any] = self._joined
+        return joined
+
+
+def _strings(series: pd.Series) -> Any:
+    """A column as a pyarrow large_string array: text cells as they are, anything else (missing) null."""
+    import pyarrow as pa
+
+    try:
+        array = pa.array(series.array, from_pandas=True)
+        if isinstance(array, pa.ChunkedArray):  # pandas' arrow-backed strings hand over their chunks
+            array = array.combine_chunks()
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            return array.cast(pa.large_string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    values = [value if isinstance(value, str) else None for value in series.tolist()]
+    return pa.array(values, type=pa.large_string())
+
+
+def _integers(series: pd.Series) -> Any:
+    """A column's integers (`_integer` of each distinct cell, not of each row) as an int64 array, null where
+    a cell is not one."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    numbers = [_integer(value) for value in uniques]
+    values = np.array([0 if n is None else n for n in numbers] + [0], dtype=np.int64)
+    valid = np.array([n is not None for n in numbers] + [False], dtype=bool)
+    index = np.where(codes < 0, len(numbers), codes)
+    return pa.array(values[index], mask=~valid[index])
+
+
+def _keys(first: Any, second: Any) -> Any:
+    """Composite keys as strings ("table<US>row_id", "row_id<US>part"): null where a cell is null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(second.type) or pa.types.is_large_string(second.type)):
+        second = pc.cast(second, pa.large_string())
+    return pc.binary_join_element_wise(first, second, pa.scalar(_JOIN, pa.large_string()))
 
 
 def _integer(value: Any) -> int | None:
     """A cell's integer as frictionless reads it (`nme_data.package.integers`): `+1` is 1, judged like `1`."""
     return integer(value)
+
+
+def _series(frame: pd.DataFrame, verdicts: Any) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
+    return pd.Series(np.asarray(verdicts, dtype=bool), index=frame.index, dtype=bool)
+
+
+def _distinct(columns: list[Any]) -> tuple[Any, list[tuple[Any, ...]]]:
+    """The distinct rows of equal-length pyarrow arrays, as Python tuples, and per row the index of its
+    distinct row: a per-value rule runs once per distinct combination, not once per row (each column is
+    dictionary-encoded by pyarrow; only the distinct values become Python objects)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    size = len(columns[0]) if columns else 0
+    combined = np.zeros(size, dtype=np.int64)
+    dictionaries = []
+    for column in columns:
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        dictionaries.append(encoded.dictionary.to_pylist())
+        codes = np.asarray(encoded.indices, dtype=np.int64)
+        combined = combined * (len(dictionaries[-1]) + 1) + codes
+        combined = np.unique(combined, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    codes_of = [np.asarray(pc.dictionary_encode(c, null_encoding="encode").indices)[first] for c in columns]
+    rows = [tuple(d[i] for d, i in zip(dictionaries, at, strict=True)) for at in zip(*codes_of, strict=True)]
+    return inverse.astype(np.int64).reshape(-1), rows
+
+
+def _verbatim(parts: Any, sources: Any, texts: Mapping[str, str]) -> Any:
+    """Per part: whether it is non-empty and verbatim in its source's snapshot (a known one), judged once per
+    distinct (source, part)."""
+    import numpy as np
+
+    inverse, pairs = _distinct([sources, parts])
+    found = [isinstance(p, str) and bool(p) and isinstance(s, str) and s in texts and p in texts[s] for s, p in pairs]
+    return np.asarray(found, dtype=bool)[inverse] if found else np.zeros(len(inverse), dtype=bool)
 
 
 def missing_check(name: str, present: set[str], quotes: Quotes, texts: Mapping[str, str]) -> list[Rule]:
@@ -175,80 +288,132 @@ def missing_check(name: str, present: set[str], quotes: Quotes, texts: Mapping[s
         return []
 
     def anchored(frame: pd.DataFrame) -> pd.Series:
-        import pandas as pd
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-        verdicts = []
-        for row_id, quote, source in zip(frame["id"], frame[EVIDENCE], frame[SOURCE], strict=True):
-            text = texts.get(source) if isinstance(source, str) else None
-            unjudged = not isinstance(row_id, str) or not ROW_ID.match(row_id) or (name, row_id) in quotes.duplicated
-            if quotes.anchored is None or text is None or not isinstance(quote, str) or unjudged:
-                verdicts.append(True)  # no anchors table, unknown source, empty quote, bad id: other rules' errors
-                continue
-            parts = quote.split(EVIDENCE_SEPARATOR)
-            verdicts.append(
-                all(
-                    (name, row_id, number) in quotes.anchored or not part or part not in text
-                    for number, part in enumerate(parts, start=1)
-                )
-            )
-        return pd.Series(verdicts, index=frame.index, dtype=bool)
+        if quotes.anchored is None or frame.empty:
+            return _series(frame, np.ones(len(frame), dtype=bool))  # no anchors table: nothing can be missing
+        ids, quote, source = _strings(frame["id"]), _strings(frame[EVIDENCE]), _strings(frame[SOURCE])
+        # judged: a well-formed id held once, a quote, a known source (else other rules' errors)
+        well_formed = pc.fill_null(pc.match_substring_regex(ids, _ROW_ID_RE2), False)
+        counts = pc.value_counts(pc.drop_null(ids))
+        twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+        once = pc.invert(pc.fill_null(pc.is_in(ids, value_set=twice), False))
+        known = pc.is_in(source, value_set=pa.array(list(texts), type=pa.large_string()))
+        has_quote = pc.fill_null(pc.greater(pc.utf8_length(quote), 0), False)
+        judged = np.asarray(pc.and_(pc.and_(well_formed, once), pc.and_(pc.fill_null(known, False), has_quote)))
+        verdicts = np.ones(len(frame), dtype=bool)
+        anchors = quotes.anchored.get(name, pa.array([], type=pa.large_string()))
+        judged_rows = np.flatnonzero(judged)
+        for begin in range(0, len(judged_rows), BATCH_ROWS):  # batches: the parts of a million rows at once
+            rows = judged_rows[begin : begin + BATCH_ROWS]  # would cost the memory of another table
+            taken = pa.array(rows)
+            lists = pc.split_pattern(quote.take(taken), EVIDENCE_SEPARATOR)
+            parts = pc.list_flatten(lists)
+            parent = np.asarray(pc.list_parent_indices(lists))
+            offsets = np.asarray(lists.offsets)[:-1]
+            numbers = pa.array(np.arange(len(parts)) - offsets[parent] + 1)
+            row_ids = ids.take(taken).take(pa.array(parent))
+            has_anchor = np.asarray(pc.fill_null(pc.is_in(_keys(row_ids, numbers), value_set=anchors), False))
+            needed = _verbatim(parts, source.take(taken).take(pa.array(parent)), texts)
+            bad = needed & ~has_anchor
+            verdicts[rows[np.unique(parent[bad])]] = False
+        return _series(frame, verdicts)
 
     message = "a part of the evidence has no row in evidence_anchors"
     return [Rule(anchored, name=check_name("anchor-missing", EVIDENCE, message))]
+
+
+@dataclass
+class _Joined:
+    """Each anchor row against the fact row it names (columns of the anchors frame's length)."""
+
+    exists: Any  # the row exists (or its table was not read)
+    judged: Any  # the row is known (held once): its quote and source can judge the anchor
+    number: Any  # the anchor's part as an integer (null: not one)
+    count: Any  # the parts of the row's quote (null: no row, or an empty quote)
+    part: Any  # the part the anchor names (null: no such row or part)
+    source: Any  # the row's source (null: no row)
+
+
+def _join(frame: pd.DataFrame, quotes: Quotes) -> _Joined:
+    """A hash join of the anchors on the fact rows, by "table<US>row_id" key, all in pyarrow."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    null = pa.scalar(None, pa.large_string())
+    table, row_id = _strings(frame["table"]), _strings(frame["row_id"])
+    keys, unique, quote, source = quotes.joined()
+    key = _keys(table, row_id)
+    read = pc.fill_null(pc.is_in(table, value_set=pa.array(sorted(quotes.read), type=pa.large_string())), False)
+    exists = pc.or_(pc.invert(read), pc.fill_null(pc.is_in(key, value_set=keys), False))
+    # index_in gives a position among the keys held once (nulls dropped): map it back to its fact row
+    held_once = np.flatnonzero(np.asarray(pc.is_valid(unique), dtype=bool))
+    where = np.asarray(pc.fill_null(pc.index_in(key, value_set=pc.drop_null(unique)), -1), dtype=np.int64)
+    judged = where >= 0
+    row = held_once[np.where(judged, where, 0)] if len(held_once) else np.zeros(len(key), dtype=np.int64)
+    unjudged = pa.array(~judged)
+    picked = pa.array(row)
+    row_quote = pc.if_else(unjudged, null, quote.take(picked)) if len(quote) else pa.nulls(len(key), pa.large_string())
+    row_source = pc.if_else(unjudged, null, source.take(picked)) if len(source) else row_quote
+    number = _integers(frame["part"])
+    lists = pc.split_pattern(pc.if_else(pc.equal(row_quote, ""), null, row_quote), EVIDENCE_SEPARATOR)
+    count = pc.list_value_length(lists)
+    in_range = np.asarray(
+        pc.fill_null(pc.and_(pc.greater_equal(number, 1), pc.less_equal(number, count)), False), dtype=bool
+    )
+    flat = pc.list_flatten(lists)
+    starts = np.asarray(lists.offsets, dtype=np.int64)[:-1]
+    chosen = np.where(in_range, starts + np.asarray(pc.fill_null(number, 1), dtype=np.int64) - 1, 0)
+    part = pc.if_else(pa.array(~in_range), null, flat.take(pa.array(chosen))) if len(flat) else row_quote
+    return _Joined(exists, judged, number, count, part, row_source)
 
 
 def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -> list[Rule]:
     """`anchor-orphan` and `anchor-mismatch` on the evidence_anchors table."""
     if not set(FIELDS) <= present:
         return []
-    import pandas as pd
 
-    def known_row(table: Any, row_id: Any) -> tuple[list[str] | None, str] | None:
-        """The row an anchor names (None: no such row, or one whose id is duplicated: not judged)."""
-        if not isinstance(row_id, str) or (table, row_id) in quotes.duplicated:
-            return None
-        return quotes.parts.get((table, row_id))
-
-    def part_of(table: Any, row_id: Any, part: Any) -> str | None:
-        """The part the anchor names (None: no such row or part, or a row with an empty quote)."""
-        number = _integer(part)
-        known = known_row(table, row_id)
-        if known is None or known[0] is None or number is None or not 1 <= number <= len(known[0]):
-            return None
-        return known[0][number - 1]
+    def joined(frame: pd.DataFrame) -> _Joined:
+        return shared(frame, ("anchors", id(quotes)), lambda: _join(frame, quotes))
 
     def row_exists(frame: pd.DataFrame) -> pd.Series:
-        keys = zip(frame["table"], frame["row_id"], strict=True)
-        verdicts = [t not in quotes.read or (t, r) in quotes.parts for t, r in keys]
-        return pd.Series(verdicts, index=frame.index, dtype=bool)
+        return _series(frame, joined(frame).exists)
 
     def part_exists(frame: pd.DataFrame) -> pd.Series:
-        verdicts = []
-        for table, row_id, part in zip(frame["table"], frame["row_id"], frame["part"], strict=True):
-            known = known_row(table, row_id)
-            unjudged = known is None or known[0] is None or _integer(part) is None
-            verdicts.append(unjudged or part_of(table, row_id, part) is not None)
-        return pd.Series(verdicts, index=frame.index, dtype=bool)
+        import pyarrow.compute as pc
+
+        found = joined(frame)
+        # unjudged: no such row (or held twice), an empty quote, a part that is not an integer
+        judged = pc.and_(pc.is_valid(found.count), pc.is_valid(found.number))
+        return _series(frame, pc.or_(pc.invert(judged), pc.is_valid(found.part)))
 
     def same_source(frame: pd.DataFrame) -> pd.Series:
-        verdicts = []
-        for table, row_id, source in zip(frame["table"], frame["row_id"], frame["source_id"], strict=True):
-            known = known_row(table, row_id)
-            verdicts.append(known is None or not known[1] or known[1] == source)
-        return pd.Series(verdicts, index=frame.index, dtype=bool)
+        import numpy as np
+        import pyarrow.compute as pc
+
+        found = joined(frame)
+        unjudged = ~found.judged | np.asarray(pc.fill_null(pc.equal(found.source, ""), True))
+        agrees = np.asarray(pc.fill_null(pc.equal(found.source, _strings(frame["source_id"])), False))
+        return _series(frame, unjudged | agrees)
 
     def matches(frame: pd.DataFrame) -> pd.Series:
-        verdicts = []
-        columns = (frame[name] for name in FIELDS)
-        for table, row_id, number, start_cell, end_cell, source in zip(*columns, strict=True):
-            part = part_of(table, row_id, number)
+        import numpy as np
+
+        found = joined(frame)
+        columns = [found.part, _strings(frame["source_id"]), _integers(frame["start"]), _integers(frame["end"])]
+        inverse, rows = _distinct(columns)
+
+        def verdict(part: Any, source: Any, start: Any, end: Any) -> bool:
             text = texts.get(source) if isinstance(source, str) else None
-            start, end = _integer(start_cell), _integer(end_cell)
             if not part or text is None or start is None or end is None or part not in text:
-                verdicts.append(True)  # orphans, unknown sources, bad integers, non-verbatim parts: judged elsewhere
-                continue
-            verdicts.append(text[start:end] == part)
-        return pd.Series(verdicts, index=frame.index, dtype=bool)
+                return True  # orphans, unknown sources, bad integers, non-verbatim parts: judged elsewhere
+            return bool(text[start:end] == part)
+
+        distinct = [verdict(*values) for values in rows]
+        return _series(frame, np.asarray(distinct, dtype=bool)[inverse] if distinct else inverse == 0)
 
     return [
         Rule(row_exists, name=check_name("anchor-orphan", "row_id", "the anchor names a row that has no evidence")),

@@ -31,7 +31,7 @@ import pandas as pd
 
 from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.ontology import EXACT_SCOPES, prefix
-from nme_data.rules.rule import Rule, check_name
+from nme_data.rules.rule import Rule, check_name, per_distinct
 
 if TYPE_CHECKING:
     from nme_data.ontology import Term
@@ -68,6 +68,11 @@ def _cells(series: pd.Series) -> list[Any]:
     return [None if value is None or value is pd.NA or value != value else value for value in values]
 
 
+def _cell(value: Any) -> Any:
+    """One cell as `_cells` gives it: a missing one as None."""
+    return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
+
+
 def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:
     return pd.Series(values, index=frame.index, dtype=bool)
 
@@ -96,15 +101,17 @@ def _flag(value: Any) -> bool | None:
 
 def certainty_checks() -> list[Rule]:
     def not_overstated(frame: pd.DataFrame) -> pd.Series:
-        pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
-        return _verdicts(frame, [not (c == "stated" and isinstance(q, str) and bool(cues_in(q))) for c, q in pairs])
+        def verdict(c: Any, q: Any) -> bool:
+            return not (_cell(c) == "stated" and isinstance(q, str) and bool(cues_in(q)))
+
+        return per_distinct(frame, ("certainty", "evidence"), verdict)
 
     def supported(frame: pd.DataFrame) -> pd.Series:
-        pairs = zip(_cells(frame["certainty"]), _cells(frame["evidence"]), strict=True)
-        return _verdicts(
-            frame,
-            [c not in CERTAINTY_PATTERNS or not isinstance(q, str) or c in cues_in(q) for c, q in pairs],
-        )
+        def verdict(c: Any, q: Any) -> bool:
+            c = _cell(c)
+            return c not in CERTAINTY_PATTERNS or not isinstance(q, str) or c in cues_in(q)
+
+        return per_distinct(frame, ("certainty", "evidence"), verdict)
 
     return [
         Rule(not_overstated, name=check_name("certainty-overstated", "certainty")),
@@ -114,17 +121,11 @@ def certainty_checks() -> list[Rule]:
 
 def open_list_check() -> Rule:
     def agrees(frame: pd.DataFrame) -> pd.Series:
-        pairs = zip(_cells(frame["open_list"]), _cells(frame["evidence"]), strict=True)
-        judged: dict[tuple[Any, Any], bool] = {}  # rows repeat quotes: each (value, quote) once
-        verdicts = []
-        for pair in pairs:
-            verdict = judged.get(pair)
-            if verdict is None:
-                value, quote = pair
-                flag = _flag(value)  # a missing or unreadable cell is the spec layer's error
-                verdict = judged[pair] = flag is None or not isinstance(quote, str) or flag == marks_open_list(quote)
-            verdicts.append(verdict)
-        return _verdicts(frame, verdicts)
+        def verdict(value: Any, quote: Any) -> bool:
+            flag = _flag(_cell(value))  # a missing or unreadable cell is the spec layer's error
+            return flag is None or not isinstance(quote, str) or flag == marks_open_list(quote)
+
+        return per_distinct(frame, ("open_list", "evidence"), verdict)
 
     return Rule(agrees, name=check_name("open-list-mismatch", "open_list"))
 
@@ -133,26 +134,24 @@ def open_list_check() -> Rule:
 
 
 def name_checks(terms: Mapping[str, Term]) -> list[Rule]:
-    def scopes(frame: pd.DataFrame) -> list[set[str] | None]:
-        """Each row's matched_name scopes in its term; None where the term or the name is unknown."""
-        pairs = zip(_cells(frame["object_id"]), _cells(frame["matched_name"]), strict=True)
-        found: dict[tuple[Any, Any], set[str] | None] = {}  # rows repeat terms and names: each pair once
-        result = []
-        for pair in pairs:
-            if pair not in found:
-                curie, name = pair
-                found[pair] = terms[curie].scopes_of(name) if curie in terms and isinstance(name, str) else None
-            result.append(found[pair])
-        return result
+    def scopes(curie: Any, name: Any) -> set[str] | None:
+        """A row's matched_name scopes in its term; None where the term or the name is unknown."""
+        curie, name = _cell(curie), _cell(name)
+        return terms[curie].scopes_of(name) if curie in terms and isinstance(name, str) else None
 
     def is_a_name(frame: pd.DataFrame) -> pd.Series:
-        return _verdicts(frame, [found is None or bool(found) for found in scopes(frame)])
+        def verdict(curie: Any, name: Any) -> bool:
+            found = scopes(curie, name)
+            return found is None or bool(found)
+
+        return per_distinct(frame, ("object_id", "matched_name"), verdict)
 
     def exact_allowed(frame: pd.DataFrame) -> pd.Series:
-        rows = zip(_cells(frame["predicate_id"]), scopes(frame), strict=True)
-        return _verdicts(
-            frame, [predicate != EXACT or not found or bool(found & EXACT_SCOPES) for predicate, found in rows]
-        )
+        def verdict(predicate: Any, curie: Any, name: Any) -> bool:
+            found = scopes(curie, name)
+            return _cell(predicate) != EXACT or not found or bool(found & EXACT_SCOPES)
+
+        return per_distinct(frame, ("predicate_id", "object_id", "matched_name"), verdict)
 
     return [
         Rule(is_a_name, name=check_name("matched-name-mismatch", "matched_name")),

@@ -20,7 +20,7 @@ import pandas as pd
 
 from nme_data.package.canonical import NAMES_PROPERTY as PROPERTY
 from nme_data.package.canonical import names_declaration_problem
-from nme_data.rules.rule import Rule, check_name
+from nme_data.rules.rule import Rule, check_name, per_distinct
 
 EVIDENCE = "evidence"
 _WORD = re.compile(r"[^\W_]+")
@@ -90,18 +90,14 @@ def naming_check(found: list[Naming], names_of: Mapping[str, Mapping[str, str]])
         return result
 
     def named(frame: pd.DataFrame) -> pd.Series:
-        columns = [EVIDENCE, *(naming.field for naming in found)]
-        judged: dict[tuple[Any, ...], bool] = {}  # rows repeat quotes and keys: each combination once
-        verdicts = []
-        for record in zip(*(frame[c].tolist() for c in columns), strict=True):
-            verdict = judged.get(record)
-            if verdict is None:
-                row = dict(zip(columns, record, strict=True))
-                quote, options = row[EVIDENCE], candidates(row)
-                verdict = not isinstance(quote, str) or not quote or not options or names(quote, options)
-                judged[record] = verdict
-            verdicts.append(verdict)
-        return pd.Series(verdicts, index=frame.index, dtype=bool)
+        columns = (EVIDENCE, *(naming.field for naming in found))
+
+        def verdict(*record: Any) -> bool:  # rows repeat quotes and keys: each combination once
+            row = dict(zip(columns, record, strict=True))
+            quote, options = row[EVIDENCE], candidates(row)
+            return not isinstance(quote, str) or not quote or not options or names(quote, options)
+
+        return per_distinct(frame, columns, verdict)
 
     fields = ", ".join(naming.field for naming in found)
     message = f"the quote names none of the row's {fields} (nor a declared synonym): is it the quote of another row?"

@@ -77,3 +77,35 @@ def shared(frame: Any, key: Hashable, compute: Callable[[], T]) -> T:
         entry = memo[(id(frame), key)] = (frame, compute())
     result: T = entry[1]
     return result
+
+
+def distinct_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[Any, list[tuple[Any, ...]]]:
+    """The distinct combinations of these columns' cells (one row's values each, as Python objects) and, per
+    row of the frame, the index of its combination. Quotes, values and keys repeat across rows, so a rule
+    judged per combination runs once per distinct value, not once per row; every missing cell (None, NaN,
+    NA) is one value, its first row's. Shared by the rules of one frame (`shared`)."""
+
+    def compute() -> tuple[Any, list[tuple[Any, ...]]]:
+        import numpy as np
+        import pandas as pd
+
+        combined = np.zeros(len(frame), dtype=np.int64)
+        for column in columns:
+            codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+            combined = combined * (len(uniques) + 1) + (np.asarray(codes, dtype=np.int64) + 1)
+            combined = np.unique(combined, return_inverse=True)[1].astype(np.int64).reshape(-1)
+        _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+        picked = [frame[column].iloc[first].tolist() for column in columns]
+        return inverse.astype(np.int64).reshape(-1), list(zip(*picked, strict=True))
+
+    return shared(frame, ("distinct rows", columns), compute)
+
+
+def per_distinct(frame: pd.DataFrame, columns: tuple[str, ...], verdict: Callable[..., bool]) -> pd.Series:
+    """`verdict(*cells)` of every row, computed once per distinct combination of the columns' cells."""
+    import numpy as np
+    import pandas as pd
+
+    inverse, rows = distinct_rows(frame, columns)
+    values = np.fromiter((bool(verdict(*row)) for row in rows), dtype=bool, count=len(rows))
+    return pd.Series(values[inverse] if len(rows) else np.ones(len(frame), dtype=bool), index=frame.index, dtype=bool)

@@ -9,7 +9,7 @@ the validator calls the rules directly (see `nme_data.rules.rule`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,11 +35,40 @@ from nme_data.sentences import EVIDENCE_SEPARATOR
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 
+class Ids(Collection[str]):
+    """A table's ids as one pyarrow array, not a Python set of a million strings: `is_in` hands the array to
+    pyarrow as is; `in` and iteration (rarely needed) build the set once, on first use."""
+
+    def __init__(self, column: pd.Series) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = column if isinstance(column.dtype, pd.StringDtype) else column.astype("string")
+        array = pa.array(text.array, from_pandas=True)
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        self.array = pc.unique(pc.drop_null(array))
+        self._set: set[str] | None = None
+
+    def _values(self) -> set[str]:
+        if self._set is None:
+            self._set = set(self.array.to_pylist())
+        return self._set
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values())
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+
 @dataclass
 class Context:
     """What cross-table rules need: the other tables' ids, the cited texts and the ontology snapshot."""
 
-    ids: dict[str, set[str]] = field(default_factory=dict)
+    ids: dict[str, Collection[str]] = field(default_factory=dict)
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     source_texts: dict[str, str] = field(default_factory=dict)
     source_problems: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -48,7 +77,7 @@ class Context:
     #: outlives the call (a process-wide memo keyed on mtime and size answered for edited bytes).
     snapshots: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     #: Each fact row's evidence parts and the anchors of evidence_anchors (nme_data.rules.anchors).
-    quotes: Quotes = field(default_factory=lambda: Quotes({}), repr=False)
+    quotes: Quotes = field(default_factory=Quotes, repr=False)
 
     @classmethod
     def from_frames(cls, package: DataPackage | Path, frames: dict[str, pd.DataFrame]) -> Context:
@@ -70,7 +99,7 @@ class Context:
         else:
             self.quotes.add_facts(name, frame)
         if "id" in frame.columns:
-            self.ids[name] = set(frame["id"].dropna().astype(str).tolist())
+            self.ids[name] = Ids(frame["id"])
         if {"id", "name"} <= set(frame.columns):  # what a quote may call a row of this table (rules.naming)
             pairs = zip(frame["id"].tolist(), frame["name"].tolist(), strict=True)
             self.names[name] = {str(i): n for i, n in pairs if isinstance(n, str)}
@@ -144,10 +173,13 @@ def is_in(series: pd.Series, values: Collection[str]) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = series.astype("string")
+    text = series if isinstance(series.dtype, pd.StringDtype) else series.astype("string")
     array = pa.array(text.array, from_pandas=True)
-    strings = [value for value in values if isinstance(value, str)]
-    found = pc.is_in(array, value_set=pa.array(strings, type=array.type))
+    if isinstance(values, Ids):  # a table's ids, kept as a pyarrow array
+        value_set = values.array.cast(array.type)
+    else:
+        value_set = pa.array([value for value in values if isinstance(value, str)], type=array.type)
+    found = pc.fill_null(pc.is_in(array, value_set=value_set), False)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
 
 
@@ -374,7 +406,7 @@ def foreign_key_checks(table: Table, context: Context) -> list[Rule]:
         column = fields if isinstance(fields, str) else fields[0]
 
         def points_somewhere(frame: pd.DataFrame, column: str = column, target: str = target) -> pd.Series:
-            return ~_present(frame[column]) | is_in(frame[column], context.ids.get(target, set()))
+            return ~_present(frame[column]) | is_in(frame[column], context.ids.get(target, ()))
 
         checks.append(Rule(points_somewhere, name=check_name("foreign-key", column)))
     return checks

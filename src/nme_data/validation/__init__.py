@@ -7,7 +7,7 @@ from typing import Any
 
 from nme_data.package import DataPackage, PackageError, resolve_descriptor
 from nme_data.validation.errors import CODES, Code, Finding
-from nme_data.validation.report import Report
+from nme_data.validation.report import DEFAULT_MAX_ERRORS, ErrorCap, Report
 
 __all__ = ["CODES", "Code", "Finding", "Report", "validate"]
 
@@ -21,7 +21,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def validate(source: str | Path | DataPackage | None = None, engine: str = "auto") -> Report:
+def validate(
+    source: str | Path | DataPackage | None = None, engine: str = "auto", max_errors: int | None = DEFAULT_MAX_ERRORS
+) -> Report:
     """Check a package copy (a directory or its datapackage.json; default: the bundled one).
 
     An opened `DataPackage` is checked through its own reads, so a command that validates and then
@@ -34,6 +36,10 @@ def validate(source: str | Path | DataPackage | None = None, engine: str = "auto
     engine "auto" first tries tier 1 (`validation.tier1`, a vectorised proof that frictionless would
     find nothing) and starts frictionless only when tier 1 cannot prove that; "frictionless" always
     starts it. Either way the report is the same; `report.engine` says which tier gave the verdict.
+
+    At most `max_errors` errors are listed per (table, code) (None: all of them); the rest are counted in
+    `report.omitted`, and never built where a layer can avoid it, so that memory follows the data, not the
+    number of errors.
     """
     from nme_data.validation.tier1 import ENGINES
 
@@ -41,17 +47,23 @@ def validate(source: str | Path | DataPackage | None = None, engine: str = "auto
         from nme_data.errors import ArgumentError
 
         raise ArgumentError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if max_errors is not None and (isinstance(max_errors, bool) or not isinstance(max_errors, int) or max_errors < 0):
+        from nme_data.errors import ArgumentError
+
+        raise ArgumentError(f"max_errors must be a whole number of at least 0, or None, not {max_errors!r}")
+    cap = ErrorCap(max_errors)
     shown = source.descriptor_path if isinstance(source, DataPackage) else source
     report = Report(package=str(shown) if shown is not None else "bundled package")
     report.engine = {"requested": engine, "tier": None, "note": None}
     read: _Read = {}
     try:
-        _run(source, report, read, engine)
+        _run(source, report, read, engine, cap)
     except Exception as exc:  # whatever broke, the caller gets a report that says so, never a traceback
         from nme_data.validation.spec_worker import failure
 
         report.errors.append(failure(None, "validation could not finish", exc))
     report.errors = _without_profile_twins(report.errors)
+    report.cap(max_errors, cap.omitted)  # before the hints: they read files for each listed error
     return _with_hints(report, read)
 
 
@@ -69,7 +81,13 @@ def _without_profile_twins(errors: list[Finding]) -> list[Finding]:
 _Read = dict[str, dict[str, Any]]
 
 
-def _run(source: str | Path | DataPackage | None, report: Report, read: _Read, engine: str = "auto") -> None:
+def _run(
+    source: str | Path | DataPackage | None,
+    report: Report,
+    read: _Read,
+    engine: str = "auto",
+    cap: ErrorCap | None = None,
+) -> None:
     """The layers in order; each failure is caught by `validate`, with what the earlier ones found kept."""
     from nme_data.validation.preflight import run_preflight
 
@@ -108,11 +126,11 @@ def _run(source: str | Path | DataPackage | None, report: Report, read: _Read, e
     # Tier 1 runs in a thread beside the semantic rules (pyarrow works without the GIL); when it cannot
     # prove the copy, it starts frictionless' worker at once. Proved: frictionless would report nothing,
     # so it is never started, and the report is the same without it.
-    spec = TierOne(pre, engine).start()
+    spec = TierOne(pre, engine, cap.limit if cap is not None else None).start()
     try:
         from nme_data.validation.semantic import validate_semantics
 
-        report.errors.extend(validate_semantics(package, pre.tables))
+        report.errors.extend(validate_semantics(package, pre.tables, cap))
     except Exception as exc:
         from nme_data.validation.spec_worker import failure
 

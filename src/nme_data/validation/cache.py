@@ -40,7 +40,7 @@ from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError, Table, 
 from nme_data.package.files import Reference, referenced_files
 from nme_data.package.paths import resolve_reference
 from nme_data.validation.errors import Finding
-from nme_data.validation.report import Report
+from nme_data.validation.report import DEFAULT_MAX_ERRORS, Report
 
 #: How names are hashed: file names that are not valid UTF-8 arrive as lone surrogates, which hash too.
 NAMES = ("utf-8", "surrogatepass")
@@ -77,6 +77,7 @@ def validate(
     source: str | Path | DataPackage | None = None,
     run: Callable[[str | Path | None], Report] | None = None,
     engine: str = DEFAULT_ENGINE,
+    max_errors: int | None = DEFAULT_MAX_ERRORS,
 ) -> Report:
     """The cached report of an unchanged copy, else a fresh validation (then remembered).
 
@@ -96,10 +97,12 @@ def validate(
 
     def validated() -> Report:
         if run is None:
-            return fresh(named if package is None else package)
+            if max_errors == DEFAULT_MAX_ERRORS:  # the default call, as before the cap existed
+                return fresh(named if package is None else package)
+            return fresh(named if package is None else package, max_errors=max_errors)
         return run(named)
 
-    key = cache_key(descriptor, engine, package)
+    key = cache_key(descriptor, engine, package, max_errors)
     if key is None:
         return validated()
     entry = cache_dir() / "validation" / f"{key}.json"
@@ -112,7 +115,12 @@ def validate(
     return report
 
 
-def cache_key(descriptor: Path, engine: str = DEFAULT_ENGINE, package: DataPackage | None = None) -> str | None:
+def cache_key(
+    descriptor: Path,
+    engine: str = DEFAULT_ENGINE,
+    package: DataPackage | None = None,
+    max_errors: int | None = DEFAULT_MAX_ERRORS,
+) -> str | None:
     """SHA-256 of the files the validator reads, their location and the validator; None when not cacheable.
 
     With the opened `package` of that descriptor, each table is hashed from the bytes the package model
@@ -129,6 +137,8 @@ def cache_key(descriptor: Path, engine: str = DEFAULT_ENGINE, package: DataPacka
     digest.update(f"nme-data validation cache {FORMAT}\0{descriptor}\0".encode(*NAMES))
     digest.update(validator_fingerprint(engine).encode())
     digest.update(f"\0reference\0{reference_digest()}".encode(*NAMES))
+    if max_errors != DEFAULT_MAX_ERRORS:  # another cap lists other errors (the default keeps old keys)
+        digest.update(f"\0max_errors\0{max_errors}".encode())
     total = 0
     for found in files:
         if found.path is None:
@@ -240,6 +250,8 @@ def _read(entry: Path) -> Report | None:
             tables_checked=[str(name) for name in stored["tables"]],
             version=stored["source"]["version"],
             engine=stored.get("engine"),  # i24 (#24): which tier proved the verdict
+            omitted={(item["table"], item["code"]): int(item["count"]) for item in stored.get("errors_not_listed", [])},
+            max_errors=stored.get("max_errors"),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +25,43 @@ def escape_surrogates(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+#: Errors listed per (table, code) unless the caller says otherwise (`--max-errors`): like frictionless'
+#: `limit_errors`, a flood of one error (a million rows without anchors) is listed only so far and
+#: counted beyond, so the report, and the memory that builds it, stays the size of the data, not of the
+#: damage. The damage catalogues stay far below it.
+DEFAULT_MAX_ERRORS = 1000
+
+Key = tuple[str | None, str]
+
+
+class ErrorCap:
+    """At most `limit` listed errors per (table, code) (None: no cap); the rest are only counted.
+
+    A layer that can produce many errors asks `take` before it builds them, so that errors beyond the cap
+    are never materialised; `Report.cap` applies the same limit to the whole report at the end."""
+
+    def __init__(self, limit: int | None = DEFAULT_MAX_ERRORS) -> None:
+        if limit is not None and limit < 0:
+            raise ValueError(f"max_errors must be at least 0, not {limit}")
+        self.limit = limit
+        self.listed: Counter[Key] = Counter()
+        self.omitted: Counter[Key] = Counter()
+
+    def take(self, table: str | None, code: str, count: int) -> int:
+        """How many of `count` new errors of (table, code) to build; the rest are counted as omitted."""
+        if self.limit is None or count <= 0:
+            return max(count, 0)
+        key = (table, code)
+        room = min(max(self.limit - self.listed[key], 0), count)
+        self.listed[key] += room
+        self.omitted[key] += count - room
+        return room
+
+
 @dataclass
 class Report:
-    """Every error found, plus what was checked."""
+    """Every error found (up to `max_errors` listed per table and code, the rest counted in `omitted`),
+    plus what was checked."""
 
     package: str
     errors: list[Finding] = field(default_factory=list)
@@ -36,10 +71,49 @@ class Report:
     #: Which tier gave the spec layer's verdict: {"requested": engine, "tier": 1 or 2, "note": why tier 1
     #: could not decide}; None for a report that validated nothing (a usage error).
     engine: dict[str, object] | None = None
+    #: Errors found but not listed, per (table, code): beyond `max_errors` of that table and code.
+    omitted: dict[Key, int] = field(default_factory=dict)
+    #: The cap on listed errors per (table, code) this report was made with (None: no cap).
+    max_errors: int | None = None
 
     @property
     def valid(self) -> bool:
-        return not self.errors
+        return not self.errors and not any(self.omitted.values())
+
+    @property
+    def error_count(self) -> int:
+        """Every error found, listed or not."""
+        return len(self.sorted_errors()) + sum(self.omitted.values())
+
+    def cap(self, limit: int | None, omitted: Counter[Key] | None = None) -> Report:
+        """Keep the first `limit` errors of each (table, code) in report order; count the rest, plus what
+        a layer counted without building (`omitted`), in `self.omitted`."""
+        self.max_errors = limit
+        total: Counter[Key] = Counter(self.omitted)
+        total.update(omitted or {})
+        if limit is not None:
+            kept: list[Finding] = []
+            seen: Counter[Key] = Counter()
+            for error in self.sorted_errors():
+                key = (error.table, error.code)
+                seen[key] += 1
+                if seen[key] <= limit:
+                    kept.append(error)
+                else:
+                    total[key] += 1
+            self.errors = kept
+        self.omitted = {key: count for key, count in total.items() if count}
+        return self
+
+    def omitted_lines(self) -> list[str]:
+        """One line per (table, code) with errors not listed."""
+        order = {str(name): i for i, name in enumerate(self.tables_checked)}
+        keys = sorted(self.omitted, key=lambda k: (order.get(str(k[0] or ""), -1), str(k[0] or ""), k[1]))
+        return [
+            f"{table or 'package'}: {self.omitted[(table, code)]:,} more [{code}] errors not listed "
+            f"(at most {self.max_errors} per table and code; --max-errors)"
+            for table, code in keys
+        ]
 
     def sorted_errors(self) -> list[Finding]:
         order = {str(name): i for i, name in enumerate(self.tables_checked)}
@@ -53,20 +127,24 @@ class Report:
     def summary(self) -> str:
         """One line; tables are counted only when errors are in tables, so an empty directory is no "1 of 0"."""
         errors = self.sorted_errors()
-        if not errors:
+        if not errors and not any(self.omitted.values()):
             return f"valid: {len(self.tables_checked)} tables checked, no errors"
-        in_tables = [e for e in errors if e.table is not None]
-        tables = {e.table for e in in_tables}
-        in_package = len(errors) - len(in_tables)
+        in_tables = sum(1 for e in errors if e.table is not None)
+        in_tables += sum(count for (table, _), count in self.omitted.items() if table is not None)
+        tables = {e.table for e in errors if e.table is not None} | {t for t, _ in self.omitted if t is not None}
+        total = len(errors) + sum(self.omitted.values())
+        in_package = total - in_tables
         where = []
         if in_package:
             where.append(f"{in_package} in the package")
         if tables:
-            where.append(f"{len(in_tables)} in {len(tables)} of {max(len(self.tables_checked), len(tables))} tables")
+            where.append(f"{in_tables} in {len(tables)} of {max(len(self.tables_checked), len(tables))} tables")
         if len(where) == 1:
-            text = f"invalid: {_count(len(errors))} {where[0].split(' ', 1)[1]}"
+            text = f"invalid: {_count(total)} {where[0].split(' ', 1)[1]}"
         else:
-            text = f"invalid: {_count(len(errors))}: {', '.join(where)}"
+            text = f"invalid: {_count(total)}: {', '.join(where)}"
+        if self.omitted:
+            text += f" ({len(errors)} listed)"
         return text if self.tables_checked else f"{text}, no tables checked"
 
     def to_dict(self) -> dict[str, object]:
@@ -76,10 +154,14 @@ class Report:
             "package": self.package,
             "source": {"path": self.package, "version": self.version},
             "tables": self.tables_checked,
-            "error_count": len(errors),
+            "error_count": len(errors) + sum(self.omitted.values()),
             "errors": [e.to_dict() for e in errors],
             "summary": self.summary(),
             "engine": self.engine,
+            "max_errors": self.max_errors,
+            "errors_not_listed": [
+                {"table": table, "code": code, "count": count} for (table, code), count in sorted_omitted(self.omitted)
+            ],
         }
 
     def to_json(self, ascii_only: bool = False) -> str:
@@ -107,6 +189,8 @@ class Report:
                 text += f" Hint: {error.hint}"
             rendered = ",".join(f"{key}={_escape_property(value)}" for key, value in sorted(properties.items()))
             lines.append(f"::error {rendered}::{_escape_data(text)}")
+        title = "::warning title=nme-data errors not listed::"
+        lines.extend(f"{title}{_escape_data(line)}" for line in self.omitted_lines())
         lines.append(self.summary())
         return escape_surrogates("\n".join(lines))
 
@@ -130,6 +214,7 @@ class Report:
             lines.append(f"{error.location()}: [{error.code}] {error.message}")
             if error.hint:
                 lines.append(f"  hint: {error.hint}")
+        lines.extend(self.omitted_lines())
         if self.engine_line():
             lines.append(str(self.engine_line()))
         lines.append(self.summary())
@@ -161,6 +246,11 @@ def usage_report(message: str, code: str = "usage-error", package: str = "") -> 
     a validator that crashed), so that a machine reading JSON or GitHub commands still gets one document."""
     path = "datapackage.json" if code == "descriptor-not-found" else None
     return Report(package=package, errors=[Finding(None, None, None, code, message, path=path)])
+
+
+def sorted_omitted(omitted: dict[Key, int]) -> list[tuple[Key, int]]:
+    """The not-listed counts in a stable order (table, then code)."""
+    return sorted(omitted.items(), key=lambda item: (str(item[0][0] or ""), item[0][1]))
 
 
 def _count(number: int) -> str:

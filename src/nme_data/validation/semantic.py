@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from nme_data.package import DataPackage, PackageError, Table
 from nme_data.rules.rule import ANY_FIELD, Rule, shared_reads
 from nme_data.validation.errors import CODES, Finding
+from nme_data.validation.report import ErrorCap
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,10 +40,14 @@ def verdicts(rule: Rule, frame: pd.DataFrame, blank: pd.Series) -> pd.Series:
     return found.reindex(frame.index).fillna(False).astype(bool) | blank
 
 
-def _run_rule(table: Table, frame: pd.DataFrame, rule: Rule, texts: list[str], blank: pd.Series) -> list[Finding]:
-    """One error per (row, field) that breaks the rule; a rule that cannot run is a check-error."""
+def _run_rule(
+    table: Table, frame: pd.DataFrame, rule: Rule, texts: list[str], blank: pd.Series, cap: ErrorCap | None = None
+) -> list[Finding]:
+    """One error per (row, field) that breaks the rule, built only while the cap has room for them (the
+    rest are counted); a rule that cannot run is a check-error."""
     from nme_data.rules.semantic import formula_cells
 
+    cap = cap if cap is not None else ErrorCap(None)
     try:
         failing = frame.index[~verdicts(rule, frame, blank).to_numpy()]
     except Exception as exc:  # a check that cannot run is reported, never a traceback
@@ -51,15 +56,17 @@ def _run_rule(table: Table, frame: pd.DataFrame, rule: Rule, texts: list[str], b
     code = rule.code if rule.code in CODES else "check-error"
     message = rule.detail or (CODES[code].meaning if code != "check-error" else f"{rule.name} failed")
     errors = []
-    fields: Sequence[str | None]
-    for row in failing:
-        if rule.field == ANY_FIELD:  # a row check over several columns: name each cell
-            fields = formula_cells(frame.loc[row], texts)
-        else:
-            fields = [rule.field] if rule.field in frame.columns else [rule.field or None]
-        for field in fields:
-            value = frame.at[row, field] if field in frame.columns else None
+    if rule.field != ANY_FIELD:
+        field = rule.field if rule.field in frame.columns else rule.field or None
+        shown = failing[: cap.take(table.name, code, len(failing))]
+        values = frame.loc[shown, field].tolist() if field in frame.columns else [None] * len(shown)
+        for row, value in zip(shown, values, strict=True):
             errors.append(Finding(table.name, int(row), field, code, f"{message}{_detail(value)}"))
+        return errors
+    for row in failing:  # a row check over several columns: name each cell
+        fields: Sequence[str] = formula_cells(frame.loc[row], texts)
+        for field in fields[: cap.take(table.name, code, len(fields))]:
+            errors.append(Finding(table.name, int(row), field, code, f"{message}{_detail(frame.at[row, field])}"))
     return errors
 
 
@@ -69,8 +76,11 @@ def _detail(value: Any) -> str:
     return f": {_shown(value)}"
 
 
-def validate_semantics(package: DataPackage, tables: list[Table] | None = None) -> list[Finding]:
-    """Run the semantic rules of each table the package model found sound (default: all of them).
+def validate_semantics(
+    package: DataPackage, tables: list[Table] | None = None, cap: ErrorCap | None = None
+) -> list[Finding]:
+    """Run the semantic rules of each table the package model found sound (default: all of them); with a
+    `cap`, errors beyond its limit per (table, code) are counted there instead of built.
 
     Frames come from `raw.read_text_frame`, which reads exactly the file, encoding and header the
     normalised descriptor names, the same one frictionless validates; a file the parser still cannot
@@ -107,14 +117,14 @@ def validate_semantics(package: DataPackage, tables: list[Table] | None = None) 
         if table.name in needs_every_id:
             deferred[table.name] = frame
         else:
-            errors.extend(_check_table(table, frame, context))
+            errors.extend(_check_table(table, frame, context, cap))
     for table in tables:
         if table.name in deferred:
-            errors.extend(_check_table(table, deferred.pop(table.name), context))
+            errors.extend(_check_table(table, deferred.pop(table.name), context, cap))
     return errors
 
 
-def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[Finding]:
+def _check_table(table: Table, frame: pd.DataFrame, context: Context, cap: ErrorCap | None = None) -> list[Finding]:
     from nme_data.rules.semantic import semantic_rules, text_fields
 
     if frame.empty:
@@ -124,5 +134,5 @@ def _check_table(table: Table, frame: pd.DataFrame, context: Context) -> list[Fi
     blank = frame.isna().all(axis="columns")
     rules = semantic_rules(table, context, present)
     with shared_reads():  # the frame is not changed while its rules run
-        errors = {error for rule in rules for error in _run_rule(table, frame, rule, texts, blank)}
+        errors = {error for rule in rules for error in _run_rule(table, frame, rule, texts, blank, cap)}
     return sorted(errors, key=lambda e: (e.row or 0, e.field or "", e.code))

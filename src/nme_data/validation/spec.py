@@ -60,11 +60,12 @@ def worker_command() -> list[str]:
     return [sys.executable, "-S", "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=list(dict.fromkeys(path)))]
 
 
-def validate_spec(descriptor: dict[str, Any], root: Path) -> list[Finding]:
+def validate_spec(descriptor: dict[str, Any], root: Path, max_errors: int | None = None) -> list[Finding]:
     """The spec layer in this process (no sandbox): see `nme_data.validation.spec_worker`."""
+    from nme_data.validation.spec_worker import error_limit
     from nme_data.validation.spec_worker import validate_spec as run
 
-    return run(descriptor, root)
+    return run(descriptor, root, limit=error_limit(max_errors))
 
 
 def _check_error(message: str, table: str | None = None, code: str = "check-error") -> Finding:
@@ -161,17 +162,29 @@ def failure_spec(exc: BaseException) -> PendingSpec:
     return PendingSpec([failure(None, "the spec layer could not start", exc)])
 
 
-def start_spec(descriptor: dict[str, Any], root: Path) -> PendingSpec:
+def start_spec(descriptor: dict[str, Any], root: Path, max_errors: int | None = None) -> PendingSpec:
     """Start the spec layer in a worker interpreter and return at once; `.result()` waits for it.
 
     The worker runs in an empty directory of its own, so it is handed the package root as an absolute path:
-    a copy named relatively (`nme-data show data-copy`) is the same copy there as here."""
+    a copy named relatively (`nme-data show data-copy`) is the same copy there as here. frictionless stops
+    a table at `error_limit(max_errors)` errors (the report lists no more anyway)."""
+    from nme_data.validation.spec_worker import error_limit
+
     root = root.absolute()
     if in_process():
-        return PendingSpec(validate_spec(descriptor, root))
+        return PendingSpec(validate_spec(descriptor, root, max_errors))
     budget = time_budget(descriptor, root)
     try:
-        job = json.dumps({"descriptor": descriptor, "root": str(root), "budget": budget}, ensure_ascii=True)
+        job = json.dumps(
+            {
+                "descriptor": descriptor,
+                "root": str(root),
+                "budget": budget,
+                "limit_errors": error_limit(max_errors),
+                "parent": os.getpid(),  # the worker ends itself when this process is gone
+            },
+            ensure_ascii=True,
+        )
     except (ValueError, TypeError, RecursionError) as exc:
         return PendingSpec([_check_error(f"the descriptor cannot be handed to frictionless: {exc!r}"[:300])])
     workdir = tempfile.mkdtemp(prefix="nme-data-spec-")
@@ -193,7 +206,7 @@ def start_spec(descriptor: dict[str, Any], root: Path) -> PendingSpec:
         out.close()
         err.close()
         shutil.rmtree(workdir, ignore_errors=True)
-        return PendingSpec(validate_spec(descriptor, root))
+        return PendingSpec(validate_spec(descriptor, root, max_errors))
     finally:
         stdin.close()
     return PendingSpec(process=process, files=(out, err), workdir=workdir, budget=budget)

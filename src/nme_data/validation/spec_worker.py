@@ -30,8 +30,22 @@ if TYPE_CHECKING:
 
 #: Messages quote cells; a huge cell must not make a huge report.
 MAX_MESSAGE = 300
-#: Enough for a real package; a pathological file stops at this many per table.
+#: Enough for a real package; a pathological file stops at this many per table (frictionless' limit_errors,
+#: counted over all codes of a table; see `error_limit`).
 ERROR_LIMIT = 10_000
+#: frictionless' warning when a table reached its error limit (the rest of the table was not read).
+LIMIT_WARNING = "reached error limit"
+
+
+def error_limit(max_errors: int | None) -> int:
+    """frictionless' limit_errors (per table, all codes) for a report listing `max_errors` per table and code:
+    ten times the cap, so that a flood of one code rarely hides another, never above ERROR_LIMIT unless the
+    caller asked for more; frictionless keeps every error it finds in memory until the table is done."""
+    if max_errors is None:
+        return ERROR_LIMIT
+    return max(1, max_errors, min(ERROR_LIMIT, 10 * max_errors))
+
+
 #: Written on stderr when a table's validation starts, so that a stopped worker's table can be named.
 PROGRESS_PREFIX = "nme-data-spec table: "
 
@@ -133,6 +147,15 @@ def _report_errors(report: Report) -> list[Finding]:
     errors = [_convert(None, error) for error in report.errors]
     for task in report.tasks:
         errors.extend(_convert(task.name, error) for error in task.errors)
+        if any(str(warning).startswith(LIMIT_WARNING) for warning in task.warnings):
+            rows = (getattr(e, "row_number", None) for e in task.errors)
+            last = max((row for row in rows if isinstance(row, int)), default=0)
+            after = f" after row {last}" if last else ""
+            message = (
+                f"frictionless stopped checking this table at its limit of {len(task.errors)} errors: "
+                f"rows{after} were not checked against the schema"
+            )
+            errors.append(Finding(task.name, None, None, "budget-exceeded", message))
     return errors
 
 
@@ -142,11 +165,11 @@ def _package(descriptor: dict[str, Any], root: Path) -> Package:
     return Package(descriptor, basepath=str(root))
 
 
-def _validate(package: Package, patterns: Patterns, on_table: OnTable | None) -> Report:
+def _validate(package: Package, patterns: Patterns, on_table: OnTable | None, limit: int = ERROR_LIMIT) -> Report:
     from frictionless import Checklist
 
     checklist = Checklist(checks=[_pattern_check(patterns, on_table)])
-    report: Report = package.validate(checklist, limit_errors=ERROR_LIMIT)
+    report: Report = package.validate(checklist, limit_errors=limit)
     return report
 
 
@@ -181,11 +204,11 @@ def _alone(resource: Any) -> Any:
 
 
 def _attempt(
-    descriptor: dict[str, Any], root: Path, patterns: Patterns, on_table: OnTable | None
+    descriptor: dict[str, Any], root: Path, patterns: Patterns, on_table: OnTable | None, limit: int = ERROR_LIMIT
 ) -> tuple[bool, list[Finding]]:
     """Validate; (False, why) when frictionless refuses the descriptor before reading any table."""
     try:
-        report = _validate(_package(descriptor, root), patterns, on_table)
+        report = _validate(_package(descriptor, root), patterns, on_table, limit)
     except Exception as exc:
         return False, _refused(exc)
     found = _report_errors(report)
@@ -193,7 +216,12 @@ def _attempt(
 
 
 def _each_resource(
-    descriptor: dict[str, Any], root: Path, patterns: Patterns, on_table: OnTable | None, whole: list[Finding]
+    descriptor: dict[str, Any],
+    root: Path,
+    patterns: Patterns,
+    on_table: OnTable | None,
+    whole: list[Finding],
+    limit: int = ERROR_LIMIT,
 ) -> list[Finding]:
     """frictionless refused the package: find the resources it refuses, report them where they are,
     and validate the rest together (keys into the refused ones left out), or else one by one."""
@@ -214,16 +242,16 @@ def _each_resource(
         return errors or whole
     healthy = [_without_foreign_keys_to(resource, broken) for resource in healthy]
     if broken:
-        ok, found = _attempt({**descriptor, "resources": healthy}, root, patterns, on_table)
+        ok, found = _attempt({**descriptor, "resources": healthy}, root, patterns, on_table, limit)
         if ok:
             return errors + found
     errors.extend(whole if not broken else found)  # what frictionless holds against the package itself
-    ok, found = _attempt({"name": "package", "resources": healthy}, root, patterns, on_table)
+    ok, found = _attempt({"name": "package", "resources": healthy}, root, patterns, on_table, limit)
     if ok:
         return errors + found
     for index, resource in enumerate(healthy):  # last resort: each alone, without cross-table keys
         label = _table_label(resource, index)
-        ok, found = _attempt({"name": "package", "resources": [_alone(resource)]}, root, patterns, on_table)
+        ok, found = _attempt({"name": "package", "resources": [_alone(resource)]}, root, patterns, on_table, limit)
         errors.extend(found if ok else _located(found, label))
     return errors
 
@@ -232,8 +260,11 @@ def _located(errors: list[Finding], table: str) -> list[Finding]:
     return [Finding(table, e.row, e.field, e.code, e.message) for e in errors]
 
 
-def validate_spec(descriptor: dict[str, Any], root: Path, on_table: OnTable | None = None) -> list[Finding]:
-    """Every frictionless error for the (pre-flight sanitised) descriptor, located by table, row and field."""
+def validate_spec(
+    descriptor: dict[str, Any], root: Path, on_table: OnTable | None = None, limit: int = ERROR_LIMIT
+) -> list[Finding]:
+    """Every frictionless error for the (pre-flight sanitised) descriptor, located by table, row and field,
+    up to `limit` per table (frictionless' limit_errors: a budget-exceeded error says where it stopped)."""
     descriptor = copy.deepcopy(descriptor)
     for resource in descriptor.get("resources") or []:
         if isinstance(resource, dict):
@@ -243,8 +274,8 @@ def validate_spec(descriptor: dict[str, Any], root: Path, on_table: OnTable | No
     from nme_data.package.csvfile import field_limit  # the one guarded setter of the csv module's limit
 
     with field_limit(FIELD_SIZE_LIMIT):
-        ok, found = _attempt(descriptor, root, patterns, on_table)
-        return errors + (found if ok else _each_resource(descriptor, root, patterns, on_table, found))
+        ok, found = _attempt(descriptor, root, patterns, on_table, limit)
+        return errors + (found if ok else _each_resource(descriptor, root, patterns, on_table, found, limit))
 
 
 # ---- the worker process ---------------------------------------------------------------------------
@@ -258,6 +289,32 @@ def _announce(table: str) -> None:
     sys.stderr.flush()
 
 
+#: How often the worker looks whether its caller is still there (seconds).
+PARENT_POLL_SECONDS = 0.25
+
+
+def watch_parent(parent: int | None) -> None:
+    """End the worker at once when its caller is gone, so that a worker never outlives it (a caller killed,
+    or aborted, cannot stop its worker itself). The worker is then re-parented, so its parent's pid changes.
+
+    Polling in a daemon thread, not prctl(PR_SET_PDEATHSIG): that signal follows the *thread* that started
+    the worker, and tier 1 starts it from a thread that ends straight after; and it is Linux only."""
+    import threading
+    import time
+
+    if not isinstance(parent, int) or parent <= 0:
+        return
+    if os.getppid() != parent:  # gone before the job was even read
+        os._exit(3)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="nme-data parent watch", daemon=True).start()
+
+
 def main() -> None:
     """Read the job on stdin, validate inside the sandbox, write the errors on stdout; never a traceback."""
     from nme_data.validation import sandbox
@@ -268,11 +325,14 @@ def main() -> None:
     errors: list[Finding] = []
     try:
         job = json.loads(sys.stdin.buffer.read())
+        watch_parent(job.get("parent"))
         if hasattr(signal, "alarm"):  # ends the worker even if its caller died without stopping it
             signal.alarm(int(job.get("budget", SPEC_TIMEOUT_SECONDS)) + 10)
         root = Path(job["root"])
         sandbox.install(root)
-        errors = validate_spec(job["descriptor"], root, on_table=_announce)
+        limit = job.get("limit_errors")
+        limit = limit if isinstance(limit, int) and limit > 0 else ERROR_LIMIT
+        errors = validate_spec(job["descriptor"], root, on_table=_announce, limit=limit)
         known = " ".join(error.message for error in errors)
         for table, refusal in dict.fromkeys(sandbox.refusals):  # one that frictionless swallowed is still reported
             if refusal[:60] not in known:

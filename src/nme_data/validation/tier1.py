@@ -27,11 +27,27 @@ if TYPE_CHECKING:
 ENGINES = ("auto", "frictionless")
 
 
+#: Peak memory of tier 1 and the semantic rules side by side, per byte of table files (measured: about 12 on
+#: a copy of a million rows); under an address-space limit they run one after the other when it is short.
+BYTES_PER_TABLE_BYTE = 12
+
+
+def room_for_both(table_bytes: int) -> bool:
+    """Whether the process's address-space limit (RLIMIT_AS, if any) leaves room for tier 1 and the semantic
+    rules at once on tables of this size: a CI runner's 2 GiB then validates a million rows, more slowly."""
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits
+        return True
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return soft == resource.RLIM_INFINITY or table_bytes * BYTES_PER_TABLE_BYTE < soft
+
+
 class TierOne:
     """Tier 1 in a thread, then tier 2's worker if it cannot prove the copy: `result()` gives both."""
 
-    def __init__(self, pre: Preflight, engine: str = "auto") -> None:
-        self.pre, self.engine = pre, engine
+    def __init__(self, pre: Preflight, engine: str = "auto", max_errors: int | None = None) -> None:
+        self.pre, self.engine, self.max_errors = pre, engine, max_errors
         self._why: str | None = "tier 1 did not run"
         self._pending: PendingSpec | None = None
         self._thread = threading.Thread(target=self._run, name="nme-data tier 1", daemon=True)
@@ -43,11 +59,12 @@ class TierOne:
         from nme_data.validation.tier1_ops import ARROW_FROM_BYTES
 
         try:  # the bytes the pre-flight read (kept by the package model): no file is opened again
-            small = all(len(table.read_bytes()) < ARROW_FROM_BYTES for table in self.pre.tables)
+            sizes = [len(table.read_bytes()) for table in self.pre.tables]
         except (OSError, PackageError):
-            small = False
-        if small:
-            self._run()
+            sizes = [ARROW_FROM_BYTES]
+        small = all(size < ARROW_FROM_BYTES for size in sizes)
+        if small or not room_for_both(sum(sizes)):
+            self._run()  # small: at once; large under a memory limit: one after the other, not side by side
         else:
             self._thread.start()
         return self
@@ -59,7 +76,7 @@ class TierOne:
             self._why = prove_spec(self.pre) if self.engine == "auto" else "--engine frictionless"
             if self._why is not None and not in_process():  # the worker starts now, beside the semantic rules
                 assert self.pre.descriptor is not None
-                self._pending = start_spec(self.pre.descriptor, self.pre.root)
+                self._pending = start_spec(self.pre.descriptor, self.pre.root, self.max_errors)
         except BaseException as exc:  # the caller always gets a result, never a silent pass
             from nme_data.validation.spec import failure_spec
 
@@ -79,7 +96,7 @@ class TierOne:
             if self._why is None or self.pre.descriptor is None:
                 self._pending = PendingSpec([])
             else:
-                self._pending = start_spec(self.pre.descriptor, self.pre.root)
+                self._pending = start_spec(self.pre.descriptor, self.pre.root, self.max_errors)
         return self._why, self._pending
 
 
