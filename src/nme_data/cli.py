@@ -417,6 +417,30 @@ def fmt_command(
         click.echo(f"{len(package.tables)} tables already canonical")
 
 
+@main.command("anchor")
+@package_path
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if evidence_anchors.csv is not up to date.")
+def anchor_command(path: Path | None, source: Path | None, check: bool) -> None:
+    """Write PATH's evidence_anchors.csv: where each part of each row's evidence sits in its snapshot.
+
+    Run it after adding a row or editing a quote (the validator's anchor-missing and anchor-mismatch).
+    Every part that occurs more than once in the snapshot is printed with the occurrence chosen and why,
+    for you to check; the file is written whole or not at all.
+    """
+    from nme_data.curate.anchor import anchor_package
+
+    package = _open(path, source)
+    if not check:
+        _editable(package)
+    click.echo(package.header)
+    with _refusals():
+        result = anchor_package(package, check=check)
+    click.echo(result.to_text())
+    if check and result.changed:
+        click.echo(f"run 'nme-data anchor {shlex.quote(str(package.root))}' to write it", err=True)
+        sys.exit(1)
+
+
 @main.command("diff", cls=ReportCommand)
 @click.argument("old", type=PACKAGE_PATH)
 @click.argument("new", type=PACKAGE_PATH)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import shlex
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,10 @@ DESCRIPTOR_CODES = frozenset(
         "field-error",
     }
 )
+
+
+#: Codes `nme-data anchor` fixes, whatever row they name.
+ANCHOR_CODES = frozenset({"anchor-missing", "anchor-mismatch", "anchor-orphan"})
 
 
 @dataclasses.dataclass
@@ -282,6 +287,8 @@ def _described(
             hint = _evidence_hint(row.cells, lookups)
         elif error.code == "foreign-key" and value:
             hint = _reference_hint(error, value, lookups)
+    if error.code in ANCHOR_CODES:
+        hint = f"run 'nme-data anchor {shlex.quote(str(lookups.root))}' to write the anchors of every quote"
     return dataclasses.replace(
         error, path=path, line=line, value=None if value is None else _truncate(value), hint=hint or error.hint
     )
