@@ -46,6 +46,10 @@ DESCRIPTOR_CODES = frozenset(
 ANCHOR_CODES = frozenset({"anchor-missing", "anchor-mismatch", "anchor-orphan"})
 
 
+#: Codes of a table a spreadsheet saved: one error per table names all it changed, and the command for all.
+SPREADSHEET_CODES = frozenset({"encoding-error", "wrong-delimiter"})
+
+
 @dataclasses.dataclass
 class _Row:
     line: int
@@ -213,6 +217,37 @@ def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
     return None
 
 
+def _spreadsheet(error: Finding, resource: dict[str, Any], lookups: _Lookups) -> Finding:
+    """An encoding or delimiter error that names every change a spreadsheet made to the table (code page and
+    delimiter together), with the one `nme-data fmt` command, on this copy's path, that undoes them all."""
+    from nme_data.package import PackageError
+    from nme_data.package.limits import MAX_TABLE_BYTES
+    from nme_data.package.paths import regular_file_size, resolve_reference
+    from nme_data.package.sniff import delimiter_hint, diagnose, encoding_hint, fmt_command
+
+    schema = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
+    declared = schema["fields"] if isinstance(schema.get("fields"), list) else []
+    fields = [str(f["name"]) for f in declared if isinstance(f, dict) and "name" in f]
+    root = str(lookups.root)
+    found = None
+    try:  # the package model's path gate and byte budget, as for the snapshots
+        path = resolve_reference(lookups.root, str(resource.get("path")))
+        if regular_file_size(path) <= MAX_TABLE_BYTES:
+            found = diagnose(path.read_bytes(), fields)
+    except (PackageError, OSError):
+        pass
+    if found is not None and error.code == "wrong-delimiter" and found.delimiter is not None and not found.encoding:
+        return dataclasses.replace(error, hint=delimiter_hint(found.delimiter, root))
+    if found is not None and error.code == "encoding-error" and found.encoding is not None and not found.delimiter:
+        return dataclasses.replace(error, hint=encoding_hint(found.encoding, root))
+    if found is None or found.encoding is None or found.delimiter is None:
+        hint = error.hint and error.hint.replace("nme-data fmt PATH", fmt_command(root))
+        return dataclasses.replace(error, hint=hint)
+    message = f"{error.path or error.table} {', and '.join(found.problems())}"
+    command = fmt_command(root, encoding=found.encoding, delimiter=found.delimiter)
+    return dataclasses.replace(error, message=message, hint=f"convert it with '{command}'")
+
+
 def add_hints(
     errors: list[Finding],
     descriptor_path: Path,
@@ -287,6 +322,8 @@ def _described(
             hint = _evidence_hint(row.cells, lookups)
         elif error.code == "foreign-key" and value:
             hint = _reference_hint(error, value, lookups)
+    if error.code in SPREADSHEET_CODES and error.table in original:
+        return _spreadsheet(dataclasses.replace(error, path=path, line=line), original[error.table or ""], lookups)
     if error.code in ANCHOR_CODES:
         hint = f"run 'nme-data anchor {shlex.quote(str(lookups.root))}' to write the anchors of every quote"
     return dataclasses.replace(
