@@ -358,3 +358,39 @@ def test_stretch(start: str | None, end: str | None, stretch_text: str | None) -
 def test_anchor_finds_each_part_after_the_previous_one() -> None:
     text = "include: a. b include: a. c"
     assert anchor(text, "b [...] a.") == [(12, 13), (23, 25)]  # the second 'a.' is the one meant
+
+
+def redeclare_strength(descriptor: dict) -> None:
+    """The copy declares its own cues for strength (another phrase); the release's still apply."""
+    field = next(f for f in resource(descriptor, "associations")["schema"]["fields"] if f["name"] == "strength")
+    field[PROPERTY] = {"values": {"strong": ["robustly"]}, "default": ""}
+
+
+def declare_no_cue_for_strong(descriptor: dict) -> None:
+    field = next(f for f in resource(descriptor, "associations")["schema"]["fields"] if f["name"] == "strength")
+    field[PROPERTY] = {"values": {"strong": []}, "default": ""}
+
+
+@pytest.mark.parametrize("change", [redeclare_strength, declare_no_cue_for_strong])
+def test_value_unlicensed_names_every_cue_that_applies(package_copy: Path, change: Callable[[dict], None]) -> None:
+    """A copy that declares cues of its own is still held to the release's: the message names those, never
+    '(none declared)'."""
+    with_descriptor(change, [("associations", "nme-glucagonoma-frequency", "strength", "strong")])(package_copy)
+    errors = [e for e in nme_data.validate(package_copy).errors if e.code == "value-unlicensed"]
+    assert errors
+    assert {(e.table, e.field) for e in errors} == {("associations", "strength")}
+    for error in errors:
+        assert "none declared" not in error.message
+        assert "'strongly'" in error.message, error.message
+
+
+@pytest.mark.parametrize(("table", "field", "value"), [("associations", "frequency_qualifier", "point")])
+def test_a_value_no_declaration_licenses_says_so_and_where_to_declare_one(
+    package_copy: Path, table: str, field: str, value: str
+) -> None:
+    set_cells([(table, "nme-glucagonoma", field, value)])(package_copy)
+    errors = [e for e in nme_data.validate(package_copy).errors if e.code == "value-unlicensed" and e.field == field]
+    assert len(errors) == 1
+    assert "none declared" not in errors[0].message
+    assert "nme:cues" in errors[0].message
+    assert "store an empty cell" in errors[0].message

@@ -172,8 +172,9 @@ def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, e
 
     PATH is a directory holding datapackage.json, or that file (default: the nearest datapackage.json in the
     working directory or its parents, else the bundled package).
-    Exits 0 when valid, 1 when invalid, 2 on a usage error. The verdict on an unchanged copy (same
-    bytes in every file, same validator) is reused from the user's cache directory unless --no-cache.
+    Exits 0 when valid, 1 when invalid, 2 when the input is unusable (a usage error, no datapackage.json
+    there). The verdict on an unchanged copy (same bytes in every file, same validator) is reused from the
+    user's cache directory unless --no-cache.
     """
     from nme_data.validation import validate as run
 
@@ -196,7 +197,7 @@ def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, e
     except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
         report = usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
     click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))
-    sys.exit(0 if report.valid else 1)
+    sys.exit(report.exit_code)
 
 
 # --- reading ----------------------------------------------------------------------------------------------

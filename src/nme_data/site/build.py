@@ -291,6 +291,9 @@ def render(site: SiteData, target: Path) -> None:
         for ref, index in article.first.items()
     }
     created = str(package.descriptor.get("created", ""))[:10]
+    sheet, brief = factsheet.sections(site, quotes), factsheet.summary(site, quotes)
+    factsheet.abbreviate(site, factsheet.every_fact(brief, sheet))
+    named = factsheet.abbreviation(site)
     licences = _licences(package)
     write(
         links.INDEX,
@@ -311,8 +314,9 @@ def render(site: SiteData, target: Path) -> None:
             }
             for data in site.tables.values()
         ],
-        sections=factsheet.sections(site, quotes),
-        summary=factsheet.summary(site, quotes),
+        sections=sheet,
+        summary=brief,
+        brief_title=f"{named[0]} ({named[1]}) in brief" if named else "In brief",
         open_list_tag=factsheet.OPEN_LIST_TAG,
         downloads=[{"href": href, "what": what, "size": _size(target / href)} for href, what in downloads],
         citation=_citation(package),

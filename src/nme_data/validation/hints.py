@@ -2,8 +2,9 @@
 
 Runs after every layer has reported, on their errors only; it never adds or hides a problem, except the
 `unique-error` frictionless reports beside a `primary-key` error for the same row (one duplicate key,
-one error). Everything it reads has passed pre-flight: only tables pre-flight kept, only snapshots inside
-the package, and only as far as the last row an error names.
+one error) and the `primary-key` error of a `blank-row` (one blank row, one error). Everything it reads
+has passed pre-flight: only tables pre-flight kept, only snapshots inside the package, and only as far as
+the last row an error names.
 """
 
 from __future__ import annotations
@@ -93,9 +94,11 @@ def _read_rows(path: Path, wanted: set[int] | None, table: Table | None = None) 
 def _enum_hint(value: str, field: dict[str, Any]) -> str | None:
     constraints: dict[str, Any] = field["constraints"] if isinstance(field.get("constraints"), dict) else {}
     allowed = constraints.get("enum")
-    if not isinstance(allowed, list) or not value or value in allowed:
+    if not isinstance(allowed, list) or value in allowed:
         return None
     choices = [str(v) for v in allowed]
+    if not value.strip():
+        return f"the cell is empty and the field is required: fill in one of {', '.join(choices)}"
     by_case = [c for c in choices if c.casefold() == value.strip().casefold()]
     close = by_case or difflib.get_close_matches(value.strip(), choices, n=1, cutoff=0.6)
     listed = ", ".join(choices)
@@ -127,6 +130,7 @@ class _Lookups:
         self._paths: dict[str, str] | None = None
         self._sentences: dict[str, tuple[str, str, SentenceIndex] | None] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
+        self._names: dict[tuple[str, str], dict[str, str]] = {}
 
     def keys(self, table: str, field: str) -> list[str]:
         """The distinct values of one column of a table pre-flight let through (empty if it did not)."""
@@ -139,6 +143,18 @@ class _Lookups:
                         values[row.cells[field]] = None
             self._keys[table, field] = list(values)
         return self._keys[table, field]
+
+    def name_of(self, table: str, row_id: str) -> str | None:
+        """The `name` of one row of a table pre-flight let through (None: no such row or column)."""
+        if (table, "name") not in self._names:
+            resource = self.resources.get(table)
+            found: dict[str, str] = {}
+            if resource and isinstance(resource.get("path"), str):
+                for row in _read_rows(self.root / resource["path"], None, self.tables.get(table)).values():
+                    if row.cells.get("id") and "name" in row.cells:
+                        found[row.cells["id"]] = row.cells["name"]
+            self._names[table, "name"] = found
+        return self._names[table, "name"].get(row_id)
 
     def _source_paths(self) -> dict[str, str]:
         if self._paths is None:
@@ -193,6 +209,46 @@ def _reference_hint(error: Finding, value: str, lookups: _Lookups) -> str | None
             return f"did you mean {close[0]!r}? no row of {target} has {targets[0]} {value!r}"
         return f"no row of {target} has {targets[0]} {value!r}; add that row first, or refer to an existing one"
     return None
+
+
+def _naming_hint(table: str, cells: dict[str, str], lookups: _Lookups) -> str | None:
+    """Which names the quote was held to, and the row each comes from: after a rename in another table (a
+    condition's name), the error's row is not the one edited, so the hint names that one, and where synonyms go."""
+    from nme_data.package.canonical import NAMES_PROPERTY
+
+    resource = lookups.resources.get(table, {})
+    schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
+    targets: dict[str, str] = {}
+    for key in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
+        columns = key.get("fields") if isinstance(key, dict) else None
+        column = columns if isinstance(columns, str) else columns[0] if isinstance(columns, list) and columns else None
+        reference = key.get("reference") if isinstance(key.get("reference"), dict) else {}
+        if isinstance(column, str) and isinstance(reference.get("resource"), str):
+            targets[column] = reference["resource"]
+    said, declared = [], []
+    for spec in schema.get("fields", []) if isinstance(schema.get("fields"), list) else []:
+        if not isinstance(spec, dict) or NAMES_PROPERTY not in spec or not cells.get(str(spec.get("name"))):
+            continue
+        field, value = str(spec["name"]), cells[str(spec["name"])]
+        declared.append(f"{table}.{field}")
+        target = targets.get(field)
+        if target is None:
+            said.append(f"{field} {_truncate(value)!r}")
+            continue
+        named = lookups.name_of(target, value)
+        where = lookups.resources.get(target, {}).get("path", target)
+        said.append(
+            f"{field} {value!r}: the {target} row {value!r} ({where}) is named {named!r}"
+            if named
+            else f"{field} {value!r}"
+        )
+    if not said:
+        return None
+    return (
+        f"the quote must hold every word of a name of the row: {'; '.join(said)}. If that name was changed, keep "
+        f"the article's wording in it, or declare the quote's wording as its synonym (nme:namesRow \"synonyms\" of "
+        f"{' or '.join(declared)} in datapackage.json, docs/cues.md)"
+    )
 
 
 def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
@@ -267,7 +323,13 @@ def add_hints(
     original = _resources(descriptor)
     readable = _resources(safe)
     duplicate_keys = {(e.table, e.row) for e in errors if e.code == "primary-key"}
-    kept = [e for e in errors if not (e.code == "unique-error" and (e.table, e.row) in duplicate_keys)]
+    blank_rows = {(e.table, e.row) for e in errors if e.code == "blank-row"}
+    kept = [
+        e
+        for e in errors
+        if not (e.code == "unique-error" and (e.table, e.row) in duplicate_keys)
+        and not (e.code == "primary-key" and (e.table, e.row) in blank_rows)  # a blank row is one error, not two
+    ]
 
     wanted: dict[str, set[int]] = defaultdict(set)
     for error in kept:
@@ -322,6 +384,8 @@ def _described(
             hint = _evidence_hint(row.cells, lookups)
         elif error.code == "foreign-key" and value:
             hint = _reference_hint(error, value, lookups)
+        elif error.code == "quote-misses-row":
+            hint = _naming_hint(error.table or "", row.cells, lookups)
     if error.code in SPREADSHEET_CODES and error.table in original:
         return _spreadsheet(dataclasses.replace(error, path=path, line=line), original[error.table or ""], lookups)
     if error.code in ANCHOR_CODES:

@@ -24,6 +24,16 @@ def escape_surrogates(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+#: Codes that mean nothing was checked because the input is unusable: the command line, or no package there.
+#: A report of these alone exits 2 (as a usage error), whichever way the input was given, and says so.
+UNUSABLE = {
+    "usage-error": "not checked: the command line is wrong",
+    "descriptor-not-found": "not checked: there is no datapackage.json there",
+}
+#: The exit codes of `nme-data validate`: valid, invalid, unusable input.
+EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+
+
 @dataclass
 class Report:
     """Every error found, plus what was checked."""
@@ -50,11 +60,21 @@ class Report:
 
         return sorted(dict.fromkeys(self.errors), key=key)
 
+    @property
+    def exit_code(self) -> int:
+        """0 valid, 1 invalid, 2 the input is unusable (a wrong command line, no package at the path)."""
+        if not self.errors:
+            return EXIT_VALID
+        return EXIT_UNUSABLE if all(e.code in UNUSABLE for e in self.errors) else EXIT_INVALID
+
     def summary(self) -> str:
-        """One line; tables are counted only when errors are in tables, so an empty directory is no "1 of 0"."""
+        """One line; tables are counted only when errors are in tables, so an empty directory is no "1 of 0";
+        an unusable input is "not checked", never "invalid: 1 error"."""
         errors = self.sorted_errors()
         if not errors:
             return f"valid: {len(self.tables_checked)} tables checked, no errors"
+        if self.exit_code == EXIT_UNUSABLE:
+            return UNUSABLE[errors[0].code]
         in_tables = [e for e in errors if e.table is not None]
         tables = {e.table for e in in_tables}
         in_package = len(errors) - len(in_tables)
