@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -167,11 +168,13 @@ def test_the_readme_first_look_runs_in_a_fresh_venv(installed: Path, tmp_path: P
     """The quick start as a newcomer runs it: activate the venv, then each first-look line, from elsewhere."""
     commands = first_look()
     assert len(commands) == 3
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
     outputs = []
     for command in commands:
         done = subprocess.run(
             ["bash", "-c", f". {installed}/bin/activate && {command}"],
             cwd=tmp_path,
+            env=env,
             capture_output=True,
             text=True,
             check=False,
