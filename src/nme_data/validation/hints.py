@@ -4,7 +4,8 @@ Runs after every layer has reported, on their errors only; it never adds or hide
 `unique-error` frictionless reports beside a `primary-key` error for the same row (one duplicate key,
 one error) and the `primary-key` error of a `blank-row` (one blank row, one error). Everything it reads
 has passed pre-flight: only tables pre-flight kept, only snapshots inside the package, and only as far as
-the last row an error names.
+the last row an error names; the file of a table a spreadsheet saved (an encoding or delimiter error) is
+read whole, within the package model's path gate and byte budget, to name everything the spreadsheet changed.
 """
 
 from __future__ import annotations
