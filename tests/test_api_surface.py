@@ -35,3 +35,19 @@ def test_dir_loads_nothing_heavy() -> None:
     )
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", ["Any", "TYPE_CHECKING", "annotations"])
+def test_dir_leaves_out_the_modules_own_imports(name: str) -> None:
+    """What the module's code imports for itself is not API: tab completion should not offer it."""
+    assert name not in dir(nme_data)
+
+
+def test_views_is_an_attribute_without_importing_it() -> None:
+    """The README writes `nme_data.views.distinct_sites(...)` after a plain `import nme_data`."""
+    probe = (
+        "import sys, nme_data; assert callable(nme_data.views.distinct_sites); "
+        "print(sorted(m for m in ('pandas', 'pandera', 'frictionless') if m in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]", "reaching the module loads nothing heavy; calling it does"

@@ -443,3 +443,15 @@ def test_frequency_range_needs_between_n_and_m_percent() -> None:
         "range": "between {frequency_min_percent} and {frequency_max_percent}%"
     }
     assert found_cues(qualifier, "seen between the folds in 20% of persons", row) == {}
+
+
+@pytest.mark.parametrize(("table", "field", "value"), [("associations", "frequency_qualifier", "point")])
+def test_a_value_no_declaration_licenses_says_so_and_where_to_declare_one(
+    package_copy: Path, table: str, field: str, value: str
+) -> None:
+    set_cells([(table, "nme-glucagonoma", field, value)])(package_copy)
+    errors = [e for e in nme_data.validate(package_copy).errors if e.code == "value-unlicensed" and e.field == field]
+    assert len(errors) == 1
+    assert "none declared" not in errors[0].message
+    assert "nme:cues" in errors[0].message
+    assert "store an empty cell" in errors[0].message

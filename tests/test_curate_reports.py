@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import ValidatedCopy, descriptor_of, read_rows
+from conftest import ValidatedCopy, descriptor_of, read_rows, write_rows
 from nme_data import ontology
 from nme_data.cli import main
+from nme_data.package import DataPackage
 from nme_data.validation.errors import Finding
 from nme_data.validation.hints import MAX_VALUE
 from nme_data.validation.report import Report
@@ -158,7 +159,7 @@ def test_json_on_usage_errors(tmp_path: Path, args: list[str], code: str) -> Non
     document = json.loads(result.stdout)
     assert document["valid"] is False
     assert [e["code"] for e in document["errors"]] == [code]
-    assert document["summary"] == "invalid: 1 error in the package, no tables checked"
+    assert document["summary"].startswith("not checked: "), "an unusable input is no '1 error' verdict"
     github = CliRunner().invoke(main, [a if a not in ("json", "--format=json") else "github" for a in argv])
     if "--format=json" in argv:
         github = CliRunner().invoke(main, [*argv[:-1], "--format=github"])
@@ -175,8 +176,31 @@ def test_text_usage_error_is_unchanged(tmp_path: Path) -> None:
 
 def test_an_empty_directory_is_not_one_of_zero_tables(tmp_path: Path) -> None:
     report = nme_data.validate(tmp_path)
-    assert report.summary() == "invalid: 1 error in the package, no tables checked"
+    assert report.summary() == "not checked: there is no datapackage.json there"
+    assert report.exit_code == 2
     assert [e.path for e in report.errors] == ["datapackage.json"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize("where", ["missing", "empty"])
+def test_no_package_there_exits_2_however_it_is_given(tmp_path: Path, fmt: str, where: str) -> None:
+    """A path that does not exist and an empty directory are the same code (descriptor-not-found): the input
+    is unusable, exit 2, in every format, and no summary calls it 'invalid: 1 error'."""
+    target = tmp_path / where
+    if where == "empty":
+        target.mkdir()
+    result = CliRunner().invoke(main, ["validate", str(target), "--format", fmt, "--no-cache"])
+    assert result.exit_code == 2, result.output
+    assert "invalid: 1 error" not in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["json", "github"])
+def test_a_usage_error_is_not_summarised_as_an_invalid_package(fmt: str) -> None:
+    result = CliRunner().invoke(main, ["validate", "--format", fmt, "--no-such-option"])
+    assert result.exit_code == 2
+    assert "invalid: 1 error" not in result.output
+    assert "not checked: the command line is wrong" in result.output
 
 
 def test_summary_counts_package_and_table_errors_apart() -> None:
@@ -229,3 +253,40 @@ def test_a_validator_failure_still_prints_one_report(monkeypatch: pytest.MonkeyP
         assert (error["code"], error["message"]) == ("check-error", "validation could not finish: KeyError('name')")
     else:
         assert "validation could not finish: KeyError('name')" in result.stdout
+
+
+@pytest.mark.parametrize(("table", "field"), [("sites", "prominence"), ("associations", "relation")])
+def test_an_empty_required_enum_cell_lists_the_allowed_values(edit_cell, table: str, field: str) -> None:
+    root = edit_cell(table, 2, field, "")
+    allowed = next(f["constraints"]["enum"] for f in DataPackage.open(root).table(table).fields if f["name"] == field)
+    errors = [e for e in nme_data.validate(root).errors if e.field == field and e.code == "constraint-error"]
+    assert len(errors) == 1
+    assert "required" in (errors[0].hint or "")
+    assert all(value in (errors[0].hint or "") for value in allowed)
+
+
+@pytest.mark.parametrize("table", ["conditions", "history"])
+def test_one_blank_row_is_one_error(package_copy: Path, table: str) -> None:
+    path = package_copy / "data" / f"{table}.csv"
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join([*lines[:2], b"", *lines[2:]]))
+    errors = nme_data.validate(package_copy).errors
+    assert [(e.table, e.row, e.code) for e in errors] == [(table, 3, "blank-row")]
+
+
+def test_a_renamed_condition_names_the_renamed_row_and_where_synonyms_go(package_copy: Path) -> None:
+    """The error is on another table (the rows whose quotes used the old name): the hint names the row that
+    was renamed, its file, its new name, and where a synonym is declared."""
+    path = package_copy / "data" / "conditions.csv"
+    rows = read_rows(path)
+    row = next(r for r in rows if r[0] == "glucagonoma")
+    row[rows[0].index("name")] = "glucagon tumour"
+    write_rows(path, rows)
+    errors = [e for e in nme_data.validate(package_copy).errors if e.code == "quote-misses-row"]
+    assert errors
+    assert {e.table for e in errors} == {"associations"}
+    for error in errors:
+        hint = error.hint or ""
+        assert "the conditions row 'glucagonoma' (data/conditions.csv) is named 'glucagon tumour'" in hint
+        assert "synonyms" in hint
+        assert "associations.object_id" in hint

@@ -49,3 +49,19 @@ def test_validator_internals_live_in_docs_validation_and_the_readme_links_them()
         assert heading not in README
     assert "### Limits" in validation
     assert "](docs/validation.md)" in README
+
+
+def test_the_quick_start_activates_the_venv_and_gives_a_first_look() -> None:
+    """A new shell after `make validate` has neither `nme-data` nor `import nme_data` until the venv is active;
+    the first look (a table, the site, one load) runs in tests/test_wheel.py, in a fresh venv."""
+    quick = section(README, "Quick start")
+    assert ". .venv/bin/activate" in quick
+    look = quick.split("### First look", 1)[1]
+    for command in ("nme-data show", "nme-data site --out site/", "nme_data.load("):
+        assert command in look
+
+
+def test_the_development_section_gives_one_measured_test_time() -> None:
+    development = section(README, "Development")
+    assert development.count("Test time, measured") == 1
+    assert "Earlier" not in development

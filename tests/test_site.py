@@ -305,8 +305,15 @@ def test_the_fact_sheet_opens_with_the_clinical_summary_and_counts_come_later(si
     summary, first_section, tables = (index.index(marker) for marker in ('id="summary"', 'id="where"', 'id="tables"'))
     assert summary < first_section < tables < index.index('class="glance"')
     brief = index[summary:first_section]
-    for label in ("What it is", "What it goes with", "Where it appears", "Treatment and outcome", "Cause"):
-        assert f"<dt>{label}</dt>" in brief
+    labels = re.findall(r"<dt>([^<]+)</dt>", brief)
+    assert labels == [
+        "What it is",
+        "Where it appears",
+        "What it goes with",
+        "How it is diagnosed",
+        "Treatment and what to expect",
+        "What is not known",
+    ]
 
 
 @pytest.mark.parametrize("table", ["sites", "associations", "clinical_features", "causes", "histology", "management"])
@@ -316,8 +323,9 @@ def test_every_fact_is_said_as_its_sentence(site: Path, table: str) -> None:
     from nme_data.statements import statements
 
     index = html.unescape((site / "index.html").read_text(encoding="utf-8"))
+    name = next(r["name"] for r in rows_of(ROOT, "conditions") if r["id"] == "nme")
     for row, sentence in zip(rows_of(ROOT, table), statements(table), strict=True):
-        assert sentence in index, f"{table}/{row['id']}"
+        assert sentence.replace(name, "NME") in index, f"{table}/{row['id']}"
 
 
 def test_tags_say_only_qualifiers_and_a_list_once(site: Path) -> None:
@@ -351,3 +359,70 @@ def test_hover_cards_are_sentences(site: Path) -> None:
     assert all(text.endswith(".") for text in says)
     assert "Pseudoglucagonoma syndrome may occur in Celiac disease." in says
     assert '<aside class="cited"' in page
+
+
+def _brief(site: Path) -> str:
+    import html
+
+    index = (site / "index.html").read_text(encoding="utf-8")
+    return html.unescape(re.sub(r"<[^>]+>", "", index[index.index('id="summary"') : index.index('id="where"')]))
+
+
+def test_the_brief_names_every_condition_the_associations_name_hedged_where_the_article_hedges(site: Path) -> None:
+    brief = _brief(site)
+    names = {r["id"]: r["name"] for r in rows_of(ROOT, "conditions")}
+    main = "nme"
+    for row in rows_of(ROOT, "associations"):
+        for column in ("subject_id", "object_id"):
+            if row[column] != main:
+                assert names[row[column]] in brief, (row["id"], names[row[column]])
+    for sentence in re.findall(r"[^.]*may occur in[^.]*\.[^\n]*", brief):
+        assert "hedged" in sentence, sentence
+    assert "may be termed" in brief
+
+
+def test_the_brief_says_how_it_is_diagnosed_treated_and_what_is_unknown(site: Path) -> None:
+    brief = _brief(site)
+    diagnosis = brief.split("How it is diagnosed", 1)[1].split("Treatment and what to expect", 1)[0]
+    assert "histopathology" in diagnosis
+    characteristic = [r for r in rows_of(ROOT, "histology") if r["most_characteristic"] == "true"]
+    assert characteristic
+    assert all(r["finding"].lower() in diagnosis.lower() for r in characteristic)
+    treatment = brief.split("Treatment and what to expect", 1)[1].split("What is not known", 1)[0]
+    assert all(r["intervention"] in treatment for r in rows_of(ROOT, "management"))
+    assert "unknown" in brief.split("What is not known", 1)[1]
+
+
+def test_nme_after_the_first_mention(site: Path) -> None:
+    import html
+
+    index = html.unescape((site / "index.html").read_text(encoding="utf-8"))
+    main = index[index.index("<main") : index.index('id="tables"')]
+    text = re.sub(r"<[^>]+>", "", main)
+    name = next(r["name"] for r in rows_of(ROOT, "conditions") if r["id"] == "nme")
+    assert f"{name} (NME)" in text
+    quoted = sum(1 for table, _, evidence in evidence_rows(ROOT) if name in evidence)
+    assert text.count(name) <= 3 + quoted, "the title, the description, the brief's heading and quotes only"
+    assert text.count("NME") > 20
+
+
+def test_headings_are_sentence_case_in_words(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    headings = [re.sub(r"<[^>]+>.*", "", h).strip() for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", index)]
+    assert headings
+    for heading in headings:
+        assert "unspecified" not in heading.lower()
+        assert "_" not in heading
+        assert heading[0].isupper(), heading
+        words = heading.split()
+        if len(words) >= 3:
+            assert not all(w[0].isupper() for w in words if w.isalpha()), f"Title Case: {heading}"
+    assert "text-transform: capitalize" not in (site / "static" / "site.css").read_text(encoding="utf-8")
+
+
+def test_no_row_is_listed_twice_below_the_brief(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    body = index[index.index('id="where"') : index.index('id="tables"')]
+    links = Counter(re.findall(r'href="(table-[a-z_]+\.html#row-[^"]+)" aria-label="row', body))
+    assert links
+    assert [link for link, count in links.items() if count > 1 and "sites" not in link] == []

@@ -213,7 +213,7 @@ def test_facets_combine_and_the_text_filter_narrows(site: Path, watched: Watched
     less = frame[frame["prominence"] == "less_common"]
     assert sorted(_visible_rows(page)) == sorted(less["id"])
     page.fill("[data-filter-text]", "Thighs")  # any cell, any case
-    cells = less.astype("string").fillna("")
+    cells = less.drop(columns=["evidence"]).astype("string").fillna("")  # the filter says it skips quotes
     holding = cells.apply(lambda column: column.str.lower().str.contains("thighs")).any(axis=1)
     assert 0 < holding.sum() < len(less)
     assert sorted(_visible_rows(page)) == sorted(less.loc[holding, "id"])
@@ -294,7 +294,8 @@ def test_markup_in_a_cell_is_shown_as_text_and_never_runs(browser: Browser, tmp_
     for name in ("table-conditions.html", "index.html", ARTICLE, "table-associations.html"):
         watched.open(out, name)
     page = watched.open(out, "table-conditions.html")
-    assert page.locator("tr#row-nme td").nth(1).inner_text() == MARKUP
+    column = page.eval_on_selector_all("thead th", "cells => cells.map(c => c.dataset.column)").index("name")
+    assert page.locator("tr#row-nme td").nth(column).inner_text() == MARKUP
     assert page.locator("tr#row-nme img, tr#row-nme script").count() == 0
     page = watched.open(out, "index.html")
     assert MARKUP in page.inner_text("#associations")
@@ -377,7 +378,7 @@ def test_the_first_screen_of_the_fact_sheet_is_the_clinical_summary(
 ) -> None:
     page = wide.open(site, "index.html")
     height = page.viewport_size["height"]
-    for label in ("What it is", "What it goes with", "Where it appears", "Treatment and outcome"):
+    for label in ("What it is", "Where it appears", "What it goes with", "How it is diagnosed"):
         term = page.locator("dl.brief dt", has_text=label)
         assert term.bounding_box()["y"] < height, f"{label!r} is below the first screen"
     first_screen = page.locator("dl.brief").inner_text()
@@ -395,7 +396,9 @@ def test_relations_read_from_subject_to_object(site: Path, watched: Watched) -> 
     for row in rows_of(ROOT, "associations"):
         fact = page.locator(f"#associations .fact:has(a[href='table-associations.html#row-{row['id']}'])")
         text = fact.inner_text().lower()
-        subject, target = names[row["subject_id"]].lower(), names[row["object_id"]].lower()
+        subject, target = (
+            ("nme" if row[column] == "nme" else names[row[column]].lower()) for column in ("subject_id", "object_id")
+        )
         assert text.startswith(subject), text
         assert text.index(target, len(subject)) > 0, text
     facts = page.locator("#associations .fact").all_inner_texts()
@@ -424,3 +427,91 @@ def test_the_side_panel_lists_the_rows_of_the_passage_in_focus(site: Path, wide:
     page.focus("#q-3 .quote-text")
     page.screenshot(path=str(screenshots / f"article-{page.viewport_size['width']}.png"))
     assert wide.errors == []
+
+
+TABLE_PAGES = [f"table-{name}.html" for name in nme_data.table_names()]
+
+
+def test_every_table_fits_the_screen_with_its_evidence_visible(site: Path, wide: Watched, screenshots: Path) -> None:
+    """At 1280 and 1920 px: no table is wider than its frame (no sideways scroll to reach a column), and the
+    quote of the first row is on screen without scrolling sideways; a screenshot of each page is kept."""
+    width = 0
+    for name in ["index.html", *TABLE_PAGES]:
+        page = wide.open(site, name)
+        width = page.viewport_size["width"]
+        page.screenshot(path=str(screenshots / f"{name.removesuffix('.html')}-{width}.png"), full_page=True)
+        if name == "index.html":
+            continue
+        sizes = page.evaluate("(w => [w.scrollWidth, w.clientWidth])(document.querySelector('.table-wrap'))")
+        assert sizes[0] <= sizes[1] + 1, f"{name} at {width} px: the table is {sizes[0]} px in a {sizes[1]} px frame"
+        evidence = page.locator("tbody tr:first-child td.reading")
+        if evidence.count():
+            box = evidence.bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= width, f"{name}: the evidence is off-screen at {width} px"
+        if "evidence" in rows_of(ROOT, name.removeprefix("table-").removesuffix(".html"))[0]:
+            assert page.locator("tbody tr:first-child a.to-quote").is_visible(), name
+    assert width
+    assert wide.errors == []
+
+
+def test_one_value_on_every_row_is_said_once_above_the_table(site: Path, watched: Watched) -> None:
+    page = watched.open(site, "table-sites.html")
+    assert "On every row" in page.locator("p.same").inner_text()
+    assert page.locator("th[data-column='source_id']").count() == 0
+    assert page.locator("th[data-column='condition_id']").count() == 0
+    assert page.locator("th[data-column='prominence']").count() == 1  # varies: stays a column
+
+
+def test_each_row_shows_its_ontology_ids(site: Path, watched: Watched) -> None:
+    mapped: dict[tuple[str, str], set[str]] = {}
+    for row in rows_of(ROOT, "mappings"):
+        mapped.setdefault((row["subject_table"], row["subject_id"]), set()).add(row["object_id"])
+    tables = sorted({table for table, _ in mapped})
+    assert tables
+    for table in tables:
+        page = watched.open(site, f"table-{table}.html")
+        for (where, key), ids in mapped.items():
+            if where != table:
+                continue
+            shown = page.locator(f"tr[data-key='{key}'] td.xrefs").inner_text().split()
+            assert set(shown) == ids, (table, key)
+
+
+def test_the_filter_says_what_it_searches_and_skips_quotes(site: Path, watched: Watched) -> None:
+    page = watched.open(site, "table-sites.html")
+    assert "not the quotes" in page.locator("label[for='filter-text']").inner_text()
+    page.fill("[data-filter-text]", "groin")
+    frame = nme_data.load("sites")
+    named = frame[
+        frame.drop(columns=["evidence"])
+        .astype("string")
+        .fillna("")
+        .apply(lambda column: column.str.lower().str.contains("groin"))
+        .any(axis=1)
+    ]
+    assert sorted(_visible_rows(page)) == sorted(named["id"])
+    assert len(named) < len(frame[frame["evidence"].str.contains("groin")])
+
+
+def test_the_header_lines_up_with_the_table(site: Path, wide: Watched) -> None:
+    page = wide.open(site, "table-associations.html")
+    brand = page.locator(".site-header .brand").bounding_box()
+    table = page.locator(".table-wrap").bounding_box()
+    assert brand is not None
+    assert table is not None
+    assert abs(brand["x"] - table["x"]) <= 2
+
+
+def test_the_brief_names_the_diagnosis_and_every_associated_condition(site: Path, wide: Watched) -> None:
+    page = wide.open(site, "index.html")
+    brief = page.locator("dl.brief").inner_text()
+    assert "How it is diagnosed" in brief
+    assert "histopathology" in brief
+    names = {row["id"]: row["name"] for row in rows_of(ROOT, "conditions")}
+    for row in rows_of(ROOT, "associations"):
+        for column in ("subject_id", "object_id"):
+            if row[column] != "nme":
+                assert names[row[column]] in brief, names[row[column]]
+    assert "Necrolytic migratory erythema (NME)" in page.locator("#summary-h").inner_text()

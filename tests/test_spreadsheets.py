@@ -8,13 +8,14 @@ turns the file back into the canonical bytes, all or nothing, without touching t
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import read_rows, tree_hashes, write_rows
+from conftest import copy_package, read_rows, tree_hashes, write_rows
 from damage import spreadsheet_save
 from nme_data.cli import main
 from nme_data.curate.fmt import format_package
@@ -60,6 +61,42 @@ def test_every_table_with_another_delimiter_is_one_error_naming_it(package_copy:
     assert tree_hashes(package_copy) == canonical
 
 
+def printed_command(text: str) -> list[str]:
+    """The `nme-data fmt` command line a message prints between single quotes, as a shell would split it."""
+    start = text.index("'nme-data fmt ")
+    return shlex.split(text[start + 1 : text.rindex("'")])[1:]
+
+
+@pytest.mark.parametrize("tables", [["history"], ["sites", "history", "conditions"]])
+def test_a_semicolon_windows_1252_table_is_one_error_and_one_command_fixes_it(
+    tmp_path: Path, tables: list[str]
+) -> None:
+    """Encoding and delimiter named together, once per table; the command printed (on this copy's real path,
+    with a space in it) converts every table, where either option alone would not."""
+    root = copy_package(tmp_path / "my copy")
+    wanted = {table: edited(root, table, " – déjà vu") for table in tables}
+    for table in tables:
+        spreadsheet_save(table, ";", "cp1252")(root)
+    report = nme_data.validate(root)
+    assert sorted((e.table, e.code) for e in report.errors) == sorted((t, "encoding-error") for t in tables)
+    for error in report.errors:
+        assert "';' (semicolon)" in error.message
+        assert "Windows-1252" in error.message
+        assert printed_command(error.hint or "") == ["fmt", str(root), "--encoding", "cp1252", "--delimiter", ";"]
+    damaged = tree_hashes(root)
+    for partial in (["--encoding", "cp1252"], ["--delimiter", ";"], []):
+        code, output = cli("fmt", str(root), *partial)
+        assert code == 1
+        assert printed_command(output) == ["fmt", str(root), "--encoding", "cp1252", "--delimiter", ";"]
+        assert output.count("';' (semicolon)") == len(tables), "every table named, in one refusal"
+        assert tree_hashes(root) == damaged
+    code, output = cli(*printed_command(report.errors[0].hint or ""))
+    assert code == 0, output
+    assert {t: (root / "data" / f"{t}.csv").read_bytes() for t in tables} == wanted
+    left = {e.code for e in nme_data.validate(root).errors}
+    assert not left & {"encoding-error", "wrong-delimiter"}, "only the edit itself is left to judge"
+
+
 def test_the_delimiter_option_leaves_comma_tables_alone(package_copy: Path) -> None:
     """A comma in a cell of a comma-delimited table is not read as ';' because the option was given."""
     canonical = tree_hashes(package_copy)
@@ -95,10 +132,10 @@ def test_a_code_page_is_named_and_fmt_converts_it(package_copy: Path, table: str
     errors = [e for e in report.errors if e.code == "encoding-error"]
     assert [(e.table, e.row) for e in errors] == [(table, line)]
     assert f"({encoding})" in errors[0].message
-    assert errors[0].hint == f"convert it to UTF-8 with 'nme-data fmt --encoding {encoding} PATH'"
+    assert errors[0].hint == f"convert it to UTF-8 with 'nme-data fmt {package_copy} --encoding {encoding}'"
     code, output = cli("validate", str(package_copy), "--no-cache")
     assert code == 1
-    assert f"fmt --encoding {encoding}" in output
+    assert f"fmt {package_copy} --encoding {encoding}" in output
     before = tree_hashes(package_copy)
     code, output = cli("fmt", str(package_copy))  # without the option: refused, with the line, not an offset
     assert code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -154,3 +155,39 @@ def test_installed_console_script_writes_the_site(installed: Path, tmp_path: Pat
     for name in ("site.css", "site.js"):
         assert (out / "static" / name).read_bytes() == (static / name).read_bytes()
     assert "<mark" in (out / "article-wikipedia-nme.html").read_text(encoding="utf-8")
+
+
+def first_look() -> list[str]:
+    """The README's quick-start "First look" commands, one per line, comments dropped."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### First look", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_first_look_runs_in_a_fresh_venv(installed: Path, tmp_path: Path) -> None:
+    """The quick start as a newcomer runs it: activate the venv, then each first-look line, from elsewhere."""
+    commands = first_look()
+    assert len(commands) == 3
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    outputs = []
+    for command in commands:
+        done = subprocess.run(
+            ["bash", "-c", f". {installed}/bin/activate && {command}"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+        outputs.append(done.stdout)
+    assert "associations" in commands[0]
+    assert outputs[0].count(": ") >= len(nme_data.load("associations")), "one sentence per row"
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert "prominence" in outputs[2]
+    assert (
+        str(installed)
+        in subprocess.run(
+            ["bash", "-c", f". {installed}/bin/activate && command -v nme-data"], capture_output=True, text=True
+        ).stdout
+    )

@@ -13,7 +13,7 @@ from nme_data.metadata import TableInfo, TableList, descriptor, table_names, tab
 from nme_data.package import PackageError, UnknownTableError
 
 if TYPE_CHECKING:
-    from nme_data import schemas
+    from nme_data import schemas, views
     from nme_data.curate.save import save
     from nme_data.frames import at_least, frame, rank
     from nme_data.joins import with_xrefs, xrefs
@@ -40,6 +40,7 @@ __all__ = [
     "table_path",
     "tables",
     "validate",
+    "views",
     "with_xrefs",
     "xrefs",
 ]
@@ -50,6 +51,7 @@ _LAZY = {
     "validate": ("nme_data.validation", "validate"),
     "save": ("nme_data.curate.save", "save"),
     "schemas": ("nme_data.schemas", None),
+    "views": ("nme_data.views", None),
     "frame": ("nme_data.frames", "frame"),
     "rank": ("nme_data.frames", "rank"),
     "at_least": ("nme_data.frames", "at_least"),
@@ -73,5 +75,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    """The public API too, though most of it loads on first use: tab completion (IPython, Jupyter) offers it."""
-    return sorted(set(globals()) | set(__all__))
+    """The public API, though most of it loads on first use, so tab completion (IPython, Jupyter) offers it;
+    not the names this module's own code imports (`Any`, `TYPE_CHECKING`, `annotations`)."""
+    own = {name for name in globals() if name.startswith("__") and name.endswith("__")}
+    submodules = {name for name, value in globals().items() if getattr(value, "__name__", "") == f"{__name__}.{name}"}
+    return sorted(own | submodules | set(__all__))

@@ -201,8 +201,9 @@ def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, e
 
     PATH is a directory holding datapackage.json, or that file (default: the nearest datapackage.json in the
     working directory or its parents, else the bundled package).
-    Exits 0 when valid, 1 when invalid, 2 on a usage error. The verdict on an unchanged copy (same
-    bytes in every file, same validator) is reused from the user's cache directory unless --no-cache.
+    Exits 0 when valid, 1 when invalid, 2 when the input is unusable (a usage error, no datapackage.json
+    there). The verdict on an unchanged copy (same bytes in every file, same validator) is reused from the
+    user's cache directory unless --no-cache.
     """
     from nme_data.validation import validate as run
 
@@ -226,7 +227,7 @@ def validate(path: Path | None, source: Path | None, fmt: str, no_cache: bool, e
     except Exception as exc:  # a validator bug must still leave CI one report, never a traceback
         report = usage_report(f"validation could not finish: {exc!r}", "check-error", str(path or ""))
     click.echo(report.render(fmt, _encoding(), workdir=Path.cwd()))
-    sys.exit(0 if report.valid else 1)
+    sys.exit(report.exit_code)
 
 
 # --- reading ----------------------------------------------------------------------------------------------
@@ -494,6 +495,30 @@ def fmt_command(
         sys.exit(1)
     if not count:
         click.echo(f"{len(package.tables)} tables already canonical")
+
+
+@main.command("anchor")
+@package_path
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if evidence_anchors.csv is not up to date.")
+def anchor_command(path: Path | None, source: Path | None, check: bool) -> None:
+    """Write PATH's evidence_anchors.csv: where each part of each row's evidence sits in its snapshot.
+
+    Run it after adding a row or editing a quote (the validator's anchor-missing and anchor-mismatch).
+    Every part that occurs more than once in the snapshot is printed with the occurrence chosen and why,
+    for you to check; the file is written whole or not at all.
+    """
+    from nme_data.curate.anchor import anchor_package
+
+    package = _open(path, source)
+    if not check:
+        _editable(package)
+    click.echo(package.header)
+    with _refusals():
+        result = anchor_package(package, check=check)
+    click.echo(result.to_text())
+    if check and result.changed:
+        click.echo(f"run 'nme-data anchor {shlex.quote(str(package.root))}' to write it", err=True)
+        sys.exit(1)
 
 
 @main.command("diff", cls=ReportCommand)

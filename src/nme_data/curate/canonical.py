@@ -21,7 +21,14 @@ from nme_data.curate._common import CurateError
 from nme_data.package import PackageError, Table
 from nme_data.package.csvfile import ENCODING, field_limit
 from nme_data.package.limits import MAX_CELL_CHARS
-from nme_data.package.sniff import DELIMITER_NAMES, encoding_hint, encoding_name, guess_encoding, sniff_delimiter
+from nme_data.package.sniff import (
+    DELIMITER_NAMES,
+    encoding_hint,
+    encoding_name,
+    fmt_command,
+    guess_encoding,
+    sniff_delimiter,
+)
 
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
@@ -144,6 +151,13 @@ def check_dialect(table: Table) -> None:
         raise CurateError(f"{table.name}: declares encoding {encoding!r}; only UTF-8 is written")
 
 
+def _root(table: Table) -> str:
+    """The package directory a table belongs to, as commands name it: its file's path less the resource's."""
+    reference = table.descriptor.get("path")
+    parts = len(Path(reference).parts) if isinstance(reference, str) else 1
+    return str(table.path.parents[parts - 1]) if parts <= len(table.path.parents) else str(table.path.parent)
+
+
 def decode_table(table: Table, data: bytes, encoding: str | None = None) -> str:
     """A table file's text: UTF-8 (a byte-order mark dropped); bytes that are not UTF-8 are read as `encoding`
     when the curator names one, else refused with the line they are on and the likely encoding.
@@ -159,7 +173,7 @@ def decode_table(table: Table, data: bytes, encoding: str | None = None) -> str:
             guess = guess_encoding(data)
             raise CurateError(
                 f"{table.name}: {table.path.name} is not valid UTF-8 (byte {data[exc.start]:#04x} at line {line}); "
-                f"{encoding_name(guess)}: {encoding_hint(guess).replace(' PATH', '')}"
+                f"{encoding_name(guess)}: {encoding_hint(guess, _root(table))}"
             ) from None
     try:
         text = data.decode(encoding)
@@ -196,10 +210,9 @@ def read_records(
         raise CurateError(f"{table.name}: the header of {path.name} cannot be parsed as CSV: {exc}") from None
     sniffed = sniff_delimiter(comma, table.field_names)
     if sniffed is not None and sniffed != delimiter:
-        option = "tab" if sniffed == "\t" else sniffed
         raise CurateError(
             f"{table.name}: {path.name} uses {DELIMITER_NAMES[sniffed]} as its delimiter, not ',' (comma): "
-            f"convert it with 'nme-data fmt --delimiter \"{option}\"'"
+            f"convert it with '{fmt_command(_root(table), encoding=encoding, delimiter=sniffed)}'"
         )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=sniffed or ",")
     try:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from nme_data.curate._common import CurateError, relative
 from nme_data.curate.canonical import atomic_write, canonical_bytes
-from nme_data.package import DataPackage
-from nme_data.package.sniff import DELIMITERS
+from nme_data.package import DataPackage, PackageError
+from nme_data.package.sniff import DELIMITERS, diagnose, fmt_command
 
 
 @dataclass
@@ -46,6 +46,7 @@ def format_package(
     package = DataPackage.open(source)
     if not package.tables:
         raise CurateError(f"{package.descriptor_path}: the descriptor lists no tables")
+    _refuse_unnamed_conversions(package, encoding, delimiter)
     pending: list[tuple[Path, bytes]] = []
     for table in package.tables.values():
         path = table.path
@@ -60,3 +61,35 @@ def format_package(
             atomic_write(path, data)
         result.written = bool(pending)
     return result
+
+
+def _refuse_unnamed_conversions(package: DataPackage, encoding: str | None, delimiter: str | None) -> None:
+    """Refuse, in one message, every table a spreadsheet changed in a way the options do not name (a code page,
+    a delimiter), with the one command that converts them all: never one option at a time."""
+    found: list[str] = []
+    encodings: list[str] = []
+    delimiters: list[str] = []
+    for table in package.tables.values():
+        try:
+            data = table.read_bytes()
+        except (PackageError, OSError):
+            continue  # canonicalising it says why
+        sheet = diagnose(data, table.field_names)
+        if sheet.encoding is not None:
+            encodings.append(sheet.encoding)
+        if sheet.delimiter is not None:
+            delimiters.append(sheet.delimiter)
+        unnamed = (sheet.encoding is not None and encoding is None) or (
+            sheet.delimiter is not None and sheet.delimiter != delimiter
+        )
+        if unnamed:
+            found.append(f"{table.name}: {relative(package, table.path)} {', and '.join(sheet.problems())}")
+    if found:
+        command = fmt_command(
+            str(package.root),
+            encoding=encoding or (max(set(encodings), key=encodings.count) if encodings else None),
+            delimiter=max(set(delimiters), key=delimiters.count) if delimiters else None,
+        )
+        several = len(set(delimiters)) > 1 or (encoding is None and len(set(encodings)) > 1)
+        advice = " (tables saved differently need one run each)" if several else ""
+        raise CurateError("\n".join([*found, f"convert {'them' if len(found) > 1 else 'it'} with '{command}'{advice}"]))

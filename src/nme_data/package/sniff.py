@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shlex
+from dataclasses import dataclass
 
 #: Delimiters spreadsheets write in place of the comma (a ';' where the comma is the decimal separator).
 DELIMITERS = (";", "\t", "|")
@@ -63,12 +65,63 @@ def encoding_name(encoding: str) -> str:
     return f"it looks like {names.get(encoding, encoding)}, as spreadsheets save it"
 
 
-def encoding_hint(encoding: str) -> str:
+def encoding_hint(encoding: str, root: str = "PATH") -> str:
     """What to run for a file in `encoding`: fmt converts it to UTF-8 (tables already UTF-8 are left as they are)."""
-    return f"convert it to UTF-8 with 'nme-data fmt --encoding {encoding} PATH'"
+    return f"convert it to UTF-8 with '{fmt_command(root, encoding=encoding)}'"
 
 
-def delimiter_hint(delimiter: str) -> str:
+def delimiter_hint(delimiter: str, root: str = "PATH") -> str:
     """What to run for a file with another delimiter."""
-    option = "tab" if delimiter == "\t" else delimiter
-    return f"convert it with 'nme-data fmt --delimiter \"{option}\" PATH', or save it again as comma-separated CSV"
+    return f"convert it with '{fmt_command(root, delimiter=delimiter)}', or save it again as comma-separated CSV"
+
+
+def fmt_command(root: str, encoding: str | None = None, delimiter: str | None = None) -> str:
+    """The one `nme-data fmt` command line that converts a copy with these options (`root` quoted for a shell,
+    unless it is the placeholder PATH)."""
+    words = ["nme-data fmt", root if root == "PATH" else shlex.quote(root)]
+    if encoding is not None:
+        words.append(f"--encoding {encoding}")
+    if delimiter is not None:
+        words.append(f'--delimiter "{"tab" if delimiter == chr(9) else delimiter}"')
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Spreadsheet:
+    """What a spreadsheet did to one table file: its encoding when not UTF-8, its delimiter when not ','."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    #: Where UTF-8 decoding first fails: the line, and the byte there.
+    line: int | None = None
+    byte: int | None = None
+
+    def problems(self) -> list[str]:
+        """Each problem, in words, for one message."""
+        found = []
+        if self.delimiter is not None:
+            found.append(f"uses {DELIMITER_NAMES[self.delimiter]} as its delimiter, not ',' (comma)")
+        if self.encoding is not None:
+            where = f" (byte {self.byte:#04x} at line {self.line})" if self.byte is not None else ""
+            found.append(f"is not valid UTF-8{where}: {encoding_name(self.encoding)}")
+        return found
+
+
+def diagnose(data: bytes, fields: list[str]) -> Spreadsheet:
+    """Everything a spreadsheet changed in a table's bytes: the encoding (guessed), and the delimiter its header
+    reads with once decoded in that encoding (as `sniff_delimiter` finds it)."""
+    encoding = line = byte = None
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        encoding = guess_encoding(body)
+        line, byte = body.count(b"\n", 0, exc.start) + 1, body[exc.start]
+        text = body.decode(encoding, errors="replace").removeprefix("\ufeff")
+    first = text[: 1024 * 1024].split("\n", 1)[0].rstrip("\r")
+    try:
+        labels = next(csv.reader(io.StringIO(first, newline="")), [])
+    except csv.Error:
+        labels = []
+    delimiter = sniff_delimiter(labels, fields) if labels else None
+    return Spreadsheet(encoding, delimiter, line, byte)

@@ -12,7 +12,7 @@ gives them. Three rules hold the table to the facts:
 
 A part that is not verbatim in its snapshot is ``evidence-not-verbatim``'s error, not these rules'.
 
-`find_anchors` computes the rows (scripts/anchor_evidence.py, ``reground --apply``). Where a part occurs
+`find_anchors` computes the rows (``nme-data anchor``, ``reground --apply``). Where a part occurs
 more than once in the snapshot, the occurrence meant is, in this order: the first one after the
 previous part of the same quote (a quote reads forward; " [...] " skips text); else the one nearest to
 the row's other parts; else (a one-part quote) the first one inside the stretch of the row's
@@ -72,9 +72,15 @@ def occurrences(text: str, part: str) -> list[int]:
 
 def place(text: str, quote: str, stretch: tuple[int, int] | None = None) -> list[tuple[int, int] | None]:
     """The (start, end) meant of each part of a quote (None: not in the text); see the module's notes."""
+    return [span for span, _why in placed(text, quote, stretch)]
+
+
+def placed(text: str, quote: str, stretch: tuple[int, int] | None = None) -> list[tuple[tuple[int, int] | None, str]]:
+    """`place`, with why each part of several occurrences was put where it is (empty for the others)."""
     parts = quote.split(EVIDENCE_SEPARATOR)
     found = [occurrences(text, part) for part in parts]
     spans: list[tuple[int, int] | None] = [None] * len(parts)
+    reasons = [""] * len(parts)
     for index, starts in enumerate(found):  # unique parts first: they fix where the quote is
         if len(starts) == 1:
             spans[index] = (starts[0], starts[0] + len(parts[index]))
@@ -86,16 +92,22 @@ def place(text: str, quote: str, stretch: tuple[int, int] | None = None) -> list
         after = [span for span in spans[index + 1 :] if span is not None]
         following = [s for s in starts if before and s >= before[-1][1] and (not after or s + size <= after[0][0])]
         if following:
-            start = following[0]
+            start, reasons[index] = following[0], "the first after the quote's previous part"
         elif before or after:
             near = [span[0] for span in (*before, *after)]
             start = min(starts, key=lambda s: (min(abs(s - n) for n in near), s))
+            reasons[index] = "the one nearest the quote's other parts"
         elif stretch is not None and any(stretch[0] <= s and s + size <= stretch[1] for s in starts):
             start = next(s for s in starts if stretch[0] <= s and s + size <= stretch[1])
+            reasons[index] = "the first in the row's section"
         else:
-            start = starts[0]
+            start, reasons[index] = starts[0], "the first"
         spans[index] = (start, start + size)
-    return spans
+    return list(zip(spans, reasons, strict=True))
+
+
+def _truncate(part: str, size: int = 60) -> str:
+    return part if len(part) <= size else part[: size - 3] + "..."
 
 
 def find_anchors(
@@ -116,15 +128,19 @@ def find_anchors(
                 continue
             text = texts[source]
             stretch = stretches(name, row, text) if stretches is not None else None
-            for number, (part, span) in enumerate(
-                zip(quote.split(EVIDENCE_SEPARATOR), place(text, quote, stretch), strict=True), start=1
+            for number, (part, (span, why)) in enumerate(
+                zip(quote.split(EVIDENCE_SEPARATOR), placed(text, quote, stretch), strict=True), start=1
             ):
                 where = f"{name}/{row_id} part {number}"
                 if span is None:
                     notes.append(f"{where}: not in the snapshot of {source}: {part!r}")
                     continue
-                if len(occurrences(text, part)) > 1:
-                    notes.append(f"{where}: occurs {len(occurrences(text, part))} times; anchored at {span[0]}")
+                if why:
+                    starts = occurrences(text, part)
+                    notes.append(
+                        f"{where}: {_truncate(part)!r} occurs {len(starts)} times (at {', '.join(map(str, starts))}); "
+                        f"anchored at {span[0]} (line {text.count(chr(10), 0, span[0]) + 1}), {why}"
+                    )
                 anchors.append(Anchor(name, str(row_id), number, span[0], span[1], source))
     return anchors, notes
 

@@ -269,11 +269,15 @@ def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:
 
 
 def _quoted(cues: tuple[str, ...]) -> str:
-    return " or ".join(f"'{cue}'" for cue in cues) if cues else "none declared"
+    return " or ".join(f"'{cue}'" for cue in cues)
 
 
-def unlicensed_rule(cues: FieldCues, value: str) -> Rule:
-    """A row holding `value` (not the default) whose text has no cue of any value."""
+def unlicensed_rule(cues: FieldCues, value: str, known: tuple[str, ...] | None = None) -> Rule:
+    """A row holding `value` (not the default) whose text has no cue of any value.
+
+    `known`: the value's cues in every declaration enforced on the field (the copy's and the release's), which
+    the message names; a value no declaration gives a cue is said to be so, with where to declare one.
+    """
 
     def licensed(frame: pd.DataFrame) -> pd.Series:
         def verdict(row: Row) -> bool:
@@ -283,7 +287,15 @@ def unlicensed_rule(cues: FieldCues, value: str) -> Rule:
         return _each_row(frame, cues, verdict)
 
     where = "the quote" if cues.read == EVIDENCE else f"{cues.read}"
-    message = f"{cues.field} {value!r} needs a cue in {where} ({_quoted(cues.cues_of(value))}), which has none"
+    phrases = cues.cues_of(value) if known is None else known
+    if phrases:
+        message = f"{cues.field} {value!r} needs a cue in {where} ({_quoted(phrases)}), which has none"
+    else:
+        default = "an empty cell" if not cues.default else repr(cues.default)
+        message = (
+            f"{cues.field} {value!r} is licensed by no cue phrase (the field's nme:cues in datapackage.json declares "
+            f"none for it) and {where} holds no cue of another value: store {default}, or declare a cue for {value!r}"
+        )
     return Rule(licensed, name=check_name("value-unlicensed", cues.field, message))
 
 
@@ -314,13 +326,18 @@ def enforced(table_name: str, fields: list[dict[str, Any]]) -> list[FieldCues]:
 def cue_checks(table_name: str, fields: list[dict[str, Any]], present: set[str]) -> list[Rule]:
     """Every cue rule of a table's declared fields (and the shipped ones) whose columns are all present."""
     rules: list[Rule] = []
-    for cues in enforced(table_name, fields):
+    every = enforced(table_name, fields)
+    known: dict[tuple[str, str], dict[str, None]] = {}  # (field, value) -> its cues in every declaration enforced
+    for cues in every:
+        for value, phrases in cues.values:
+            known.setdefault((cues.field, value), {}).update(dict.fromkeys(phrases))
+    for cues in every:
         if not cues.columns <= present:
             continue
         stored_values = {value for value, _ in cues.values}
         enum = _enum(fields, cues.field)
         for value in sorted((enum or stored_values) - {cues.default}, key=str):
-            rules.append(unlicensed_rule(cues, value))
+            rules.append(unlicensed_rule(cues, value, tuple(known.get((cues.field, value), {}))))
         for value, declared_cues in cues.values:
             rules.extend(contradicted_rule(cues, value, cue, enum) for cue in declared_cues)
     return rules

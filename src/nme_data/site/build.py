@@ -26,7 +26,7 @@ from nme_data.site import factsheet, links
 from nme_data.site.article import article_html
 from nme_data.site.model import SiteData, load_site_data
 from nme_data.site.quotes import Highlight, RowRef, highlights, quoted_characters
-from nme_data.site.tables import cell, columns, facets, quote_cell
+from nme_data.site.tables import cell, columns, constant_columns, content, facets, quote_cell, xref_cell, xrefs
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -207,7 +207,10 @@ def _exports(package: DataPackage, target: Path) -> list[tuple[str, str]]:
 def _table_page(site: SiteData, name: str, articles: list[Article]) -> dict[str, Any]:
     data = site.tables[name]
     first = {ref: (article.source_id, index) for article in articles for ref, index in article.first.items()}
-    cols = columns(data)
+    every = columns(data)
+    same = constant_columns(data, every)
+    cols = [column for column in every if column not in same]
+    mapped = xrefs(site, name)
     has_quotes = {"evidence", "source_id"} <= set(data.table.field_names)
     rows = []
     for row in data.rows:
@@ -216,13 +219,24 @@ def _table_page(site: SiteData, name: str, articles: list[Article]) -> dict[str,
         sentence = site.sentence(name, key)
         if sentence and cells and cols[0].name in data.key_fields:  # the row in one sentence, on its key
             cells[0] = Markup('<td class="key" title="{}">{}</td>').format(sentence, row.get(cols[0].name) or "")
+        if mapped:  # the row's ontology identifiers, beside its key
+            cells.insert(1, xref_cell(mapped.get(key, [])))
         if has_quotes:
             source_id, index = first.get(RowRef(name, key), (row.get("source_id"), None))
             cells.append(quote_cell(source_id, index))
         rows.append({"anchor": links.row_anchor(key), "key": key, "cells": cells})
+    sample = data.rows[0] if data.rows else {}
     return {
         "table": data.table,
         "columns": cols,
+        "all_columns": every,
+        "same": [
+            {"column": column, "content": content(site, data, column, sample)}
+            for column in same
+            if sample.get(column.name) is not None
+        ],
+        "empty": [column for column in same if sample.get(column.name) is None],
+        "has_xrefs": bool(mapped),
         "facets": facets(data),
         "rows": rows,
         "has_quotes": has_quotes,
@@ -291,6 +305,9 @@ def render(site: SiteData, target: Path) -> None:
         for ref, index in article.first.items()
     }
     created = str(package.descriptor.get("created", ""))[:10]
+    sheet, brief = factsheet.sections(site, quotes), factsheet.summary(site, quotes)
+    factsheet.abbreviate(site, factsheet.every_fact(brief, sheet))
+    named = factsheet.abbreviation(site)
     licences = _licences(package)
     write(
         links.INDEX,
@@ -311,8 +328,9 @@ def render(site: SiteData, target: Path) -> None:
             }
             for data in site.tables.values()
         ],
-        sections=factsheet.sections(site, quotes),
-        summary=factsheet.summary(site, quotes),
+        sections=sheet,
+        summary=brief,
+        brief_title=f"{named[0]} ({named[1]}) in brief" if named else "In brief",
         open_list_tag=factsheet.OPEN_LIST_TAG,
         downloads=[{"href": href, "what": what, "size": _size(target / href)} for href, what in downloads],
         citation=_citation(package),

@@ -6,6 +6,7 @@ a table or column the package lacks leaves its section out rather than failing t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from markupsafe import Markup
 
 from nme_data.site import anatomy, links, svg
 from nme_data.site.model import Row, SiteData, TableData
+from nme_data.site.tables import field_label
 from nme_data.site.words import code, column_words, frequency, row_title
 
 
@@ -77,6 +79,13 @@ class SummaryLine:
 
 
 QuoteLinks = dict[tuple[str, str], str]
+
+
+def sentence_case(title: str) -> str:
+    """A heading as a sentence: its first letter upper case, the rest as the data spells it."""
+    return title[:1].upper() + title[1:]
+
+
 OPEN_LIST_TAG = "non-exhaustive list"
 OPEN_LIST_NOTE = "the article's list is not exhaustive"
 
@@ -166,7 +175,8 @@ def _grouped(
                 else _words_without(site, data, row, by, "certainty", "open_list", title=title)
             )
             pairs.append((title, _fact(site, data, row, quotes, f"{title}: {fallback}" if fallback else title)))
-        groups.append(_shared_tags(Group(code(value) if value else "unspecified", _merged(pairs))))
+        title = code(value) if value else f"{field_label(data.field(by), by)} not given"
+        groups.append(_shared_tags(Group(sentence_case(title), _merged(pairs))))
     return groups
 
 
@@ -205,7 +215,9 @@ def _site_groups(site: SiteData, quotes: QuoteLinks) -> list[Group]:
                 _add(item, _fact(site, sites, row, quotes, f"{row.get('site')} ({code(row.get('prominence'))})"))
             items.append(item)
         if items:
-            groups.append(_shared_tags(Group(code(region) if region else "unspecified", items)))
+            groups.append(
+                _shared_tags(Group(sentence_case(code(region) if region else "body region not given"), items))
+            )
     return groups
 
 
@@ -303,7 +315,7 @@ def _certainty_groups(site: SiteData, quotes: QuoteLinks) -> list[Group]:
         for _, fact in pairs:
             fact.tags = [tag for tag in fact.tags if tag != code(level)]  # the group's title says it
         if pairs:
-            groups.append(_shared_tags(Group(code(level), _merged(pairs))))
+            groups.append(_shared_tags(Group(sentence_case(code(level)), _merged(pairs))))
     return groups
 
 
@@ -322,19 +334,127 @@ def main_condition(site: SiteData) -> str | None:
 
 
 def _facts(site: SiteData, table: str, quotes: QuoteLinks, keep: Callable[[TableData, Row], bool]) -> list[Fact]:
+    """The rows kept, as sentences; rows whose sentences differ only in what they name read as one sentence."""
     data = site.tables.get(table)
     if data is None:
         return []
-    return [
-        _fact(site, data, row, quotes, row_title(site, data, row))
-        for row in data.rows
-        if keep(data, row) and site.sentence(table, data.key(row))
-    ]
+    rows = [row for row in data.rows if keep(data, row) and site.sentence(table, data.key(row))]
+    facts: list[Fact] = []
+    run: list[tuple[Row, Fact]] = []
+    for row in rows:
+        fact = _fact(site, data, row, quotes, row_title(site, data, row))
+        if run and _joined(site, data, [*run, (row, fact)]) is not None:
+            run.append((row, fact))
+            continue
+        if run:
+            facts.append(_joined(site, data, run) or run[0][1])
+        run = [(row, fact)]
+    if run:
+        facts.append(_joined(site, data, run) or run[0][1])
+    return facts
+
+
+def _names(site: SiteData, data: TableData, row: Row) -> list[str]:
+    """What a row's sentence may name it by: its text cells and the names of the rows its keys point to."""
+    out = []
+    for name in data.table.field_names:
+        value = row.get(name)
+        if value:
+            fk = data.foreign_keys.get(name)
+            out.append(site.label(fk.table, value) if fk else str(value).replace("_", " "))
+    return out
+
+
+def _named(middle: str, names: list[str]) -> str | None:
+    """The name a sentence's varying part is (an article before it allowed), as the row spells it."""
+    for name in names:
+        for article in ("", "the ", "a ", "an "):
+            if middle.casefold() == (article + name).casefold():
+                return name
+    return None
+
+
+def _common_start(texts: list[str]) -> str:
+    """The characters every text starts with."""
+    shortest = min(texts, key=len)
+    for index, char in enumerate(shortest):
+        if any(text[index] != char for text in texts):
+            return shortest[:index]
+    return shortest
+
+
+def _cuts(text: str, reverse: bool = False) -> list[int]:
+    """Where a shared beginning (or ending) of sentences may stop: at a space, never inside a word."""
+    if reverse:
+        return [i for i in range(len(text) + 1) if i == 0 or not text[-i].isalnum()]
+    return [i for i in range(len(text) + 1) if i == 0 or text[i - 1] == " "]
+
+
+def _joined(site: SiteData, data: TableData, run: list[tuple[Row, Fact]]) -> Fact | None:
+    """One sentence for rows whose sentences differ only in the name of what each is about ("... with liver
+    disease and intestinal malabsorption."), with every row's links; None when they differ otherwise."""
+    if len(run) < 2 or any(fact.tags != run[0][1].tags for _, fact in run):
+        return None
+    texts = [fact.text for _, fact in run]
+    head = _common_start(texts)
+    tail = _common_start([text[::-1] for text in texts])[::-1]
+    for start in sorted(_cuts(head), reverse=True):
+        for end in sorted(_cuts(tail, reverse=True), reverse=True):
+            if start + end > min(len(text) for text in texts) or not (head[:start] + tail[len(tail) - end :]).strip(
+                " ."
+            ):
+                continue
+            middles = [text[start : len(text) - end] for text in texts]
+            names = [_named(middle, _names(site, data, row)) for middle, (row, _) in zip(middles, run, strict=True)]
+            if any(name is None for name in names) or len(set(middles)) < len(middles):
+                continue
+            words = [
+                middles[0],
+                *(middle if start else str(name) for middle, name in zip(middles[1:], names[1:], strict=True)),
+            ]
+            listed = ", ".join(words[:-1]) + " and " + words[-1]
+            after = tail[len(tail) - end :]
+            if not start:  # the names are the subject: the verb after them is plural
+                after = after.replace(" is ", " are ", 1).replace(" has ", " have ", 1)
+            elif " is " in after[:40] and after.startswith(" of "):
+                after = after.replace(" is ", " are ", 1)
+            return Fact(head[:start] + listed + after, [src for _, fact in run for src in fact.sources], run[0][1].tags)
+    return None
+
+
+def abbreviation(site: SiteData) -> tuple[str, str] | None:
+    """(name, abbreviation) of the main condition, when the article's quotes use the abbreviation as a word
+    (the initials of its name: "NME"); the fact sheet says the name once and the abbreviation after."""
+    main = main_condition(site)
+    if main is None:
+        return None
+    name = site.label("conditions", main)
+    initials = "".join(word[0] for word in name.split()).upper()
+    if len(initials) < 2:
+        return None
+    pattern = re.compile(rf"\b{re.escape(initials)}\b")
+    for data in site.tables.values():
+        if any(pattern.search(str(row.get("evidence") or "")) for row in data.rows):
+            return name, initials
+    return None
+
+
+def abbreviate(site: SiteData, facts: list[Fact]) -> None:
+    """The main condition's name as its abbreviation in every sentence built from rows (quotes stay verbatim)."""
+    found = abbreviation(site)
+    if found is None:
+        return
+    name, initials = found
+    pattern = re.compile(re.escape(name), re.IGNORECASE)
+    for fact in facts:
+        if not fact.text.startswith("“"):
+            fact.text = pattern.sub(initials, fact.text)
 
 
 def summary(site: SiteData, quotes: QuoteLinks) -> list[SummaryLine]:
-    """What a clinician reads first, in sentences built from rows: what it is, what it goes with, where it
-    appears, how it is treated and with what outcome, what causes it. Lines without rows are left out."""
+    """What a clinician reads in a minute, in sentences built from rows: what it is, where it appears, what it
+    goes with (every condition the article names, hedged where it hedges), how it is diagnosed, how it is
+    treated and what to expect, and what is not known. Lines without rows are left out."""
     main = main_condition(site)
     lines: list[SummaryLine] = []
     conditions = site.tables.get("conditions")
@@ -348,15 +468,6 @@ def summary(site: SiteData, quotes: QuoteLinks) -> list[SummaryLine]:
     def about_main(data: TableData, row: Row) -> bool:
         return main is None or main in (row.get("subject_id"), row.get("condition_id"))
 
-    quantified = ("strength", "frequency_min_percent", "frequency_max_percent")
-    lines.append(
-        SummaryLine(
-            "What it goes with",
-            _facts(site, "associations", quotes, lambda d, r: about_main(d, r) and any(r.get(c) for c in quantified)),
-            "#associations",
-            "every association",
-        )
-    )
     sites = site.tables.get("sites")
     levels = (sites.enum("prominence") or []) if sites is not None else []
     present = [level for level in levels if sites is not None and any(r.get("prominence") == level for r in sites.rows)]
@@ -371,10 +482,36 @@ def summary(site: SiteData, quotes: QuoteLinks) -> list[SummaryLine]:
             )
         )
     lines.append(
-        SummaryLine("Treatment and outcome", _facts(site, "management", quotes, about_main), "#management", "details")
+        SummaryLine(
+            "What it goes with",
+            _facts(site, "associations", quotes, lambda d, r: True),
+            "#associations",
+            "by context, with frequencies",
+        )
     )
-    plain = lambda d, r: about_main(d, r) and r.get("certainty") == (d.enum("certainty") or [None])[0]  # noqa: E731
-    lines.append(SummaryLine("Cause", _facts(site, "causes", quotes, plain), "#causes", "what has been proposed"))
+    histology = site.tables.get("histology")
+    if histology is not None:
+        methods = histology.enum("method") or []
+
+        def telling(data: TableData, row: Row) -> bool:
+            """The findings the article calls most characteristic, and what other methods than the first show."""
+            flagged = (row.get("most_characteristic") or "").lower() == "true"
+            return flagged or bool(methods and row.get("method") and row.get("method") != methods[0])
+
+        lines.append(
+            SummaryLine(
+                "How it is diagnosed",
+                _facts(site, "histology", quotes, telling),
+                "#histology",
+                f"all {len(histology.rows)} histology findings",
+            )
+        )
+    lines.append(
+        SummaryLine(
+            "Treatment and what to expect", _facts(site, "management", quotes, about_main), "#management", "details"
+        )
+    )
+    lines.append(SummaryLine("What is not known", _facts(site, "causes", quotes, about_main), "#causes", "details"))
     return [line for line in lines if line.facts]
 
 
@@ -424,8 +561,8 @@ def sections(site: SiteData, quotes: QuoteLinks) -> list[Section]:
             "certainty",
             "How sure the article is",
             'Every fact keeps the article\'s own hedging: stated plainly, hedged ("may"), attributed '
-            '("is considered") or proposed ("suggested"). The qualified ones are listed here.',
-            _certainty_groups(site, quotes),
+            '("is considered") or proposed ("suggested"); the tag beside a fact above says which.',
+            [],
             _certainty_figure(site),
         ),
         Section(
@@ -435,4 +572,10 @@ def sections(site: SiteData, quotes: QuoteLinks) -> list[Section]:
             _grouped(site, "history", "event", quotes, "person", _history_words),
         ),
     ]
-    return [section for section in out if section.groups]
+    return [section for section in out if section.groups or section.figure]
+
+
+def every_fact(summary_lines: list[SummaryLine], page: list[Section]) -> list[Fact]:
+    """The page's sentences in reading order: the brief, then each section."""
+    facts = [fact for line in summary_lines for fact in line.facts]
+    return facts + [fact for section in page for group in section.groups for item in group.items for fact in item.facts]

@@ -86,6 +86,24 @@ def _polymorphic_target(site: SiteData, data: TableData, name: str, row: Row) ->
     return table if table in site.tables else None
 
 
+def content(site: SiteData, data: TableData, column: Column, row: Row) -> Markup:
+    """What a cell shows: a link for a reference or an identifier, an enum's code in words, else the text."""
+    value = row.get(column.name)
+    if value is None:
+        return Markup("")
+    fk = data.foreign_keys.get(column.name)
+    target = fk.table if fk else _polymorphic_target(site, data, column.name, row)
+    url = links.browser_url(value) or links.web_url(value)
+    if target is not None and value in site.tables[target].by_key:
+        name = site.label(target, value)
+        return Markup('<a href="{}" title="{}">{}</a>').format(links.row_link(target, value), value, name)
+    if url is not None:
+        return Markup('<a class="external" href="{}" rel="external noopener">{}</a>').format(url, value)
+    if column.enum is not None:
+        return Markup('<abbr title="{}">{}</abbr>').format(value, code(value))
+    return Markup("{}").format(value)
+
+
 def cell(site: SiteData, data: TableData, column: Column, row: Row) -> Markup:
     value = row.get(column.name)
     if value is None:
@@ -95,26 +113,63 @@ def cell(site: SiteData, data: TableData, column: Column, row: Row) -> Markup:
         sort = str(column.enum.index(value)) if value in column.enum else str(len(column.enum))
     elif column.kind == "number":
         sort = value
-    content: Markup
-    fk = data.foreign_keys.get(column.name)
-    target = fk.table if fk else _polymorphic_target(site, data, column.name, row)
-    url = links.browser_url(value) or links.web_url(value)
-    if target is not None and value in site.tables[target].by_key:
-        name = site.label(target, value)
-        content = Markup('<a href="{}" title="{}">{}</a>').format(links.row_link(target, value), value, name)
-    elif url is not None:
-        content = Markup('<a class="external" href="{}" rel="external noopener">{}</a>').format(url, value)
-    elif column.enum is not None:
-        content = Markup('<abbr title="{}">{}</abbr>').format(value, code(value))
-    else:
-        content = Markup("{}").format(value)
+    shown = content(site, data, column, row)
     if column.reading:
-        return Markup('<td class="reading">{}</td>').format(content)
+        return Markup('<td class="reading">{}</td>').format(shown)
     if column.enum is not None:  # facets filter on the exact code
-        return Markup('<td data-value="{}" data-sort="{}">{}</td>').format(value, sort, content)
+        return Markup('<td data-value="{}" data-sort="{}">{}</td>').format(value, sort, shown)
     if sort:
-        return Markup('<td data-sort="{}">{}</td>').format(sort, content)
-    return Markup("<td>{}</td>").format(content)
+        return Markup('<td data-sort="{}">{}</td>').format(sort, shown)
+    return Markup("<td>{}</td>").format(shown)
+
+
+def constant_columns(data: TableData, cols: list[Column]) -> list[Column]:
+    """Columns that hold one value (or none) on every row of a table of several rows: said once, above it."""
+    if len(data.rows) < 2:
+        return []
+    return [
+        column
+        for column in cols
+        if column.name not in data.key_fields
+        and not column.reading
+        and len({row.get(column.name) for row in data.rows}) == 1
+    ]
+
+
+#: The mapping table's columns that say which row a mapping is for, and what it maps to.
+MAPPING_SUBJECT = ("subject_table", "subject_id")
+
+
+def xrefs(site: SiteData, table: str) -> dict[str, list[Row]]:
+    """The mappings of each row of a table, by the row's key (none for the mappings table itself)."""
+    mappings = site.tables.get("mappings")
+    if mappings is None or table == "mappings" or not set(MAPPING_SUBJECT) <= set(mappings.table.field_names):
+        return {}
+    found: dict[str, list[Row]] = {}
+    for row in mappings.rows:
+        if row.get("subject_table") == table and row.get("subject_id") and row.get("object_id"):
+            found.setdefault(str(row["subject_id"]), []).append(row)
+    return found
+
+
+def xref_cell(mapped: list[Row]) -> Markup:
+    """A row's ontology identifiers, each linked to its browser, its predicate and label on hover."""
+    if not mapped:
+        return Markup('<td class="na xrefs"><span class="visually-hidden">no identifier</span></td>')
+    parts = []
+    for row in mapped:
+        value = str(row["object_id"])
+        hover = " ".join(str(row.get(name) or "") for name in ("predicate_id", "object_label")).strip()
+        url = links.browser_url(value)
+        if url is None:
+            parts.append(Markup('<span title="{}">{}</span>').format(hover, value))
+        else:
+            parts.append(
+                Markup('<a class="external" href="{}" rel="external noopener" title="{}">{}</a>').format(
+                    url, hover, value
+                )
+            )
+    return Markup('<td class="xrefs">{}</td>').format(Markup("<br>").join(parts))
 
 
 def quote_cell(source_id: str | None, highlight: int | None) -> Markup:

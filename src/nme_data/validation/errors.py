@@ -299,13 +299,13 @@ CODES: dict[str, Code] = {
         "semantic",
         "An evidence_anchors row's offsets do not hold its evidence part: snapshot[start:end] (code points, end "
         "exclusive, as a W3C TextPositionSelector) differs from the part, or the anchor cites another source than "
-        "its row. `nme-data reground --apply` and scripts/anchor_evidence.py rewrite the anchors.",
+        "its row. `nme-data anchor PATH` rewrites the anchors (`nme-data reground --apply` for a new snapshot).",
         "evidence_anchors sites/intro-groin part 1 with start moved one character on",
     ),
     "anchor-missing": Code(
         "semantic",
         "A part of a fact row's evidence (verbatim in its snapshot) has no row in evidence_anchors: every part "
-        "carries its offsets in the snapshot.",
+        "carries its offsets in the snapshot. `nme-data anchor PATH` writes them.",
         "a new sites row whose quote was never anchored",
     ),
     "anchor-orphan": Code(

@@ -2,8 +2,10 @@
 
 Runs after every layer has reported, on their errors only; it never adds or hides a problem, except the
 `unique-error` frictionless reports beside a `primary-key` error for the same row (one duplicate key,
-one error). Everything it reads has passed pre-flight: only tables pre-flight kept, only snapshots inside
-the package, and only as far as the last row an error names.
+one error) and the `primary-key` error of a `blank-row` (one blank row, one error). Everything it reads
+has passed pre-flight: only tables pre-flight kept, only snapshots inside the package, and only as far as
+the last row an error names; the file of a table a spreadsheet saved (an encoding or delimiter error) is
+read whole, within the package model's path gate and byte budget, to name everything the spreadsheet changed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import shlex
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +43,14 @@ DESCRIPTOR_CODES = frozenset(
         "schema-differs",
     }
 )
+
+
+#: Codes `nme-data anchor` fixes, whatever row they name.
+ANCHOR_CODES = frozenset({"anchor-missing", "anchor-mismatch", "anchor-orphan"})
+
+
+#: Codes of a table a spreadsheet saved: one error per table names all it changed, and the command for all.
+SPREADSHEET_CODES = frozenset({"encoding-error", "wrong-delimiter"})
 
 
 @dataclasses.dataclass
@@ -85,9 +96,11 @@ def _read_rows(path: Path, wanted: set[int] | None, table: Table | None = None) 
 def _enum_hint(value: str, field: dict[str, Any]) -> str | None:
     constraints: dict[str, Any] = field["constraints"] if isinstance(field.get("constraints"), dict) else {}
     allowed = constraints.get("enum")
-    if not isinstance(allowed, list) or not value or value in allowed:
+    if not isinstance(allowed, list) or value in allowed:
         return None
     choices = [str(v) for v in allowed]
+    if not value.strip():
+        return f"the cell is empty and the field is required: fill in one of {', '.join(choices)}"
     by_case = [c for c in choices if c.casefold() == value.strip().casefold()]
     close = by_case or difflib.get_close_matches(value.strip(), choices, n=1, cutoff=0.6)
     listed = ", ".join(choices)
@@ -119,6 +132,7 @@ class _Lookups:
         self._paths: dict[str, str] | None = None
         self._sentences: dict[str, tuple[str, str, SentenceIndex] | None] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
+        self._names: dict[tuple[str, str], dict[str, str]] = {}
 
     def keys(self, table: str, field: str) -> list[str]:
         """The distinct values of one column of a table pre-flight let through (empty if it did not)."""
@@ -131,6 +145,18 @@ class _Lookups:
                         values[row.cells[field]] = None
             self._keys[table, field] = list(values)
         return self._keys[table, field]
+
+    def name_of(self, table: str, row_id: str) -> str | None:
+        """The `name` of one row of a table pre-flight let through (None: no such row or column)."""
+        if (table, "name") not in self._names:
+            resource = self.resources.get(table)
+            found: dict[str, str] = {}
+            if resource and isinstance(resource.get("path"), str):
+                for row in _read_rows(self.root / resource["path"], None, self.tables.get(table)).values():
+                    if row.cells.get("id") and "name" in row.cells:
+                        found[row.cells["id"]] = row.cells["name"]
+            self._names[table, "name"] = found
+        return self._names[table, "name"].get(row_id)
 
     def _source_paths(self) -> dict[str, str]:
         if self._paths is None:
@@ -187,6 +213,46 @@ def _reference_hint(error: Finding, value: str, lookups: _Lookups) -> str | None
     return None
 
 
+def _naming_hint(table: str, cells: dict[str, str], lookups: _Lookups) -> str | None:
+    """Which names the quote was held to, and the row each comes from: after a rename in another table (a
+    condition's name), the error's row is not the one edited, so the hint names that one, and where synonyms go."""
+    from nme_data.package.canonical import NAMES_PROPERTY
+
+    resource = lookups.resources.get(table, {})
+    schema: dict[str, Any] = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
+    targets: dict[str, str] = {}
+    for key in schema.get("foreignKeys", []) if isinstance(schema.get("foreignKeys"), list) else []:
+        columns = key.get("fields") if isinstance(key, dict) else None
+        column = columns if isinstance(columns, str) else columns[0] if isinstance(columns, list) and columns else None
+        reference = key.get("reference") if isinstance(key.get("reference"), dict) else {}
+        if isinstance(column, str) and isinstance(reference.get("resource"), str):
+            targets[column] = reference["resource"]
+    said, declared = [], []
+    for spec in schema.get("fields", []) if isinstance(schema.get("fields"), list) else []:
+        if not isinstance(spec, dict) or NAMES_PROPERTY not in spec or not cells.get(str(spec.get("name"))):
+            continue
+        field, value = str(spec["name"]), cells[str(spec["name"])]
+        declared.append(f"{table}.{field}")
+        target = targets.get(field)
+        if target is None:
+            said.append(f"{field} {_truncate(value)!r}")
+            continue
+        named = lookups.name_of(target, value)
+        where = lookups.resources.get(target, {}).get("path", target)
+        said.append(
+            f"{field} {value!r}: the {target} row {value!r} ({where}) is named {named!r}"
+            if named
+            else f"{field} {value!r}"
+        )
+    if not said:
+        return None
+    return (
+        f"the quote must hold every word of a name of the row: {'; '.join(said)}. If that name was changed, keep "
+        f"the article's wording in it, or declare the quote's wording as its synonym (nme:namesRow \"synonyms\" of "
+        f"{' or '.join(declared)} in datapackage.json, docs/cues.md)"
+    )
+
+
 def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
     from nme_data.sentences import quote_parts, word_diff
 
@@ -209,6 +275,37 @@ def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
     return None
 
 
+def _spreadsheet(error: Finding, resource: dict[str, Any], lookups: _Lookups) -> Finding:
+    """An encoding or delimiter error that names every change a spreadsheet made to the table (code page and
+    delimiter together), with the one `nme-data fmt` command, on this copy's path, that undoes them all."""
+    from nme_data.package import PackageError
+    from nme_data.package.limits import MAX_TABLE_BYTES
+    from nme_data.package.paths import regular_file_size, resolve_reference
+    from nme_data.package.sniff import delimiter_hint, diagnose, encoding_hint, fmt_command
+
+    schema = resource["schema"] if isinstance(resource.get("schema"), dict) else {}
+    declared = schema["fields"] if isinstance(schema.get("fields"), list) else []
+    fields = [str(f["name"]) for f in declared if isinstance(f, dict) and "name" in f]
+    root = str(lookups.root)
+    found = None
+    try:  # the package model's path gate and byte budget, as for the snapshots
+        path = resolve_reference(lookups.root, str(resource.get("path")))
+        if regular_file_size(path) <= MAX_TABLE_BYTES:
+            found = diagnose(path.read_bytes(), fields)
+    except (PackageError, OSError):
+        pass
+    if found is not None and error.code == "wrong-delimiter" and found.delimiter is not None and not found.encoding:
+        return dataclasses.replace(error, hint=delimiter_hint(found.delimiter, root))
+    if found is not None and error.code == "encoding-error" and found.encoding is not None and not found.delimiter:
+        return dataclasses.replace(error, hint=encoding_hint(found.encoding, root))
+    if found is None or found.encoding is None or found.delimiter is None:
+        hint = error.hint and error.hint.replace("nme-data fmt PATH", fmt_command(root))
+        return dataclasses.replace(error, hint=hint)
+    message = f"{error.path or error.table} {', and '.join(found.problems())}"
+    command = fmt_command(root, encoding=found.encoding, delimiter=found.delimiter)
+    return dataclasses.replace(error, message=message, hint=f"convert it with '{command}'")
+
+
 def add_hints(
     errors: list[Finding],
     descriptor_path: Path,
@@ -228,7 +325,13 @@ def add_hints(
     original = _resources(descriptor)
     readable = _resources(safe)
     duplicate_keys = {(e.table, e.row) for e in errors if e.code == "primary-key"}
-    kept = [e for e in errors if not (e.code == "unique-error" and (e.table, e.row) in duplicate_keys)]
+    blank_rows = {(e.table, e.row) for e in errors if e.code == "blank-row"}
+    kept = [
+        e
+        for e in errors
+        if not (e.code == "unique-error" and (e.table, e.row) in duplicate_keys)
+        and not (e.code == "primary-key" and (e.table, e.row) in blank_rows)  # a blank row is one error, not two
+    ]
 
     wanted: dict[str, set[int]] = defaultdict(set)
     for error in kept:
@@ -283,6 +386,12 @@ def _described(
             hint = _evidence_hint(row.cells, lookups)
         elif error.code == "foreign-key" and value:
             hint = _reference_hint(error, value, lookups)
+        elif error.code == "quote-misses-row":
+            hint = _naming_hint(error.table or "", row.cells, lookups)
+    if error.code in SPREADSHEET_CODES and error.table in original:
+        return _spreadsheet(dataclasses.replace(error, path=path, line=line), original[error.table or ""], lookups)
+    if error.code in ANCHOR_CODES:
+        hint = f"run 'nme-data anchor {shlex.quote(str(lookups.root))}' to write the anchors of every quote"
     return dataclasses.replace(
         error, path=path, line=line, value=None if value is None else _truncate(value), hint=hint or error.hint
     )

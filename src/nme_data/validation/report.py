@@ -57,6 +57,15 @@ class ErrorCap:
         self.omitted[key] += count - room
         return room
 
+#: Codes that mean nothing was checked because the input is unusable: the command line, or no package there.
+#: A report of these alone exits 2 (as a usage error), whichever way the input was given, and says so.
+UNUSABLE = {
+    "usage-error": "not checked: the command line is wrong",
+    "descriptor-not-found": "not checked: there is no datapackage.json there",
+}
+#: The exit codes of `nme-data validate`: valid, invalid, unusable input.
+EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+
 
 @dataclass
 class Report:
@@ -124,11 +133,22 @@ class Report:
 
         return sorted(dict.fromkeys(self.errors), key=key)
 
+    @property
+    def exit_code(self) -> int:
+        """0 valid, 1 invalid, 2 the input is unusable (a wrong command line, no package at the path)."""
+        if self.valid:
+            return EXIT_VALID
+        unusable = not self.omitted and all(e.code in UNUSABLE for e in self.errors)
+        return EXIT_UNUSABLE if unusable else EXIT_INVALID
+
     def summary(self) -> str:
-        """One line; tables are counted only when errors are in tables, so an empty directory is no "1 of 0"."""
+        """One line; tables are counted only when errors are in tables, so an empty directory is no "1 of 0";
+        an unusable input is "not checked", never "invalid: 1 error"."""
         errors = self.sorted_errors()
-        if not errors and not any(self.omitted.values()):
+        if self.valid:
             return f"valid: {len(self.tables_checked)} tables checked, no errors"
+        if self.exit_code == EXIT_UNUSABLE:
+            return UNUSABLE[errors[0].code]
         in_tables = sum(1 for e in errors if e.table is not None)
         in_tables += sum(count for (table, _), count in self.omitted.items() if table is not None)
         tables = {e.table for e in errors if e.table is not None} | {t for t, _ in self.omitted if t is not None}
@@ -150,7 +170,7 @@ class Report:
     def to_dict(self) -> dict[str, object]:
         errors = self.sorted_errors()
         return {
-            "valid": not errors,
+            "valid": self.valid,
             "package": self.package,
             "source": {"path": self.package, "version": self.version},
             "tables": self.tables_checked,

@@ -29,12 +29,18 @@
     Array.prototype.forEach.call(headers, function (th, index) {
       columnIndex[th.getAttribute("data-column") || th.textContent.trim()] = index;
     });
-    /* what the text filter searches: the words shown and the codes behind them (on hover) */
+    /* what the text filter searches: the words shown and the codes behind them (on hover), not the quotes */
     var haystacks = rows.map(function (row) {
-      var codes = Array.prototype.map.call(row.querySelectorAll("[title]"), function (node) {
-        return node.getAttribute("title");
+      var cells = Array.prototype.filter.call(row.cells, function (cell) {
+        return !cell.classList.contains("reading");
       });
-      return (row.textContent + " " + codes.join(" ")).toLowerCase();
+      return cells.map(function (cell) {
+        var codes = Array.prototype.map.call(cell.querySelectorAll("[title]"), function (node) {
+          return node.getAttribute("title");
+        });
+        if (cell.hasAttribute("title")) codes.push(cell.getAttribute("title"));
+        return cell.textContent + " " + codes.join(" ");
+      }).join(" ").toLowerCase();
     });
 
     function apply() {
