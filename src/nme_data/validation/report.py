@@ -57,6 +57,7 @@ class ErrorCap:
         self.omitted[key] += count - room
         return room
 
+
 #: Codes that mean nothing was checked because the input is unusable: the command line, or no package there.
 #: A report of these alone exits 2 (as a usage error), whichever way the input was given, and says so.
 UNUSABLE = {
