@@ -917,6 +917,8 @@ def reground_rows(repeat: int) -> list[Row]:
             hostile_revision(kind, path)
             argv = [*nme_data_command(), "reground", str(path), "--format", "json"]
             times = [run_timed(argv, allowed=frozenset({1})) for _ in range(max(min(repeat, 3), 1))]
+            for key in [key for key in EXIT_COUNTS if key.startswith("nme-data reground")]:
+                del EXIT_COUNTS[key]  # exit 1 is reground's answer for a revision that breaks quotes
             progress(f"reground {kind}: {seconds(statistics.median(times))}")
             median = statistics.median(times)
             rows.append(
