@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import nme_data
-from nme_data.views import distinct_sites
+from nme_data.frames.views import distinct_sites
 
 
 def test_one_row_per_anatomical_site_that_a_statement_names() -> None:

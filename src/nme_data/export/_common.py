@@ -141,7 +141,7 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 def read_frame(table: Table) -> pd.DataFrame:
     """The loader's typed frame, with read errors of a damaged copy as an ExportError."""
-    from nme_data.loader import read_table
+    from nme_data.frames.loader import read_table
 
     try:
         return read_table(table)
