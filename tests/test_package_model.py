@@ -730,7 +730,7 @@ def test_lower_layers_do_not_import_the_validator() -> None:
     import sys
 
     code = (
-        "import sys, nme_data.schemas, nme_data.frames.loader, nme_data.package.raw, nme_data.package; "
+        "import sys, nme_data.frames.schemas, nme_data.frames.loader, nme_data.package.raw, nme_data.package; "
         "print(sorted(m for m in sys.modules if m.startswith('nme_data.validation')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -76,7 +76,7 @@ def test_reads_the_copy_it_is_given(edit_cell: Callable[[str, int, str, str], Pa
 
 
 def test_importing_views_loads_no_pandas() -> None:
-    code = "import sys, nme_data.views; print('pandas' in sys.modules)"
+    code = "import sys, nme_data.frames.views; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
