@@ -46,7 +46,7 @@ CONTEXT_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab
 
 def sites_by_region() -> Figure:
     """Distinct body sites per body region, stacked by the strongest prominence the article gives each."""
-    from nme_data.views import distinct_sites  # Data 2.0
+    from nme_data.frames.views import distinct_sites  # Data 2.0
 
     sites = distinct_sites(ROOT)
     levels = order("sites", "prominence", ROOT)

@@ -46,7 +46,7 @@ OUTPUT_CSV = REPO_ROOT / "src" / "nme_data" / "reference" / "ontology_terms.csv"
 # The snapshot's row type is the library's own, so script and validator cannot drift apart; the
 # curation venv need not have nme_data installed.
 sys.path.insert(0, str(REPO_ROOT / "src"))
-from nme_data.ontology import SYNONYM_SEPARATOR, Term, format_synonyms, prefix  # noqa: E402
+from nme_data.text.ontology import SYNONYM_SEPARATOR, Term, format_synonyms, prefix  # noqa: E402
 
 CXG_SCHEMA_VERSION = "7.1.0"
 CXG_SOURCES = ("MONDO", "UBERON", "CHEBI")

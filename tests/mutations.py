@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from nme_data.package import DataPackage, Table
-from nme_data.raw import read_text_frame
+from nme_data.package.raw import read_text_frame
 from nme_data.rules.curation import CERTAINTY_CUES, OPEN_LIST_CUES
 from nme_data.rules.rule import Rule, shared_reads
 from nme_data.rules.semantic import Context, package_context, semantic_rules

@@ -20,7 +20,7 @@ from nme_data.validation.report import usage_report
 #: command line (with {copy} and {other} for two copies) -> the library function it calls, by module path.
 COMMANDS = {
     "tables": (["tables", "{copy}"], "nme_data.package.model.Table.count_rows"),
-    "show": (["show", "history", "{copy}"], "nme_data.loader.read_table"),
+    "show": (["show", "history", "{copy}"], "nme_data.frames.loader.read_table"),
     "fmt": (["fmt", "{copy}"], "nme_data.curate.fmt.format_package"),
     "fmt-check": (["fmt", "--check", "{copy}"], "nme_data.curate.fmt.format_package"),
     "diff": (["diff", "{copy}", "{other}"], "nme_data.curate.diff.diff_packages"),

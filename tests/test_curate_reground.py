@@ -14,7 +14,7 @@ from conftest import ROOT, read_rows, tree_hashes
 from nme_data.cli import main
 from nme_data.curate.fmt import format_package
 from nme_data.curate.reground import EXIT_APPLIED, EXIT_NOTHING_TO_APPLY, EXIT_REFUSED, reground
-from nme_data.sentences import quote_parts
+from nme_data.text.sentences import quote_parts
 
 SNAPSHOT_NAME = "source/necrolytic-migratory-erythema.txt"
 SNAPSHOT = (ROOT / SNAPSHOT_NAME).read_text(encoding="utf-8")

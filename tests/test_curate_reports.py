@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import ValidatedCopy, descriptor_of, read_rows, write_rows
-from nme_data import ontology
 from nme_data.cli import main
 from nme_data.package import DataPackage
+from nme_data.text import ontology
 from nme_data.validation.errors import Finding
 from nme_data.validation.hints import MAX_VALUE
 from nme_data.validation.report import Report

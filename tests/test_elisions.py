@@ -33,7 +33,7 @@ def test_counted_is_the_clause_of_the_next_part(gap: str, governing: str) -> Non
 def _judged(table: str, row_id: str, changes: dict[str, str]) -> tuple[str, str] | None:
     package = DataPackage.open(ROOT)
     spec = package.table(table)
-    from nme_data.raw import read_text_frame
+    from nme_data.package.raw import read_text_frame
 
     frame = read_text_frame(spec)
     row = {k: ("" if v is None else str(v)) for k, v in frame.loc[frame["id"] == row_id].iloc[0].items()}

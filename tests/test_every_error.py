@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import nme_data
-from nme_data.schemas import evidence_is_a_quote
+from nme_data.frames.schemas import evidence_is_a_quote
 from nme_data.validation import preflight, semantic
 from nme_data.validation.errors import Finding
 from nme_data.validation.report import Report

@@ -8,8 +8,8 @@ import pytest
 
 import nme_data
 from conftest import ROOT
-from nme_data.schemas import EVIDENCE_SEPARATOR
-from nme_data.sentences import is_quoted, split_sentences
+from nme_data.frames.schemas import EVIDENCE_SEPARATOR
+from nme_data.text.sentences import is_quoted, split_sentences
 
 SNAPSHOT = (ROOT / "source" / "necrolytic-migratory-erythema.txt").read_text(encoding="utf-8")
 DESCRIPTOR = nme_data.descriptor()

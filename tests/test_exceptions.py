@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,16 +14,9 @@ import nme_data
 from nme_data.errors import ExportError, InvalidPackageError, NmeDataError, SiteError
 from nme_data.validation import Finding, Report, validate
 
-#: Modules kept only as deprecated aliases (importing them warns); their classes live elsewhere.
-DEPRECATED_MODULES = {"nme_data.rule", "nme_data.semantic_rules", "nme_data.curation_checks"}
-
 
 def _modules() -> list[str]:
-    names = ["nme_data"]
-    for info in pkgutil.walk_packages(nme_data.__path__, "nme_data."):
-        if info.name not in DEPRECATED_MODULES:
-            names.append(info.name)
-    return names
+    return ["nme_data", *(info.name for info in pkgutil.walk_packages(nme_data.__path__, "nme_data."))]
 
 
 def _exception_classes() -> dict[str, type[BaseException]]:
@@ -59,7 +51,7 @@ def test_every_public_exception_has_one_root(name: str) -> None:
     [
         ("nme_data.package.UnknownTableError", KeyError),
         ("nme_data.frames.RecordError", ValueError),
-        ("nme_data.dtypes.ConversionError", ValueError),
+        ("nme_data.package.dtypes.ConversionError", ValueError),
         ("nme_data.validation.sandbox.Refused", PermissionError),
     ],
 )
@@ -129,13 +121,8 @@ def test_a_finding_is_not_an_exception() -> None:
 
 
 @pytest.mark.parametrize("module", ["nme_data.validation", "nme_data.validation.errors"])
-def test_the_old_record_name_is_a_deprecated_alias(module: str) -> None:
+def test_the_old_record_name_is_gone(module: str) -> None:
+    """3.0.0 removed `ValidationError`, the deprecated old name of `Finding`."""
     imported = importlib.import_module(module)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        alias = imported.ValidationError
-    assert alias is Finding
-    assert [w.category for w in caught] == [DeprecationWarning]
-    assert "Finding" in str(caught[0].message)
-    with pytest.raises(AttributeError):
-        _ = imported.NoSuchName
+    with pytest.raises(AttributeError, match="ValidationError"):
+        _ = imported.ValidationError

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import nme_data
-from nme_data.dtypes import string_dtype
 from nme_data.frames import RecordError, order
+from nme_data.package.dtypes import string_dtype
 
 TABLES = nme_data.table_names()
 NEW_SITE = {
@@ -172,7 +172,7 @@ def test_arrow_text_is_handed_over_without_a_copy() -> None:
     """pyarrow's large_string column becomes pandas' arrow-backed str as is (pandas 3); pandas 2 converts."""
     import pyarrow as pa
 
-    from nme_data.dtypes import arrow_types
+    from nme_data.package.dtypes import arrow_types
 
     column = pa.chunked_array([pa.array(["a", None, "bcd"], arrow_types()["string"])])
     handed = string_dtype().__from_arrow__(column)

@@ -12,7 +12,7 @@ import pytest
 
 import nme_data
 from conftest import ROOT, read_rows, write_rows
-from nme_data.dtypes import ConversionError, string_dtype
+from nme_data.package.dtypes import ConversionError, string_dtype
 
 TABLES = nme_data.table_names()
 FIELDS = [(r["name"], f) for r in nme_data.descriptor()["resources"] for f in r["schema"]["fields"]]
@@ -130,7 +130,7 @@ def test_imports_stay_lazy(code: str, forbidden: tuple[str, ...]) -> None:
 def test_frame_builder_matches_the_public_constructor(table: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The loader's public constructor and pandas' private `_from_arrays` (its readers' own builder, which the
     loader used before) give identical frames from the same typed arrays: dtypes, index and column labels."""
-    from nme_data import loader
+    from nme_data.frames import loader
     from nme_data.package import DataPackage
 
     built: list[tuple[list[str], list[object], int]] = []
@@ -153,7 +153,7 @@ def test_frame_builder_matches_the_public_constructor(table: str, monkeypatch: p
 @pytest.mark.parametrize("table", TABLES)
 def test_fast_and_exact_paths_agree(table: str) -> None:
     """pyarrow's fast path and the exact text path give identical frames, dtypes included."""
-    from nme_data.loader import _read_arrow_path, _read_text_path
+    from nme_data.frames.loader import _read_arrow_path, _read_text_path
     from nme_data.package import DataPackage
 
     resource = DataPackage.open().table(table)

@@ -730,7 +730,7 @@ def test_lower_layers_do_not_import_the_validator() -> None:
     import sys
 
     code = (
-        "import sys, nme_data.schemas, nme_data.loader, nme_data.raw, nme_data.package; "
+        "import sys, nme_data.frames.schemas, nme_data.frames.loader, nme_data.package.raw, nme_data.package; "
         "print(sorted(m for m in sys.modules if m.startswith('nme_data.validation')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -770,8 +770,8 @@ SCHEMA_KEYS = ["fields", "primaryKey", "foreignKeys", "missingValues", "fieldsMa
 )
 def test_no_descriptor_value_crashes_a_reader(package_copy: Path, place: str, key: str, deadline: None) -> None:
     """Any JSON value in any property ends as a located problem or a PackageError, never another exception."""
-    from nme_data.dtypes import ConversionError
-    from nme_data.loader import read_table
+    from nme_data.frames.loader import read_table
+    from nme_data.package.dtypes import ConversionError
     from nme_data.validation.preflight import run_preflight
 
     original = descriptor_of(package_copy)

@@ -14,11 +14,11 @@ import pytest
 import test_corruption
 import test_cues
 import test_curation_checks
+from nme_data.frames.schemas import build_schema
 from nme_data.package import DataPackage
-from nme_data.raw import read_text_frame
+from nme_data.package.raw import read_text_frame
 from nme_data.rules.rule import ANY_FIELD
 from nme_data.rules.semantic import formula_cells, package_context, text_fields
-from nme_data.schemas import build_schema
 from nme_data.validation.semantic import validate_semantics
 
 Location = tuple[str, int | None, str | None, str]
@@ -114,18 +114,10 @@ def test_a_rule_that_cannot_run_is_a_located_check_error(package_copy: Path, mon
     assert {e.table for e in errors} == set(DataPackage.open(package_copy).tables)
 
 
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [("rule", "rules.rule"), ("semantic_rules", "rules.semantic"), ("curation_checks", "rules.curation")],
-)
-def test_old_rule_modules_are_deprecated_aliases(old: str, new: str) -> None:
+@pytest.mark.parametrize("old", ["rule", "semantic_rules", "curation_checks"])
+def test_old_rule_modules_are_gone(old: str) -> None:
+    """3.0.0 removed the deprecated aliases of `nme_data.rules.*`."""
     import importlib
-    import sys
 
-    sys.modules.pop(f"nme_data.{old}", None)
-    with pytest.warns(DeprecationWarning, match=f"nme_data.{new}"):
-        alias = importlib.import_module(f"nme_data.{old}")
-    target = importlib.import_module(f"nme_data.{new}")
-    public = [name for name in vars(target) if not name.startswith("_")]
-    assert public
-    assert all(getattr(alias, name) is getattr(target, name) for name in public)
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(f"nme_data.{old}")

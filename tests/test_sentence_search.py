@@ -1,4 +1,4 @@
-"""The linear-time sentence search (nme_data.sentences): the same answers as the quadratic definitions,
+"""The linear-time sentence search (nme_data.text.sentences): the same answers as the quadratic definitions,
 and budgets that refuse a hostile revision early (speed itself is measured by scripts/bench.py)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import nme_data
 from conftest import ROOT
 from nme_data.cli import main
 from nme_data.curate.reground import MAX_SENTENCES
-from nme_data.sentences import (
+from nme_data.text.sentences import (
     WINDOW_CHARS,
     SentenceIndex,
     covered,

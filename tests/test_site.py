@@ -260,7 +260,7 @@ def test_anchors_are_safe_and_distinct(text: str, slug: str) -> None:
 
 def _expected_site_counts() -> Counter[tuple[str, str]]:
     """Distinct sites per (body region, strongest prominence), from the library's own view."""
-    from nme_data.views import distinct_sites
+    from nme_data.frames.views import distinct_sites
 
     view = distinct_sites()
     return Counter(zip(view["body_region"].astype(str), view["prominence"].astype(str), strict=True))
@@ -320,7 +320,7 @@ def test_the_fact_sheet_opens_with_the_clinical_summary_and_counts_come_later(si
 def test_every_fact_is_said_as_its_sentence(site: Path, table: str) -> None:
     import html
 
-    from nme_data.statements import statements
+    from nme_data.frames.statements import statements
 
     index = html.unescape((site / "index.html").read_text(encoding="utf-8"))
     name = next(r["name"] for r in rows_of(ROOT, "conditions") if r["id"] == "nme")

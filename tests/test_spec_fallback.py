@@ -100,7 +100,7 @@ def test_typed_schema_runs_patterns_in_linear_time(package_copy: Path) -> None:
     import pandera.errors
 
     import nme_data
-    from nme_data.schemas import schema
+    from nme_data.frames.schemas import schema
 
     descriptor = descriptor_of(package_copy)
     field(descriptor, "sites", "site").setdefault("constraints", {})["pattern"] = "^(a+)+$"

@@ -15,8 +15,8 @@ from interop_helpers import PACKAGE, csv_rows
 from nme_data.export import ExportError, export, export_sqlite
 from nme_data.export.datasette import METADATA_NAME, datasette_metadata
 from nme_data.export.sqlite import RANKED_VIEWS, SQLITE_NAME, column_names, ranked_fields
+from nme_data.frames.views import distinct_sites
 from nme_data.package import DataPackage
-from nme_data.views import distinct_sites
 
 #: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("sqlite-ranks")

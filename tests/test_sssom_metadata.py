@@ -11,7 +11,7 @@ import re
 import pytest
 
 import nme_data
-from nme_data.ontology import prefix
+from nme_data.text.ontology import prefix
 
 DESCRIPTOR = nme_data.descriptor()
 RESOURCE = next(r for r in DESCRIPTOR["resources"] if r["name"] == "mappings")

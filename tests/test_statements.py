@@ -19,8 +19,8 @@ from conftest import ROOT, descriptor_of, read_rows
 from damage import edit_descriptor, resource
 from nme_data.cli import main
 from nme_data.export.statements_sql import STATEMENTS_TABLE
+from nme_data.frames.statements import render, statements
 from nme_data.package import PackageError
-from nme_data.statements import render, statements
 
 TEMPLATED = [r["name"] for r in descriptor_of(ROOT)["resources"] if r.get("statementTemplates")]
 HEDGES = {"stated": None, "hedged": "may", "attributed": "considered", "proposed": "proposed"}

@@ -278,7 +278,7 @@ PATTERNS = ["a)|(b", "(?i)abc", "[a-z0-9]+(-[a-z0-9]+)*", "\\d+", ".*", "x*", "(
 @given(pattern=st.sampled_from(PATTERNS), cell=st.one_of(st.text(max_size=8), st.sampled_from(["a", "ab", "b", "\n"])))
 def test_column_kernel_matches_as_tier_2_does(pattern: str, cell: str) -> None:
     """Tier 1 runs pyarrow's RE2 kernel over a column; tier 2 the google-re2 matcher: same verdict per cell."""
-    from nme_data.patterns import compile_linear
+    from nme_data.text.patterns import compile_linear
 
     matcher = compile_linear(pattern)
     assert ArrowOps.all_match(ArrowOps.array([cell]), pattern, matcher) is matcher(cell)

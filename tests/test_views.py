@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import nme_data
-from nme_data.views import distinct_sites
+from nme_data.frames.views import distinct_sites
 
 
 def test_one_row_per_anatomical_site_that_a_statement_names() -> None:
@@ -76,7 +76,7 @@ def test_reads_the_copy_it_is_given(edit_cell: Callable[[str, int, str, str], Pa
 
 
 def test_importing_views_loads_no_pandas() -> None:
-    code = "import sys, nme_data.views; print('pandas' in sys.modules)"
+    code = "import sys, nme_data.frames.views; print('pandas' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

@@ -12,7 +12,7 @@ import pytest
 
 import nme_data
 from conftest import ROOT
-from nme_data.joins import XREF_COLUMNS
+from nme_data.frames.joins import XREF_COLUMNS
 
 with (ROOT / "data" / "mappings.csv").open(encoding="utf-8", newline="") as handle:
     MAPPINGS = list(csv.DictReader(handle))

@@ -13,11 +13,10 @@ from nme_data.metadata import TableInfo, TableList, descriptor, table_names, tab
 from nme_data.package import PackageError, UnknownTableError
 
 if TYPE_CHECKING:
-    from nme_data import schemas, views
     from nme_data.curate.save import save
-    from nme_data.frames import at_least, frame, rank
-    from nme_data.joins import with_xrefs, xrefs
-    from nme_data.loader import load, load_all
+    from nme_data.frames import at_least, frame, rank, schemas, views
+    from nme_data.frames.joins import with_xrefs, xrefs
+    from nme_data.frames.loader import load, load_all
     from nme_data.validation import validate
 
 __all__ = [
@@ -46,17 +45,17 @@ __all__ = [
 ]
 
 _LAZY = {
-    "load": ("nme_data.loader", "load"),
-    "load_all": ("nme_data.loader", "load_all"),
+    "load": ("nme_data.frames.loader", "load"),
+    "load_all": ("nme_data.frames.loader", "load_all"),
     "validate": ("nme_data.validation", "validate"),
     "save": ("nme_data.curate.save", "save"),
-    "schemas": ("nme_data.schemas", None),
-    "views": ("nme_data.views", None),
+    "schemas": ("nme_data.frames.schemas", None),
+    "views": ("nme_data.frames.views", None),
     "frame": ("nme_data.frames", "frame"),
     "rank": ("nme_data.frames", "rank"),
     "at_least": ("nme_data.frames", "at_least"),
-    "xrefs": ("nme_data.joins", "xrefs"),
-    "with_xrefs": ("nme_data.joins", "with_xrefs"),
+    "xrefs": ("nme_data.frames.joins", "xrefs"),
+    "with_xrefs": ("nme_data.frames.joins", "with_xrefs"),
 }
 
 

@@ -271,12 +271,12 @@ def show(table: str, path: Path | None, source: Path | None, fmt: str) -> None:
         raise click.BadParameter(str(exc), param_hint="TABLE") from None
     except PackageError as exc:  # a table the package model refuses: the validator's message
         raise click.ClickException(str(exc)) from None
-    from nme_data.loader import read_table
+    from nme_data.frames.loader import read_table
 
     with _readable():
         frame = read_table(package.table(table))
     if fmt == "statements":
-        from nme_data.statements import Sentences
+        from nme_data.frames.statements import Sentences
 
         with _readable():
             sentences = Sentences(package).for_table(table)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 from nme_data.curate._common import CurateError
 from nme_data.package import PackageError, Table
+from nme_data.package.atomic import atomic_write as atomic_write  # the one atomic write, for curate/
 from nme_data.package.csvfile import ENCODING, field_limit
 from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.package.sniff import (
@@ -255,26 +254,3 @@ def canonical_bytes(table: Table, path: Path, encoding: str | None = None, delim
     """What the table's file holds once written canonically (raises CurateError if it cannot be)."""
     check_dialect(table)
     return encode_table(table, read_records(table, path, encoding, delimiter))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary file beside it, flushed, then renamed over it.
-
-    The new file keeps the old one's permissions (a fresh temporary file would be private to the owner).
-    """
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = path.parent.stat().st_mode & 0o666  # a new file as readable as its directory
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.chmod(mode)
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

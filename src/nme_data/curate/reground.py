@@ -21,7 +21,7 @@ from nme_data.curate.canonical import atomic_write, check_dialect, encode_table,
 from nme_data.package import DataPackage, Table
 from nme_data.rules.anchors import TABLE as ANCHORS
 from nme_data.rules.anchors import package_anchors
-from nme_data.sentences import (
+from nme_data.text.sentences import (
     Sentence,
     SentenceIndex,
     TooManySentences,
@@ -33,7 +33,7 @@ from nme_data.sentences import (
 )
 
 #: A revision of one article; anything larger is not what this command is for. The search is linear in
-#: the text (`nme_data.sentences.SentenceIndex`, `covered`): scripts/bench.py times a hostile 16 MiB one.
+#: the text (`nme_data.text.sentences.SentenceIndex`, `covered`): scripts/bench.py times a hostile 16 MiB one.
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 #: Sentences in a revision (the article has about a hundred); a text with more is refused, not searched.
 MAX_SENTENCES = 200_000

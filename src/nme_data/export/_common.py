@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from nme_data.errors import ExportError as ExportError  # the writers' error, re-exported where they import it
 from nme_data.package import DataPackage, PackageError, Table
+from nme_data.package.atomic import atomic_target as package_atomic_target
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,19 +78,10 @@ def no_links_inside(directory: Path, relative: Path) -> None:
 def atomic_target(target: Path) -> Iterator[Path]:
     """A temporary file next to target that replaces it only if the body succeeds (no half-written exports)."""
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise ExportError(f"cannot write to {target.parent}: {exc.strerror or exc}") from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        temporary.chmod(EXPORT_PERMISSIONS)  # mkstemp makes files private; exports are meant to be shared
-        temporary.replace(target)
+        with package_atomic_target(target, EXPORT_PERMISSIONS) as temporary:
+            yield temporary  # exports are meant to be shared: EXPORT_PERMISSIONS, not mkstemp's private mode
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -141,7 +133,7 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 def read_frame(table: Table) -> pd.DataFrame:
     """The loader's typed frame, with read errors of a damaged copy as an ExportError."""
-    from nme_data.loader import read_table
+    from nme_data.frames.loader import read_table
 
     try:
         return read_table(table)

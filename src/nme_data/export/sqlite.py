@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data.dtypes import enum_values, is_ordered
 from nme_data.export._common import ExportError, as_package, atomic_target, read_frame
 from nme_data.export._common import out_dir as make_out_dir
 from nme_data.export.statements_sql import add_statements
 from nme_data.package import DataPackage, Table
+from nme_data.package.dtypes import enum_values, is_ordered
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlite3
 
 from nme_data.export._common import ExportError
+from nme_data.frames.statements import Sentences
 from nme_data.package import DataPackage
 from nme_data.package.records import read_records
-from nme_data.statements import Sentences
 
 #: The table that holds the sentences.
 STATEMENTS_TABLE = "row_statements"

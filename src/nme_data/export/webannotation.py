@@ -23,7 +23,7 @@ from typing import Any
 
 from nme_data.export._common import ExportError, rows, write_bytes
 from nme_data.package import DataPackage, PackageError
-from nme_data.sentences import EVIDENCE_SEPARATOR
+from nme_data.text.sentences import EVIDENCE_SEPARATOR
 
 #: The W3C Web Annotation context (its IRI: a JSON-LD processor resolves it, or a loader serves a copy).
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"

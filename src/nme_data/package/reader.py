@@ -4,7 +4,7 @@
 a `Table` keeps its bytes while the file on disk is unchanged, so one command that validates, loads,
 exports and copies a table opens it once. Every reader works from those bytes: `records` (csv module,
 the cell budget, a byte-order mark dropped, each record with the line it starts on), and, in
-`nme_data.raw` and `nme_data.loader`, the text frame and the typed frame.
+`nme_data.package.raw` and `nme_data.frames.loader`, the text frame and the typed frame.
 """
 
 from __future__ import annotations

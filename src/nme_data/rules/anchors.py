@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from nme_data.package.integers import integer
 from nme_data.rules.rule import Rule, check_name, shared
-from nme_data.sentences import EVIDENCE_SEPARATOR
+from nme_data.text.sentences import EVIDENCE_SEPARATOR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -454,7 +454,7 @@ def package_anchors(package: DataPackage, texts: Mapping[str, str] | None = None
     """The anchors of every evidence part of a package, against its snapshots (or `texts`, by source id:
     a new snapshot's text, for reground), and the notes of `find_anchors`."""
     from nme_data.package.canonical import SECTIONS_PROPERTY as SECTIONS
-    from nme_data.raw import read_text_frame
+    from nme_data.package.raw import read_text_frame
     from nme_data.rules.sections import stretch
 
     if texts is None:

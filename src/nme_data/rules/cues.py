@@ -39,10 +39,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.package import DataPackage, PackageError
 from nme_data.package.canonical import CUES_PROPERTY as PROPERTY
 from nme_data.package.canonical import cue_declaration_problem
+from nme_data.package.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.rules.rule import Rule, check_name, shared
 
 EVIDENCE = "evidence"

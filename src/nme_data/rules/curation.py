@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
-from nme_data.ontology import EXACT_SCOPES, prefix
+from nme_data.package.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.rules.rule import Rule, check_name, per_distinct
+from nme_data.text.ontology import EXACT_SCOPES, prefix
 
 if TYPE_CHECKING:
-    from nme_data.ontology import Term
+    from nme_data.text.ontology import Term
 
 #: certainty value -> the cue words that mark it in a quote ("stated" has none: it is their absence).
 CERTAINTY_CUES: dict[str, tuple[str, ...]] = {

@@ -1,6 +1,6 @@
 """Elisions keep meaning: a quote's ``[...]`` may not cut a cue that governs the next part.
 
-A quote may skip text with `` [...] `` (`nme_data.sentences.EVIDENCE_SEPARATOR`); each part is verbatim
+A quote may skip text with `` [...] `` (`nme_data.text.sentences.EVIDENCE_SEPARATOR`); each part is verbatim
 and the parts are found in the snapshot in order (`nme_data.rules.anchors.place`). Two codes:
 
 * ``parts-out-of-order``: a part sits before the part it follows in the quote (parts keep the article's
@@ -39,12 +39,12 @@ from typing import Any
 
 import pandas as pd
 
-from nme_data.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
+from nme_data.package.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.rules.anchors import place
 from nme_data.rules.cues import FieldCues, enforced, found_cues, shipped_scopes
 from nme_data.rules.curation import CERTAINTY_CUES, OPEN_LIST_CUES
 from nme_data.rules.rule import Rule, check_name, shared
-from nme_data.sentences import EVIDENCE_SEPARATOR
+from nme_data.text.sentences import EVIDENCE_SEPARATOR
 
 EVIDENCE, SOURCE = "evidence", "source_id"
 #: Where a clause ends inside elided text (see the module's notes).

@@ -23,7 +23,7 @@ import pandas as pd
 from nme_data.package.canonical import SECTIONS_PROPERTY as PROPERTY
 from nme_data.package.canonical import sections_declaration_problem
 from nme_data.rules.rule import Rule, check_name
-from nme_data.sentences import EVIDENCE_SEPARATOR
+from nme_data.text.sentences import EVIDENCE_SEPARATOR
 
 EVIDENCE, SOURCE = "evidence", "source_id"
 

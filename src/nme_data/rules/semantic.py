@@ -16,10 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from nme_data import ontology
-from nme_data.dtypes import enum_values
 from nme_data.package import DataPackage, PackageError, Table, UnsafePathError
-from nme_data.raw import read_text_frame
+from nme_data.package.dtypes import enum_values
+from nme_data.package.raw import read_text_frame
 from nme_data.rules.anchors import TABLE as ANCHORS
 from nme_data.rules.anchors import Quotes, anchor_checks, missing_check
 from nme_data.rules.cues import cue_checks
@@ -30,7 +29,8 @@ from nme_data.rules.numbers import number_checks
 from nme_data.rules.profile import profile_rules
 from nme_data.rules.rule import ANY_FIELD, Rule, check_name
 from nme_data.rules.sections import section_checks
-from nme_data.sentences import EVIDENCE_SEPARATOR
+from nme_data.text import ontology
+from nme_data.text.sentences import EVIDENCE_SEPARATOR
 
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 

@@ -1,6 +1,6 @@
 """The statement templates a table declares in datapackage.json: their form, checked before any sentence is made.
 
-`nme_data.statements` renders them; the validator reports a malformed one (code descriptor-invalid,
+`nme_data.frames.statements` renders them; the validator reports a malformed one (code descriptor-invalid,
 located at the table) so that a copy that validates always yields its sentences.
 """
 

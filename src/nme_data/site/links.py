@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from nme_data import ontology
+from nme_data.text import ontology
 
 INDEX = "index.html"
 STATIC_DIR = "static"

@@ -115,7 +115,7 @@ def read_rows(table: Table) -> list[Row]:
 
 def load_site_data(package: DataPackage) -> SiteData:
     """Read every table, every row's sentence and every source snapshot the sources table names."""
-    from nme_data.statements import Sentences
+    from nme_data.frames.statements import Sentences
 
     tables = {name: TableData(table, read_rows(table)) for name, table in package.tables.items()}
     data = SiteData(package, tables)

@@ -12,15 +12,6 @@ from nme_data.validation.report import DEFAULT_MAX_ERRORS, ErrorCap, Report
 __all__ = ["CODES", "Code", "Finding", "Report", "validate"]
 
 
-def __getattr__(name: str) -> Any:
-    """`ValidationError`: the deprecated old name of `Finding` (warns, through `validation.errors`)."""
-    if name == "ValidationError":
-        from nme_data.validation import errors
-
-        return errors.__getattr__(name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def validate(
     source: str | Path | DataPackage | None = None, engine: str = "auto", max_errors: int | None = DEFAULT_MAX_ERRORS
 ) -> Report:

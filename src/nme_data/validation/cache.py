@@ -262,15 +262,12 @@ def _read(entry: Path) -> Report | None:
 
 def _write(entry: Path, report: Report) -> None:
     """Store a report atomically; a cache that cannot be written is no reason to fail validation."""
-    import tempfile
+    from nme_data.package.atomic import atomic_write
 
     text = json.dumps(report.to_dict(), ensure_ascii=True)  # ASCII: lone surrogates survive as escapes
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="ascii", dir=entry.parent, suffix=".tmp", delete=False) as f:
-            temporary = Path(f.name)
-            f.write(text)
-        temporary.replace(entry)
+        atomic_write(entry, text.encode("ascii"), mode=0o600)  # the cache is private to its user
         _prune(entry.parent)
     except OSError:
         return

@@ -6,10 +6,8 @@ the codes below them are ours. Renaming a code is a breaking change.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import asdict, dataclass
 from dataclasses import field as _extra
-from typing import Any
 
 #: The spec layer's budgets, named here for the catalogue (nme_data.validation.spec and .sandbox use them):
 #: wall-clock time is a base plus an allowance per MiB of table files, so that a large honest package
@@ -395,15 +393,3 @@ CODES: dict[str, Code] = {
         "cli", "The command line was wrong (exit 2); nothing was validated.", "validate A B --format json"
     ),
 }
-
-
-def __getattr__(name: str) -> Any:
-    """`ValidationError`, the record's old name: a deprecated alias of `Finding` (it was never an exception)."""
-    if name == "ValidationError":
-        warnings.warn(
-            "nme_data.validation.errors.ValidationError is deprecated; use Finding (the same class)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return Finding
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

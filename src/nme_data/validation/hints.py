@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DESCRIPTOR_NAME
-from nme_data.sentences import SentenceIndex
+from nme_data.text.sentences import SentenceIndex
 from nme_data.validation.errors import Finding
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _enum_hint(value: str, field: dict[str, Any]) -> str | None:
 
 
 def _label_hint(cells: dict[str, str]) -> str | None:
-    from nme_data import ontology
+    from nme_data.text import ontology
 
     curie = cells.get("object_id", "")
     term = ontology.snapshot().get(curie)
@@ -178,7 +178,7 @@ class _Lookups:
         from nme_data.package import PackageError
         from nme_data.package.limits import MAX_SNAPSHOT_BYTES
         from nme_data.package.paths import regular_file_size, resolve_reference
-        from nme_data.sentences import split_sentences
+        from nme_data.text.sentences import split_sentences
 
         reference = self._source_paths().get(source_id)
         if not reference:
@@ -254,7 +254,7 @@ def _naming_hint(table: str, cells: dict[str, str], lookups: _Lookups) -> str | 
 
 
 def _evidence_hint(cells: dict[str, str], lookups: _Lookups) -> str | None:
-    from nme_data.sentences import quote_parts, word_diff
+    from nme_data.text.sentences import quote_parts, word_diff
 
     if lookups.budget <= 0:
         return None

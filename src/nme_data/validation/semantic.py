@@ -86,7 +86,7 @@ def validate_semantics(
     normalised descriptor names, the same one frictionless validates; a file the parser still cannot
     read is left to the spec layer, which locates the damage.
     """
-    from nme_data.raw import read_text_frame
+    from nme_data.package.raw import read_text_frame
     from nme_data.rules.anchors import TABLE as ANCHORS
     from nme_data.rules.naming import needs_names
     from nme_data.rules.semantic import Context

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data.patterns import Matcher, vet_patterns
-from nme_data.raw import FIELD_SIZE_LIMIT
+from nme_data.package.raw import FIELD_SIZE_LIMIT
+from nme_data.text.patterns import Matcher, vet_patterns
 from nme_data.validation.errors import SPEC_TIMEOUT_SECONDS, Finding
 
 if TYPE_CHECKING:

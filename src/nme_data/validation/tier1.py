@@ -15,7 +15,7 @@ import copy
 import threading
 from typing import TYPE_CHECKING
 
-from nme_data.patterns import vet_patterns
+from nme_data.text.patterns import vet_patterns
 from nme_data.validation.tier1_descriptor import Undecided, check_descriptor
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from nme_data.package.integers import read_integer
-from nme_data.patterns import Matcher
+from nme_data.text.patterns import Matcher
 
 #: A table file at least this large is read and checked with pyarrow (by default).
 ARROW_FROM_BYTES = 256 * 1024

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from nme_data.package import Table
 from nme_data.package.integers import SURE_INTEGER
 from nme_data.package.limits import MAX_CELL_CHARS
-from nme_data.patterns import Matcher
+from nme_data.text.patterns import Matcher
 from nme_data.validation.tier1_descriptor import Undecided
 from nme_data.validation.tier1_ops import ARROW_FROM_BYTES, ArrowOps, ListOps, Ops
 

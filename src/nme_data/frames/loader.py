@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from nme_data.package import DataPackage, Table, TableError
 from nme_data.package.csvfile import ENCODING, field_limit
 from nme_data.package.limits import MAX_CELL_CHARS
-from nme_data.raw import FIRST_DATA_ROW
+from nme_data.package.raw import FIRST_DATA_ROW
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,7 +19,7 @@ def _read_text_path(table: Table) -> pd.DataFrame:
     """The slow, exact path: every cell as text, then converted field by field, naming the first bad cell."""
     import pandas as pd
 
-    from nme_data.dtypes import convert_column
+    from nme_data.package.dtypes import convert_column
 
     frame = pd.read_csv(
         io.BytesIO(table.read_bytes()),  # the package model's one read of the file
@@ -43,7 +43,7 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
     import pyarrow.compute as pc
     import pyarrow.csv as pv
 
-    from nme_data import dtypes
+    from nme_data.package import dtypes
 
     fields = table.fields
     arrow = dtypes.arrow_types()
@@ -139,12 +139,12 @@ def load(name: str, source: str | Path | None = None, validate: bool = True, sta
     skips that (the loader still refuses a table it cannot read by the schema).
 
     statement=True adds a last column `statement`: each row as one sentence, from the templates the table
-    declares in datapackage.json (missing where it declares none); see `nme_data.statements`.
+    declares in datapackage.json (missing where it declares none); see `nme_data.frames.statements`.
     """
     package = open_checked(source, validate)
     frame = read_table(package.table(name))
     if statement:
-        from nme_data.statements import COLUMN, with_statements
+        from nme_data.frames.statements import COLUMN, with_statements
 
         frame = with_statements(frame, package, name, COLUMN)
     return frame

@@ -19,9 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from nme_data import dtypes
 from nme_data.errors import ArgumentError, NmeDataError
-from nme_data.package import DataPackage
+from nme_data.package import DataPackage, dtypes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +48,7 @@ def frame(table: str, records: Records = (), source: str | Path | None = None, v
     """
     import pandas as pd
 
-    from nme_data.loader import open_checked
+    from nme_data.frames.loader import open_checked
 
     fields = open_checked(source, validate).table(table).fields
     raw = records if isinstance(records, pd.DataFrame) else pd.DataFrame(_as_records(records))

@@ -39,8 +39,8 @@ def distinct_sites(
     """
     import pandas as pd
 
-    from nme_data.dtypes import string_dtype
-    from nme_data.loader import load
+    from nme_data.frames.loader import load
+    from nme_data.package.dtypes import string_dtype
 
     sites = load("sites", source=source, validate=validate)
     anatomical = load("anatomical_sites", source=source, validate=validate)

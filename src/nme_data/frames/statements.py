@@ -172,7 +172,7 @@ def _foreign_keys(table: Table) -> dict[str, str]:
 
 def with_statements(frame: pd.DataFrame, package: DataPackage, name: str, column: str = COLUMN) -> pd.DataFrame:
     """`frame` (the table as loaded) with its sentences as a last text column."""
-    from nme_data.dtypes import string_dtype
+    from nme_data.package.dtypes import string_dtype
 
     if column in frame.columns:
         raise ValueError(f"{name} already has a column {column!r}; the sentences would replace it")

@@ -23,9 +23,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from nme_data import dtypes
 from nme_data.errors import ArgumentError
-from nme_data.package import DataPackage
+from nme_data.package import DataPackage, dtypes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +54,7 @@ def xrefs(
     `system` keeps one system (or several), e.g. "MONDO"; `predicates` keeps those SSSOM predicates,
     e.g. ["skos:exactMatch"]. Both refuse values the mappings table cannot hold, listing the valid ones.
     """
-    from nme_data.loader import load
+    from nme_data.frames.loader import load
 
     return with_xrefs(load(table, source), table, system, predicates, source=source, how=how)
 
@@ -92,7 +91,7 @@ def with_xrefs(
 
 def _check_keys(keys: pd.Series, package: DataPackage, table: str, on: str) -> None:
     """Refuse a key column that does not hold `table`'s ids: it would join to nothing without a word."""
-    from nme_data.loader import read_table
+    from nme_data.frames.loader import read_table
 
     ids = set(read_table(package.table(table))["id"].dropna())
     strangers = sorted({str(key) for key in keys.dropna() if key not in ids})
@@ -105,7 +104,7 @@ def _mappings(
     package: DataPackage, table: str, system: str | Iterable[str] | None, predicates: Iterable[str] | None
 ) -> pd.DataFrame:
     """The mappings of `table`'s rows in the chosen systems and predicates, renamed to the xref_ columns."""
-    from nme_data.loader import read_table
+    from nme_data.frames.loader import read_table
 
     resource = package.table("mappings")
     fields = {f["name"]: f for f in resource.fields}

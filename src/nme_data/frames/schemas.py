@@ -21,9 +21,8 @@ from typing import Any
 
 import pandera.pandas as pa
 
-from nme_data.dtypes import pandas_dtype
 from nme_data.package import DataPackage, Table
-from nme_data.patterns import compile_linear
+from nme_data.package.dtypes import pandas_dtype
 from nme_data.rules.rule import ANY_FIELD, Rule, check_name
 from nme_data.rules.semantic import (
     EVIDENCE_ANCHOR_WORDS,
@@ -36,7 +35,8 @@ from nme_data.rules.semantic import (
     semantic_rules,
     text_fields,
 )
-from nme_data.sentences import EVIDENCE_SEPARATOR
+from nme_data.text.patterns import compile_linear
+from nme_data.text.sentences import EVIDENCE_SEPARATOR
 
 __all__ = [
     "ANY_FIELD",
@@ -119,7 +119,7 @@ def schema(name: str, source: str | Path | None = None) -> pa.DataFrameSchema:
 
 
 def semantic_schema(name: str, source: str | Path | None = None) -> pa.DataFrameSchema:
-    """The semantic rules of a table, for its raw text (see `nme_data.raw.read_text_frame`)."""
+    """The semantic rules of a table, for its raw text (see `nme_data.package.raw.read_text_frame`)."""
     package = DataPackage.open(source)
     return build_schema(package.table(name), package_context(package), typed=False)
 
