@@ -248,8 +248,8 @@ def _naming_hint(table: str, cells: dict[str, str], lookups: _Lookups) -> str | 
         return None
     return (
         f"the quote must hold every word of a name of the row: {'; '.join(said)}. If that name was changed, keep "
-        f"the article's wording in it, or declare the quote's wording as its synonym (nme:namesRow \"synonyms\" of "
-        f"{' or '.join(declared)} in datapackage.json, docs/cues.md)"
+        f'the article\'s wording in it; a new synonym (nme:namesRow "synonyms" of {" or ".join(declared)}) is a '
+        f"schema change, made in the release's own datapackage.json (a copy's schema must equal it, docs/cues.md)"
     )
 
 
