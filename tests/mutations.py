@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from nme_data.package import DataPackage, Table
 from nme_data.package.raw import read_text_frame
+from nme_data.rules.anchors import KEY_JOIN as ANCHOR_KEY_JOIN
 from nme_data.rules.curation import CERTAINTY_CUES, OPEN_LIST_CUES
 from nme_data.rules.rule import Rule, shared_reads
 from nme_data.rules.semantic import Context, package_context, semantic_rules
@@ -216,18 +218,22 @@ class Judge:
         frame = self.frames[table].loc[[row]].copy()
         for field, value in cells.items():
             frame.at[row, field] = value
-        anchored = self.context.quotes.anchored
-        added: set[tuple[str, str, int]] = set()
+        anchored = self.context.quotes.anchored  # per table, the anchors' "row_id<US>part" keys (pyarrow)
+        held = anchored.get(table) if anchored is not None else None
         if "evidence" in cells and anchored is not None:
             row_id = str(frame.at[row, "id"])
-            added = {(table, row_id, n) for n in range(1, cells["evidence"].count(" [...] ") + 2)} - anchored
-            anchored |= added
+            parts = range(1, cells["evidence"].count(" [...] ") + 2)
+            added = pa.array([f"{row_id}{ANCHOR_KEY_JOIN}{n}" for n in parts], type=pa.large_string())
+            anchored[table] = added if held is None else pa.concat_arrays([held, added])
         try:
             with shared_reads():  # as the validator runs them: what rules derive from the frame is shared
                 return sorted({rule.code for rule in self.rules[table] if not _holds(rule, frame, row)})
         finally:
             if anchored is not None:
-                anchored -= added
+                if held is None:
+                    anchored.pop(table, None)
+                else:
+                    anchored[table] = held
 
 
 def _holds(rule: Rule, frame: pd.DataFrame, row: int) -> bool:

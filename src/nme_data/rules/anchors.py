@@ -151,7 +151,7 @@ def find_anchors(
 #: Rows whose evidence parts are split and looked up at once (memory stays that of a batch, not a table).
 BATCH_ROWS = 100_000
 #: Joins the cells of a composite key into one string (a control character no id holds).
-_JOIN = "\x1f"
+KEY_JOIN = "\x1f"
 
 
 @dataclass
@@ -251,7 +251,7 @@ def _keys(first: Any, second: Any) -> Any:
 
     if not (pa.types.is_string(second.type) or pa.types.is_large_string(second.type)):
         second = pc.cast(second, pa.large_string())
-    return pc.binary_join_element_wise(first, second, pa.scalar(_JOIN, pa.large_string()))
+    return pc.binary_join_element_wise(first, second, pa.scalar(KEY_JOIN, pa.large_string()))
 
 
 def _integer(value: Any) -> int | None:
