@@ -223,7 +223,7 @@ CASES: dict[str, tuple[Corruption, list[Location]]] = {
         f"formula-{name}": (
             set_cell("history", 2, "person", f"{start}SUM(A1)"),
             [("history", 2, "person", "formula-injection")]
-            # a tab or carriage return is also a control character (the tool-owned profile, tests/test_profile.py)
+            # a tab or carriage return is also a control character (the tool-owned profile, tests/cases/test_profile.py)
             + ([("history", 2, "person", "profile-control-character")] if start in "\t\r" else []),
         )
         for name, start in [("equals", "="), ("plus", "+"), ("minus", "-"), ("at", "@"), ("tab", "\t"), ("cr", "\r")]

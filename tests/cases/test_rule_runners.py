@@ -50,7 +50,7 @@ CURATIONS = {
     for name, (edits, _) in test_curation_checks.CASES.items()
 }
 
-#: The cue, naming and section rules (tests/test_cues.py), on the cases whose damage reaches the rules.
+#: The cue, naming and section rules (tests/cases/test_cues.py), on the cases whose damage reaches the rules.
 CUES = {
     f"cues-{name}": damage
     for name, (damage, expected, _) in test_cues.CASES.items()
