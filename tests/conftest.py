@@ -110,9 +110,9 @@ def assert_schema_refused(codes: list[str], tables_checked: list[str] | None = N
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slow phase is chosen by folder: every test under tests/<slow kind>/ is marked `slow`."""
-    slow = [TESTS / kind for kind in SLOW_KINDS]
     for item in items:
-        if any(item.path.is_relative_to(folder) for folder in slow):
+        folder = item.path.parent
+        if folder.name in SLOW_KINDS and folder.parent.resolve() == TESTS:
             item.add_marker(pytest.mark.slow)
 
 
