@@ -37,9 +37,10 @@ validate: $(INSTALLED)
 # copy and its validation, a browser, a server) in one worker; the rest are spread one by one.
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# Everything, in two phases: the main suite, then the slow tests (marker `slow`: crafted copies through
-# a child CLI, fuzzing, a real browser, reference tools, a wheel in a temporary venv, the lowest pandas,
-# 100,000 rows). Both phases always run; make test fails if either fails.
+# Everything, in two phases: the main suite, then the slow tests (marker `slow`: every test under
+# tests/interop, tests/browser, tests/packaging and tests/fuzz, marked by tests/conftest.py, and the few
+# marked one by one elsewhere: crafted copies through a child CLI, 100,000 rows). Both phases always run;
+# make test fails if either fails.
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
 	if [ "$(AS_USER)" = 0 ]; then \

@@ -2,7 +2,7 @@
 
 Why: a recipe whose output is pasted by hand rots the day the data or pandas changes. Here every
 ```python block runs, in order, in one namespace (as in a notebook), and the ```text block right after
-it holds exactly what it printed; a block that prints nothing has none. tests/test_recipes.py runs the
+it holds exactly what it printed; a block that prints nothing has none. tests/fitness/test_recipes.py runs the
 same code and fails on any difference, so the document cannot drift from the data.
 """
 

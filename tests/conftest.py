@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from nme_data.validation import Report
 
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+#: The kinds whose every test is slow (reference tools, a browser, a wheel or a venv, fuzzing): `make test`
+#: runs them in its second phase (`-m slow`). Tests of the other kinds are slow only when marked one by one.
+SLOW_KINDS = ("interop", "browser", "packaging", "fuzz")
 PACKAGE_PARTS = ("datapackage.json", "data", "source")
 
 
@@ -101,6 +105,15 @@ def assert_schema_refused(codes: list[str], tables_checked: list[str] | None = N
     assert codes, "a copy with its own schema must be refused"
     assert set(codes) == {"schema-differs"}, codes
     assert not tables_checked, tables_checked
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow phase is chosen by folder: every test under tests/<slow kind>/ is marked `slow`."""
+    for item in items:
+        folder = item.path.parent
+        if folder.name in SLOW_KINDS and folder.parent.resolve() == TESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 A mutation changes one typed cell whose value the quote's wording decides to another value the schema
 allows, and keeps the quote. `judge` runs the semantic rules the validator runs on the mutated raw frame
-and says whether the mutated row now fails one of them. Used by tests/test_mutations.py and, for the
+and says whether the mutated row now fails one of them. Used by tests/cases/test_mutations.py and, for the
 figures in the changelog, by `python tests/mutations.py`.
 """
 

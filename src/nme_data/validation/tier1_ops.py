@@ -3,7 +3,7 @@
 Why two: pyarrow's kernels make a large table cheap, but importing pyarrow costs a few tenths of a second,
 and on a small copy that would delay frictionless' start whenever tier 1 cannot decide (an invalid copy
 must not be slower than before). Small tables are checked on Python lists, large ones on pyarrow arrays,
-by the same check code; tests/test_tier1.py runs the differential tests with each back-end forced.
+by the same check code; tests/cases/test_tier1.py runs the differential tests with each back-end forced.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ class ArrowOps:
     @staticmethod
     def all_match(values: Any, pattern: str, matcher: Matcher) -> bool:
         """pyarrow's RE2 kernel anchored as tier 2's RE2 matcher is; the matcher itself where the kernel
-        cannot compile the pattern. tests/test_tier1.py checks that the two agree cell by cell."""
+        cannot compile the pattern. tests/cases/test_tier1.py checks that the two agree cell by cell."""
         import pyarrow as pa
         import pyarrow.compute as pc
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from catalogue import case_copy, found_locations
 from conftest import ROOT, Validated, ValidatedCopy, read_rows, shared_case, tree_hashes, write_rows
 from nme_data.cli import main
 from nme_data.package import DataPackage
@@ -147,7 +148,7 @@ def expected(case: str) -> list[tuple[str, int | None, str | None, str]]:
 
 
 def damaged(validated_copy: ValidatedCopy, case: str) -> Validated:
-    return validated_copy(f"anchors:{case}", CASES[case][0], tree_hashes)
+    return case_copy(validated_copy, "anchors", case, CASES[case][0])
 
 
 def test_the_shipped_anchors_are_what_the_script_writes() -> None:
@@ -159,7 +160,7 @@ def test_the_shipped_anchors_are_what_the_script_writes() -> None:
 @pytest.mark.parametrize("case", [shared_case("anchors", c) for c in sorted(CASES)])
 def test_library_reports_exactly(validated_copy: ValidatedCopy, case: str) -> None:
     copy = damaged(validated_copy, case)
-    found = sorted(((e.table, e.row, e.field, e.code) for e in copy.report.errors), key=str)
+    found = found_locations(copy.report.errors)
     assert found == expected(case)
     assert any(CASES[case][2] in e.message for e in copy.report.errors)
     assert tree_hashes(copy.root) == copy.before
@@ -172,7 +173,7 @@ def test_cli_reports_exactly(validated_copy: ValidatedCopy, case: str, engine: s
     result = CliRunner().invoke(main, ["validate", str(root), "--format", "json", "--engine", engine])
     assert result.exit_code == 1, result.output
     errors = json.loads(result.output)["errors"]
-    assert sorted(((e["table"], e["row"], e["field"], e["code"]) for e in errors), key=str) == expected(case)
+    assert found_locations(errors) == expected(case)
     assert any(CASES[case][2] in e["message"] for e in errors)
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import nme_data
 from conftest import copy_package, read_rows, write_rows
-from test_tier1 import tier1_verdict
+from tier1_support import tier1_verdict
 
 pytestmark = pytest.mark.slow
 

@@ -11,13 +11,14 @@ from click.testing import CliRunner
 
 import nme_data
 from conftest import ValidatedCopy, descriptor_of, read_rows, write_rows
+from corruption_cases import SHARED_CASES, corrupted
+from damage import set_cell
 from nme_data.cli import main
 from nme_data.package import DataPackage
 from nme_data.text import ontology
 from nme_data.validation.errors import Finding
 from nme_data.validation.hints import MAX_VALUE
 from nme_data.validation.report import Report
-from test_corruption import SHARED_CASES, corrupted, set_cell
 
 ERROR_LINE = re.compile(r"^::error (?P<properties>[^\r\n]*?)::(?P<message>[^\r\n]*)$")
 PROPERTY = re.compile(r"^(?P<key>file|line|title)=(?P<value>[^,:]*)$")

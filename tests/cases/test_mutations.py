@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 
+from curation_cases import FACT_TABLES
 from mutations import ROOT, Elision, Judge, Mutation, elision_mutations, mutations, number_mutations
 from nme_data.package import DataPackage
 from nme_data.rules.rule import Rule
-from test_curation_checks import FACT_TABLES
 
 pytestmark = pytest.mark.xdist_group("mutations")
 

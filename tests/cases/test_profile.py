@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from catalogue import Location, case_copy
 from conftest import ValidatedCopy, assert_schema_refused, schema_edited, shared_case, tree_hashes
 from damage import Corruption, edit_descriptor, set_cell
 from nme_data.cli import main
@@ -34,9 +35,6 @@ from profile_damage import (
     set_property,
     sssom,
 )
-
-Location = tuple[str | None, int | None, str | None, str]
-
 
 # Row 2 of history.csv is William Becker's 1942 description; row 2 of sources.csv the article.
 CASES: dict[str, tuple[Corruption, list[Location]]] = {
@@ -147,7 +145,7 @@ def profile_errors(errors: list) -> list[Location]:
 
 def validated(validated_copy: ValidatedCopy, case: str) -> tuple[Path, list, dict[str, str]]:
     damage = EVERY_RULE[0] if case == "every-rule" else CASES[case][0]
-    copy = validated_copy(f"profile:{case}", damage, tree_hashes)
+    copy = case_copy(validated_copy, "profile", case, damage)
     return copy.root, copy.report.errors, copy.before
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pandera.errors
 import pytest
 
-import test_corruption
-import test_cues
-import test_curation_checks
+import corruption_cases
+import cue_cases
+import curation_cases
+import damage
 from nme_data.frames.schemas import build_schema
 from nme_data.package import DataPackage
 from nme_data.package.raw import read_text_frame
@@ -36,24 +37,24 @@ SEMANTIC_CODES = {
 }
 CORRUPTIONS = {
     name: corrupt
-    for name, (corrupt, expected) in test_corruption.CASES.items()
+    for name, (corrupt, expected) in corruption_cases.CASES.items()
     if expected and any(location[3] in SEMANTIC_CODES for location in expected)
 }
-CORRUPTIONS["source-snapshot-edited"] = test_corruption.CASES["source-snapshot-edited"][0]
-CORRUPTIONS["evidence-only-separator"] = test_corruption.set_cell("history", 2, "evidence", " [...] ")
+CORRUPTIONS["source-snapshot-edited"] = corruption_cases.CASES["source-snapshot-edited"][0]
+CORRUPTIONS["evidence-only-separator"] = damage.set_cell("history", 2, "evidence", " [...] ")
 CORRUPTIONS["formula-in-two-cells"] = lambda root: (
-    test_corruption.set_cell("history", 2, "person", "=A1")(root),
-    test_corruption.set_cell("history", 2, "evidence", "@SUM(A1)")(root),
+    damage.set_cell("history", 2, "person", "=A1")(root),
+    damage.set_cell("history", 2, "evidence", "@SUM(A1)")(root),
 )
 CURATIONS = {
-    f"curation-{name}": (lambda root, edits=edits: test_curation_checks.apply(root, edits))
-    for name, (edits, _) in test_curation_checks.CASES.items()
+    f"curation-{name}": (lambda root, edits=edits: curation_cases.apply(root, edits))
+    for name, (edits, _) in curation_cases.CASES.items()
 }
 
-#: The cue, naming and section rules (tests/test_cues.py), on the cases whose damage reaches the rules.
+#: The cue, naming and section rules (tests/cases/cue_cases.py), on the cases whose damage reaches the rules.
 CUES = {
     f"cues-{name}": damage
-    for name, (damage, expected, _) in test_cues.CASES.items()
+    for name, (damage, expected, _) in cue_cases.CASES.items()
     if all(code != "schema-error" for *_, code in expected)
     # a copy dropping its declarations broke a rule only through the shipped floor, gone in 3.0.0: through
     # validate such a copy is schema-differs, and with no declarations no cue rule exists to compare

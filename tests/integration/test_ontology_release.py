@@ -29,7 +29,7 @@ import pytest
 #: Tests sharing this module's fixtures (built once per worker) run in one xdist worker (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("ontology-release")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MAPPINGS_CSV = ROOT / "data" / "mappings.csv"
 SNAPSHOT_CSV = ROOT / "src" / "nme_data" / "reference" / "ontology_terms.csv"
 

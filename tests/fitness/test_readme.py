@@ -53,7 +53,7 @@ def test_validator_internals_live_in_docs_validation_and_the_readme_links_them()
 
 def test_the_quick_start_activates_the_venv_and_gives_a_first_look() -> None:
     """A new shell after `make validate` has neither `nme-data` nor `import nme_data` until the venv is active;
-    the first look (a table, the site, one load) runs in tests/test_wheel.py, in a fresh venv."""
+    the first look (a table, the site, one load) runs in tests/packaging/test_wheel.py, in a fresh venv."""
     quick = section(README, "Quick start")
     assert ". .venv/bin/activate" in quick
     look = quick.split("### First look", 1)[1]

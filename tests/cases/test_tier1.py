@@ -18,50 +18,27 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import corruption_cases
+import crafted_cases
+import hostile_cases
 import nme_data
-import test_corruption
-import test_hostile_copies
-import test_package_model
-import test_spec_fallback
+import schema_breaks
 from conftest import copy_package, descriptor_of, read_rows, write_rows
 from loopback import listening
 from nme_data.cli import main
-from nme_data.package import DataPackage, PackageError
-from nme_data.validation.preflight import run_preflight
-from nme_data.validation.spec_worker import validate_spec
-from nme_data.validation.tier1 import prove_spec
 from nme_data.validation.tier1_descriptor import FRICTIONLESS_PROPERTIES
 from nme_data.validation.tier1_ops import ArrowOps, ListOps
+from tier1_support import tier1_verdict
 
 #: How often tier 1 decided, per suite: the differential test must also see copies tier 1 proves.
 PROVED: dict[str, int] = {}
 
 
-def tier1_verdict(root: Path) -> str | None:
-    """Tier 1's answer for a copy, checked against frictionless: None (proved) only where frictionless agrees.
-
-    Returns "not a package" when the model refuses the descriptor (tier 1 is never reached)."""
-    try:
-        package = DataPackage.open(root)
-    except PackageError:
-        return "not a package"
-    pre = run_preflight(package)
-    answers = {ops.name: prove_spec(pre, ops) for ops in (ListOps, ArrowOps)}  # each back-end, forced
-    answers["auto"] = why = prove_spec(pre)
-    for answer in answers.values():
-        assert answer is None or not answer.startswith("tier 1 failed"), answers  # a crash fails the test
-    if None in answers.values():
-        assert pre.descriptor is not None
-        assert validate_spec(pre.descriptor, pre.root) == [], f"tier 1 proved a copy frictionless refuses: {answers}"
-    assert (answers["python"] is None) == (answers["arrow"] is None), answers  # one verdict, either back-end
-    return why
-
-
 def corruption_case(name: str) -> Callable[[Path], None]:
-    return test_corruption.CASES[name][0]
+    return corruption_cases.CASES[name][0]
 
 
-@pytest.mark.parametrize("case", list(test_corruption.CASES))
+@pytest.mark.parametrize("case", list(corruption_cases.CASES))
 def test_differential_corruption(tmp_path: Path, case: str) -> None:
     root = copy_package(tmp_path / "package")
     corruption_case(case)(root)
@@ -70,31 +47,31 @@ def test_differential_corruption(tmp_path: Path, case: str) -> None:
 
 def crafted_case(case: str) -> pytest.ParameterSet:
     """The unsafe-spelling matrix beyond test_package_model's main-phase spellings is slow there and here."""
-    slow = test_package_model.SPELLING_MATRIX - test_package_model.SPOT_CHECKS - test_package_model.MAIN_SPELLINGS
+    slow = crafted_cases.SPELLING_MATRIX - crafted_cases.SPOT_CHECKS - crafted_cases.MAIN_SPELLINGS
     return pytest.param(case, marks=[pytest.mark.slow] if case in slow else [])
 
 
 @pytest.mark.parametrize(
-    "case", [crafted_case(c) for c in sorted(set(test_package_model.CASES) - test_package_model.DEVICE_CASES)]
+    "case", [crafted_case(c) for c in sorted(set(crafted_cases.CASES) - crafted_cases.DEVICE_CASES)]
 )
 def test_differential_crafted(tmp_path: Path, case: str) -> None:
     root = copy_package(tmp_path / "package")
-    test_package_model.prepare(root, case)
+    crafted_cases.prepare(root, case)
     tier1_verdict(root)
 
 
-@pytest.mark.parametrize("case", list(test_hostile_copies.CASES))
+@pytest.mark.parametrize("case", list(hostile_cases.CASES))
 def test_differential_hostile(tmp_path: Path, case: str) -> None:
     with listening() as listener:
-        copy = test_hostile_copies.make_copy(tmp_path, listener)
-        test_hostile_copies.CASES[case][0](copy)
+        copy = hostile_cases.make_copy(tmp_path, listener)
+        hostile_cases.CASES[case][0](copy)
         tier1_verdict(copy.root)
 
 
-@pytest.mark.parametrize("case", list(test_spec_fallback.BREAKS))
+@pytest.mark.parametrize("case", list(schema_breaks.BREAKS))
 def test_differential_spec_fallback(tmp_path: Path, case: str) -> None:
     root = copy_package(tmp_path / "package")
-    edit(test_spec_fallback.BREAKS[case][0])(root)
+    edit(schema_breaks.BREAKS[case][0])(root)
     tier1_verdict(root)
 
 
