@@ -80,10 +80,10 @@ def _editable(package: DataPackage) -> None:
 def _require_valid(package: DataPackage) -> None:
     """Refuse a copy the validator refuses, with its report (stderr) and exit 1, as the library's load does."""
     from nme_data.errors import InvalidPackageError
-    from nme_data.validation.gate import require_valid
+    from nme_data.validation.gate import READ, require_valid
 
     try:
-        require_valid(package)
+        require_valid(package, policy=READ)
     except InvalidPackageError as exc:
         click.echo(exc.report.render("text", getattr(sys.stderr, "encoding", None)), err=True)
         raise click.ClickException(str(exc)) from None

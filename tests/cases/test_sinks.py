@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import nme_data.validation
+import nme_data.validation.cache
 from conftest import copy_package, descriptor_of, schema_edited
 from damage import Corruption, edit_descriptor, set_cell
 from nme_data.cli import main
@@ -49,8 +49,13 @@ def files_under(folder: Path) -> set[str]:
 
 @pytest.fixture
 def yes_validator(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A validator that accepts every copy: what the sinks must survive on their own."""
-    monkeypatch.setattr(nme_data.validation, "validate", lambda source=None: Report(package=str(source)))
+    """A validator that accepts every copy: what the sinks must survive on their own. Patched where every entry
+    point gets its verdict (`require_valid` asks the verdict cache), so no earlier verdict is remembered."""
+    monkeypatch.setattr(nme_data.validation.cache, "validate", accept_every_copy)
+
+
+def accept_every_copy(source: object = None, *args: object, **kwargs: object) -> Report:
+    return Report(package=str(source))
 
 
 VERSION_ESCAPE = "x/../../../outside/pwned"
@@ -95,7 +100,7 @@ def test_script_urls_are_refused_and_never_linked(
     assert result.exit_code == 1
     assert refusal(root, "profile-url-scheme") in result.output
     assert not (tmp_path / "site").exists()
-    monkeypatch.setattr(nme_data.validation, "validate", lambda source=None: Report(package=str(source)))
+    monkeypatch.setattr(nme_data.validation.cache, "validate", accept_every_copy)  # the verdict above is cached
     result = CliRunner().invoke(main, ["site", str(root), "--out", str(tmp_path / "site")])
     if result.exit_code == 0:  # the site itself drops the link
         pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").glob("*.html"))

@@ -16,9 +16,7 @@ from typing import Any
 
 from nme_data.curate._common import CurateError
 from nme_data.curate.canonical import CellError, canonical_cell, check_dialect, missing_marker, read_records
-from nme_data.errors import InvalidPackageError
 from nme_data.package import DataPackage, PackageError, Table, copy_header
-from nme_data.validation.errors import CODES, Finding
 
 #: A row's primary-key values (its whole canonical row when the table has no primary key).
 Key = tuple[str, ...]
@@ -342,24 +340,6 @@ def _table_diff(old_package: DataPackage, new_package: DataPackage, name: str) -
     return diff
 
 
-def blocking_errors(errors: list[Finding]) -> list[Finding]:
-    """The errors that make a copy unreadable for a diff: everything but the semantic layer's and
-    `schema-differs` (`COMPARABLE_LAYERS`).
-
-    Semantic rules (evidence, identifiers against the shipped ontology snapshot, curation rules) change
-    between releases, so an older release is often "invalid" under a newer validator while being a perfectly
-    readable package; diff compares it and says so, rather than refusing to compare releases at all.
-    """
-    return [e for e in errors if e.code not in CODES or CODES[e.code].layer not in COMPARABLE_LAYERS]
-
-
-#: Layers whose errors leave a copy comparable: the semantic rules (they change between releases), and the
-#: one schema (`schema-differs`): a copy with another schema is another release (the base branch of a pull
-#: request that changes the schema, an older release), read as its own descriptor says, through the package
-#: model's path gate and budgets, and compared; the warning says its data was not validated by this release.
-COMPARABLE_LAYERS = frozenset({"semantic", "schema"})
-
-
 def compare(old: str | Path, new: str | Path) -> PackageDiff:
     """`nme-data diff`: validate both copies, then diff them.
 
@@ -367,7 +347,7 @@ def compare(old: str | Path, new: str | Path) -> PackageDiff:
     InvalidPackageError with its report; one that only breaks semantic rules, as an older release may
     under a newer validator, is compared, with a warning that names its codes.
     """
-    from nme_data.validation import validate
+    from nme_data.validation.gate import COMPARE, require_valid
 
     notes = []
     packages = []
@@ -377,10 +357,8 @@ def compare(old: str | Path, new: str | Path) -> PackageDiff:
         except PackageError:
             package = target  # the validator says why, in full
         packages.append(package)
-        report = validate(package)
-        if blocking_errors(report.errors):
-            raise InvalidPackageError(report, f"{label} cannot be compared")
-        if report.errors:  # e.g. an older release under this version's semantic rules
+        report = require_valid(package, f"{label} cannot be compared", COMPARE)
+        if report is not None and report.errors:  # e.g. an older release under this version's semantic rules
             differs = [e for e in report.errors if e.code == "schema-differs"]
             if differs:
                 noun = "difference" if len(differs) == 1 else "differences"

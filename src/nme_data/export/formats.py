@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from nme_data.errors import ExportError, InvalidPackageError
+from nme_data.errors import ExportError
 from nme_data.export._common import as_package, no_links_inside, publish, staging
 from nme_data.export.archive import ZIP_FORMATS, export_zip
 from nme_data.export.registry import FILE_WRITERS, Staged, Writer, run_writers
@@ -31,9 +31,10 @@ def export(
 ) -> list[Path]:
     """Write the named formats ("all" for every one) into out_dir; return the files written, in format order.
 
-    The package is validated first (check=False skips that, for a caller that just did): an invalid copy
-    raises InvalidPackageError and writes nothing. Every file is written into a staging directory and
-    moved into out_dir only when all formats succeeded, so a failure leaves out_dir as it was.
+    The package is validated first (`validation.gate.require_valid`, through the verdict cache; check=False
+    skips that, for a caller that just did): an invalid copy raises InvalidPackageError and writes nothing.
+    Every file is written into a staging directory and moved into out_dir only when all formats succeeded,
+    so a failure leaves out_dir as it was.
     """
     names = [formats] if isinstance(formats, str) else list(formats)
     unknown = [name for name in names if name not in FORMATS]
@@ -41,14 +42,12 @@ def export(
         raise ExportError(f"unknown export format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     selected = list(WRITERS) if "all" in names else list(dict.fromkeys(names))
     if check:  # before the writers read any table, so a damaged copy gets the whole report
-        from nme_data.validation import validate
+        from nme_data.validation.gate import PUBLISH, require_valid
 
         if not isinstance(package, DataPackage):  # opened once: validation and writers share its reads
             with contextlib.suppress(PackageError):  # else the validator reports why, in full
                 package = DataPackage.open(package)
-        report = validate(package)
-        if not report.valid:
-            raise InvalidPackageError(report, "nothing was exported")
+        require_valid(package, "nothing was exported", PUBLISH)
     package = as_package(package)
     target = Path(out_dir)
     with staging(target) as stage:

@@ -125,9 +125,9 @@ def open_checked(source: str | Path | None, validate: bool = True) -> DataPackag
     """
     package = DataPackage.open(source)
     if validate:
-        from nme_data.validation.gate import require_valid
+        from nme_data.validation.gate import READ, require_valid
 
-        require_valid(package)
+        require_valid(package, policy=READ)
     return package
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from nme_data.errors import InvalidPackageError, SiteError
+from nme_data.errors import SiteError
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 from nme_data.rules.anchors import TABLE as ANCHORS
 from nme_data.site import factsheet, links
@@ -374,16 +374,14 @@ def build_site(source: str | Path | None, out: str | Path) -> Path:
     if out.is_symlink():  # a link to a folder: the build replaces the folder it points to, the link stays
         out = Path(os.path.realpath(out))
     _check_target(out)
-    from nme_data.validation import validate
+    from nme_data.validation.gate import PUBLISH, require_valid
 
     try:  # opened once: validation, pages and exports share its reads of each table
         package = DataPackage.open(source)
-    except PackageError:
-        report = validate(source)  # the validator says why, in full
-        raise InvalidPackageError(report, "no site written") from None
-    report = validate(package)
-    if not report.valid:
-        raise InvalidPackageError(report, "no site written")
+    except PackageError as exc:
+        require_valid(source, "no site written", PUBLISH)  # the validator says why, in full
+        raise SiteError(f"cannot read the package: {exc}") from None  # refused above: a copy it cannot open
+    require_valid(package, "no site written", PUBLISH)
     try:
         site = load_site_data(package)
     except (OSError, UnicodeDecodeError, PackageError) as exc:
