@@ -9,7 +9,8 @@ only: the lowest layer (`nme_data.package`) builds on it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from dataclasses import field as _extra
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,16 +34,48 @@ class NmeDataError(Exception):
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A located problem found while reading a copy; the validator reports it, the loader raises it."""
+class Finding:
+    """One problem in a package copy, located as precisely as it can be: the one record of every layer.
+
+    The package model finds it while reading a copy (and the loader raises it as a `PackageError`), a rule
+    reports it, the validator lists it in its report (`nme_data.validation.Finding` is this class).
+
+    Identity (equality, hashing) is the location, code and message; what `validation.hints` adds
+    afterwards (the file, its line, the cell's value, a hint) describes the same error, so it is left out
+    of comparisons and never makes one error two; it is given by keyword. Findings have no order of their
+    own (package-level ones have no table or row): sort with `sorted(report.errors, key=Finding.sort_key)`,
+    or take `Report.sorted_errors()`, which orders tables as the descriptor does.
+    """
 
     table: str | None
     row: int | None
     field: str | None
     code: str
     message: str
-    #: What to do about it, when the message alone does not say (a command to run, say).
-    hint: str | None = None
+    #: The file, relative to the package root (datapackage.json for problems of the descriptor).
+    path: str | None = _extra(default=None, compare=False, kw_only=True)
+    #: The line of that file where the row starts (differs from row when a cell spans lines).
+    line: int | None = _extra(default=None, compare=False, kw_only=True)
+    #: The offending cell's text, truncated.
+    value: str | None = _extra(default=None, compare=False, kw_only=True)
+    #: What to do about it, when the error alone does not say (a command to run, say).
+    hint: str | None = _extra(default=None, compare=False, kw_only=True)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """A total order over any findings: the package's own first, then by table, row, field, code, message."""
+        row = self.row if isinstance(self.row, int) else -1
+        return (str(self.table or ""), row, str(self.field or ""), str(self.code), str(self.message))
+
+    def location(self) -> str:
+        parts = [self.table or "package"]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field is not None:
+            parts.append(f"field {self.field!r}")
+        return ", ".join(parts)
 
 
 class PackageError(NmeDataError):
@@ -60,8 +93,9 @@ class PackageError(NmeDataError):
     def message(self) -> str:
         return str(self.args[0]) if self.args else ""
 
-    def problem(self, table: str | None = None) -> Problem:
-        return Problem(table if table is not None else self.table, None, None, self.code, self.message)
+    def problem(self, table: str | None = None) -> Finding:
+        """This refusal as the one finding record, located in `table` (default: its own)."""
+        return Finding(table if table is not None else self.table, None, None, self.code, self.message)
 
 
 class ArgumentError(NmeDataError, ValueError):
@@ -97,9 +131,9 @@ class InvalidPackageError(PackageError, ExportError, SiteError):
 __all__ = [
     "ArgumentError",
     "ExportError",
+    "Finding",
     "InvalidPackageError",
     "NmeDataError",
     "PackageError",
-    "Problem",
     "SiteError",
 ]

@@ -31,7 +31,6 @@ def _refusal(call: Callable[[], object]) -> str | None:
     try:
         call()
     except InvalidPackageError as exc:
-        assert isinstance(exc.report, Report)
         return exc.report.to_text()
     return None
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from nme_data.package.errors import PackageError, Problem
+from nme_data.package.errors import Finding, PackageError
 from nme_data.package.jsonfile import read_json_file
 from nme_data.package.limits import MAX_COLUMNS, MAX_RESOURCES
 from nme_data.package.paths import unsafe_reason
@@ -90,15 +90,17 @@ class Normalised:
 
     descriptor: dict[str, Any]
     paths: dict[str, Path] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    refused: dict[str, list[Problem]] = field(default_factory=dict)
+    problems: list[Finding] = field(default_factory=list)
+    refused: dict[str, list[Finding]] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
 
 class _Refused(Exception):
+    """A resource refused while it is normalised: carries the finding, located at its table when caught."""
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
-        self.code, self.message = code, message
+        self.finding = Finding(None, None, None, code, message)
 
 
 def _without_profile_urls(node: dict[str, Any], root: bool = False) -> dict[str, Any]:
@@ -390,28 +392,28 @@ def normalise(resolve: Resolver, descriptor: dict[str, Any]) -> Normalised:
     result = Normalised(normal)
     problem = _profile_problem(descriptor, "")
     if problem:
-        result.problems.append(Problem(None, None, None, problem.code, problem.message))
+        result.problems.append(problem.finding)
         for key in ("$schema", "profile"):
             normal.pop(key, None)
     kept = []
     if isinstance(resources, list) and len(resources) > MAX_RESOURCES:
         message = f"the descriptor lists {len(resources)} resources, more than the budget of {MAX_RESOURCES}"
-        result.problems.append(Problem(None, None, None, "descriptor-too-large", message))
+        result.problems.append(Finding(None, None, None, "descriptor-too-large", message))
         resources = []
     for number, resource in enumerate(resources if isinstance(resources, list) else [], start=1):
         name = resource.get("name") if isinstance(resource, dict) else None
         if not isinstance(name, str) or not name:
             message = f"resource #{number} must be an object with a non-empty string name, not {str(name)[:80]!r}"
-            result.problems.append(Problem(None, None, None, "descriptor-invalid", message))
+            result.problems.append(Finding(None, None, None, "descriptor-invalid", message))
             continue
         if name in result.names:
-            result.problems.append(Problem(name, None, None, "descriptor-invalid", f"a second resource named {name!r}"))
+            result.problems.append(Finding(name, None, None, "descriptor-invalid", f"a second resource named {name!r}"))
             continue
         result.names.append(name)
         try:
             resource_normal, path = _normalise_resource(resolve, resource)
         except _Refused as exc:
-            found = Problem(name, None, None, exc.code, exc.message)
+            found = replace(exc.finding, table=name)
         except PackageError as exc:
             found = exc.problem(name)
         else:

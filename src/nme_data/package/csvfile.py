@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nme_data.package.errors import EmptyTableError, HeaderError, Problem, TableError
+from nme_data.package.errors import EmptyTableError, HeaderError, TableError
+from nme_data.package.errors import Finding as Problem  # the one record (#30); renamed once one-parse lands
 from nme_data.package.limits import (
     CHUNK_BYTES,
     MAX_CELL_CHARS,
@@ -141,7 +142,7 @@ def header_problems(table: str, file: str, labels: tuple[str, ...], fields: list
             f"{file} uses {DELIMITER_NAMES[delimiter]} as its delimiter, not ',' (comma): its header reads as "
             f"{len(labels)} column{'s' * (len(labels) != 1)} instead of {len(fields)}"
         )
-        return [Problem(table, None, None, "wrong-delimiter", message, delimiter_hint(delimiter))]
+        return [Problem(table, None, None, "wrong-delimiter", message, hint=delimiter_hint(delimiter))]
     problems: list[Problem] = []
 
     def add(field: str | None, code: str, message: str) -> None:
@@ -198,7 +199,7 @@ def _line_of(data: bytes, offset: int, before: int) -> int:
 def _encoding_problem(table: str, name: str, reason: str, line: int, guess: str) -> Problem:
     """An encoding-error that names the likely encoding, in the message and in the hint (what to run)."""
     return Problem(
-        table, line, None, "encoding-error", f"{name} {reason}; {encoding_name(guess)}", encoding_hint(guess)
+        table, line, None, "encoding-error", f"{name} {reason}; {encoding_name(guess)}", hint=encoding_hint(guess)
     )
 
 

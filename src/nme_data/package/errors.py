@@ -1,10 +1,10 @@
-"""The package model's errors: one exception family for callers, one located record for the validator."""
+"""The package model's errors: one exception family for callers; the one located record (`Finding`)."""
 
 from __future__ import annotations
 
-from nme_data.errors import NmeDataError, PackageError, Problem
+from nme_data.errors import Finding, NmeDataError, PackageError
 
-__all__ = ["NmeDataError", "PackageError", "Problem"]  # re-exported: defined with the exception root
+__all__ = ["Finding", "NmeDataError", "PackageError"]  # re-exported: defined with the exception root
 
 
 class DescriptorError(PackageError):
@@ -74,7 +74,7 @@ ERROR_FOR_CODE: dict[str, type[PackageError]] = {
 }
 
 
-def error_for(problem: Problem) -> PackageError:
+def error_for(problem: Finding) -> PackageError:
     """The exception that tells a reader about a refused table: the validator's message, as raised."""
     kind = ERROR_FOR_CODE.get(problem.code, TableError)
     location = problem.table or "package"

@@ -21,10 +21,10 @@ from nme_data.package.canonical import Normalised, normalise
 from nme_data.package.csvfile import Header, header_of, header_problems, read_header, scan_bytes
 from nme_data.package.errors import (
     DescriptorError,
+    Finding,
     HeaderError,
     MissingFileError,
     PackageError,
-    Problem,
     TableError,
     UnknownTableError,
     error_for,
@@ -166,7 +166,7 @@ class Table:
         """Every record with its row number and the line it starts on (the header is row 1), csv module."""
         return reader.records(self.text(), self.path, self.name, strict)
 
-    def scan(self) -> list[Problem]:
+    def scan(self) -> list[Finding]:
         """The validator's byte checks (NUL, UTF-8, budgets), as problems, from the one read of the file."""
         try:
             data = self.read_bytes()
@@ -185,7 +185,7 @@ class Table:
         stream = io.BytesIO(data)
         return header_of(stream.read, len(data), self.path, self.name)
 
-    def header_problems(self, header: Header) -> list[Problem]:
+    def header_problems(self, header: Header) -> list[Finding]:
         return header_problems(self.name, self.file, header.labels, self.field_names)
 
     def check_header(self) -> Header:
@@ -252,7 +252,7 @@ class DataPackage:
         return self._normalised.descriptor
 
     @property
-    def problems(self) -> list[Problem]:
+    def problems(self) -> list[Finding]:
         """Why parts of the descriptor were refused (unsupported features, unsafe paths, missing files)."""
         return list(self._normalised.problems)
 

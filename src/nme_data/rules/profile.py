@@ -12,9 +12,9 @@ exporter reads), and every table's cells against `profile_rules`. Each rule has 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nme_data.errors import Finding
 from nme_data.rules.rule import Rule, check_name
 
 if TYPE_CHECKING:
@@ -161,14 +161,9 @@ PROFILE_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class Violation:
-    """One broken profile rule, located: the table and field (when the problem is in one) and the JSON path."""
-
-    code: str
-    table: str | None
-    field: str | None
-    message: str
+def _violation(code: str, table: str | None, field: str | None, message: str) -> Finding:
+    """One broken profile rule, located at the table and field when the problem is in one."""
+    return Finding(table, None, field, code, message)
 
 
 def _pointer(parts: list[Any]) -> str:
@@ -197,7 +192,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 120 else text[:116] + "...'"
 
 
-def _schema_violations(descriptor: dict[str, Any]) -> list[Violation]:
+def _schema_violations(descriptor: dict[str, Any]) -> list[Finding]:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(PROFILE_SCHEMA)
@@ -213,7 +208,7 @@ def _schema_violations(descriptor: dict[str, Any]) -> list[Violation]:
             message = f"datapackage.json {where}: key {_shown(error.instance)} is not a plain key"
         else:
             message = f"datapackage.json {where}: {_shown(error.instance)} {_explain(code)}"
-        found.append(Violation(code, table, field, message))
+        found.append(_violation(code, table, field, message))
     return found
 
 
@@ -266,7 +261,7 @@ def _gated(parts: list[Any]) -> bool:
     )
 
 
-def _control_violations(descriptor: dict[str, Any]) -> list[Violation]:
+def _control_violations(descriptor: dict[str, Any]) -> list[Finding]:
     found = []
     for parts, text in sorted(_walk_strings(descriptor, []), key=lambda item: str(item[0])):
         if _gated(parts):
@@ -278,7 +273,7 @@ def _control_violations(descriptor: dict[str, Any]) -> list[Violation]:
                 f"datapackage.json {_pointer(parts)}: {_shown(text)} holds the control character "
                 f"U+{ord(match.group()):04X}"
             )
-            found.append(Violation("profile-control-character", table, field, message))
+            found.append(_violation("profile-control-character", table, field, message))
     return found
 
 
@@ -286,7 +281,7 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _path_violations(descriptor: dict[str, Any]) -> list[Violation]:
+def _path_violations(descriptor: dict[str, Any]) -> list[Finding]:
     """A resource path that has the profile's form but names another table (`data/other.csv`)."""
     found = []
     for resource in _list(descriptor.get("resources")):
@@ -297,11 +292,11 @@ def _path_violations(descriptor: dict[str, Any]) -> list[Violation]:
             continue  # a malformed path is the schema's violation; a missing name the descriptor's
         if path != f"data/{name}.csv":
             message = f"datapackage.json resource {name!r}: path {_shown(path)} is not {f'data/{name}.csv'!r}"
-            found.append(Violation("profile-resource-path", name, None, message))
+            found.append(_violation("profile-resource-path", name, None, message))
     return found
 
 
-def _field_violations(descriptor: dict[str, Any]) -> list[Violation]:
+def _field_violations(descriptor: dict[str, Any]) -> list[Finding]:
     found = []
     for resource in _list(descriptor.get("resources")):
         name = resource.get("name") if isinstance(resource, dict) else None
@@ -315,10 +310,10 @@ def _field_violations(descriptor: dict[str, Any]) -> list[Violation]:
     return found
 
 
-def _missing_fields(table: str, names: list[Any]) -> list[Violation]:
+def _missing_fields(table: str, names: list[Any]) -> list[Finding]:
     missing = [f for f in REQUIRED_FIELDS.get(table, ()) if f not in names]
     return [
-        Violation(
+        _violation(
             "profile-missing-field",
             table,
             field,
@@ -328,7 +323,7 @@ def _missing_fields(table: str, names: list[Any]) -> list[Violation]:
     ]
 
 
-def descriptor_violations(descriptor: Any) -> list[Violation]:
+def descriptor_violations(descriptor: Any) -> list[Finding]:
     """Every profile rule the descriptor breaks, one violation per offending value, in a stable order."""
     if not isinstance(descriptor, dict):
         return []  # not a descriptor at all: the package model reports that
@@ -337,7 +332,7 @@ def descriptor_violations(descriptor: Any) -> list[Violation]:
     return sorted(set(found), key=lambda v: (v.table or "", v.field or "", v.code, v.message))
 
 
-def table_field_violations(table: Table) -> list[Violation]:
+def table_field_violations(table: Table) -> list[Finding]:
     """The fields a table resolved from a schema file lacks (inline schemas are checked with the descriptor)."""
     if isinstance(table.descriptor.get("schema"), dict) and "fields" in table.descriptor["schema"]:
         return []

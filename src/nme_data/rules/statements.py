@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from nme_data.package import PackageError, Problem, Table
+from nme_data.package import Finding, PackageError, Table
 
 #: The resource property holding a table's templates.
 PROPERTY = "statementTemplates"
@@ -94,10 +94,10 @@ def templates(table: Table) -> list[Template]:
     return [_check(table, f"{where}[{number}]", item) for number, item in enumerate(declared)]
 
 
-def template_problems(table: Table) -> list[Problem]:
+def template_problems(table: Table) -> list[Finding]:
     """The validator's view: [] when the templates are sound, else one problem located at the table."""
     try:
         templates(table)
     except StatementError as exc:
-        return [Problem(table.name, None, None, exc.code, exc.message)]
+        return [exc.problem(table.name)]
     return []

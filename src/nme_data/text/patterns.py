@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from nme_data.errors import Finding
 
 #: Longer patterns are refused unread: no schema needs one, and RE2's compile cost grows with length.
 MAX_PATTERN_LENGTH = 1000
@@ -22,16 +23,6 @@ MAX_PATTERN_LENGTH = 1000
 RE2_MAX_MEMORY = 8 * 1024 * 1024
 
 Matcher = Callable[[str], bool]
-
-
-@dataclass(frozen=True)
-class PatternProblem:
-    """A pattern that is not evaluated, and why."""
-
-    table: str | None
-    field: str | None
-    code: str
-    message: str
 
 
 def compile_linear(pattern: str) -> Matcher:
@@ -63,10 +54,10 @@ def compile_linear(pattern: str) -> Matcher:
     return lambda cell: public.fullmatch(cell) is not None
 
 
-def vet_patterns(descriptor: dict[str, Any]) -> tuple[list[PatternProblem], dict[tuple[str, str], tuple[str, Matcher]]]:
+def vet_patterns(descriptor: dict[str, Any]) -> tuple[list[Finding], dict[tuple[str, str], tuple[str, Matcher]]]:
     """Remove every `pattern` constraint from the descriptor (in place); return the problems and,
     for the patterns RE2 can run, a matcher per (resource name, field name)."""
-    problems: list[PatternProblem] = []
+    problems: list[Finding] = []
     matchers: dict[tuple[str, str], tuple[str, Matcher]] = {}
     resources = descriptor.get("resources")
     for index, resource in enumerate(resources if isinstance(resources, list) else []):
@@ -83,12 +74,12 @@ def vet_patterns(descriptor: dict[str, Any]) -> tuple[list[PatternProblem], dict
             problem = _problem(pattern)
             if problem:
                 code, message = problem
-                problems.append(PatternProblem(table, name, code, message))
+                problems.append(Finding(table, None, name, code, message))
                 continue
             try:
                 matcher = compile_linear(pattern)
             except ValueError as exc:
-                problems.append(PatternProblem(table, name, *_refusal(pattern, str(exc))))
+                problems.append(Finding(table, None, name, *_refusal(pattern, str(exc))))
                 continue
             if name is not None:
                 matchers[(table, name)] = (pattern, matcher)

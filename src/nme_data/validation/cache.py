@@ -19,7 +19,8 @@ Files nothing reads (a README beside the tables, a `.git` folder) are not part o
 Entries live in the user's cache directory (`$NME_DATA_CACHE_DIR`, else `$XDG_CACHE_HOME/nme-data`,
 else `~/.cache/nme-data`; `%LOCALAPPDATA%` on Windows), never in the package; each is written to a
 temporary file and renamed, and only the newest `KEEP` are kept. The library's `validate()` never uses
-it; the CLI does unless given `--no-cache`, and `load()` does for a copy other than the bundled one.
+it; `nme-data validate` does unless given `--no-cache`, and `validation.gate.require_valid` always does:
+`load`, `show`, `export`, `site` and `diff` refuse or accept a copy through it.
 A copy too large to hash cheaply (more than `MAX_FILES` files or `MAX_BYTES` bytes), or one whose files
 cannot be enumerated, is not cached, and neither is a report holding a `check-error` or
 `budget-exceeded` (they can depend on the moment).

@@ -176,7 +176,7 @@ def profile_errors(package: DataPackage) -> list[Finding]:
     for table in package.sound_tables.values():
         found.extend(table_field_violations(table))
     refused = {p.table for p in package.problems if p.table is not None}  # reported once, by the model
-    return [Finding(v.table, None, v.field, v.code, v.message) for v in found if v.table not in refused]
+    return [finding for finding in found if finding.table not in refused]
 
 
 # ---- 5. tier 1, and frictionless when tier 1 cannot decide (beside the rules) -----------------------

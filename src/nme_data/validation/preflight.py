@@ -8,13 +8,12 @@ are dropped from the others, so one damaged table gives its own errors and no kn
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nme_data.package import DataPackage, PackageError, Problem, Table
+from nme_data.package import DataPackage, Finding, PackageError, Table
 from nme_data.rules.statements import template_problems
-from nme_data.validation.errors import Finding
 
 
 @dataclass
@@ -28,12 +27,11 @@ class Preflight:
     table_names: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
 
-    def add(self, problem: Problem) -> None:
-        error = Finding(problem.table, problem.row, problem.field, problem.code, problem.message)
-        self.errors.append(error if problem.hint is None else replace(error, hint=problem.hint))
+    def add(self, problem: Finding) -> None:
+        self.errors.append(problem)
 
 
-def _table_problems(table: Table) -> tuple[list[Problem], bool]:
+def _table_problems(table: Table) -> tuple[list[Finding], bool]:
     """A table's byte and header problems, and whether it starts with a byte-order mark."""
     problems = table.scan()
     if problems:

@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -270,7 +271,7 @@ def validate_spec(
         if isinstance(resource, dict):
             _inline_schema(resource, root)
     problems, patterns = vet_patterns(descriptor)
-    errors = [Finding(p.table, None, p.field, p.code, shorten(p.message)) for p in problems]
+    errors = [replace(p, message=shorten(p.message)) for p in problems]
     from nme_data.package.csvfile import field_limit  # the one guarded setter of the csv module's limit
 
     with field_limit(FIELD_SIZE_LIMIT):

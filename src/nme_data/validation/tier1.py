@@ -15,7 +15,7 @@ import copy
 from typing import TYPE_CHECKING
 
 from nme_data.text.patterns import vet_patterns
-from nme_data.validation.tier1_descriptor import Undecided, check_descriptor
+from nme_data.validation.tier1_descriptor import _Undecided, check_descriptor
 
 if TYPE_CHECKING:
     from nme_data.validation.preflight import Preflight
@@ -47,7 +47,7 @@ def prove_spec(pre: Preflight, ops: Ops | None = None) -> str | None:
     `ops` forces a column back-end (tests); by default it depends on each table's size."""
     try:
         _prove(pre, ops)
-    except Undecided as exc:
+    except _Undecided as exc:
         return str(exc)
     except Exception as exc:
         return f"tier 1 failed: {exc!r}"[:300]
@@ -58,16 +58,16 @@ def _prove(pre: Preflight, ops: Ops | None) -> None:
     from nme_data.validation.tier1_tables import check_foreign_keys, check_table, field_list
 
     if pre.errors or pre.descriptor is None or pre.damaged:
-        raise Undecided("the pre-flight found problems")
+        raise _Undecided("the pre-flight found problems")
     descriptor = copy.deepcopy(pre.descriptor)  # vet_patterns takes the patterns out, as tier 2 does
     check_descriptor(descriptor)
     problems, patterns = vet_patterns(descriptor)
     if problems:
-        raise Undecided("a pattern cannot be evaluated")
+        raise _Undecided("a pattern cannot be evaluated")
     tables = {table.name: table for table in pre.tables}
     resources = {resource["name"]: resource for resource in descriptor["resources"]}
     if set(tables) != set(resources):
-        raise Undecided("the tables read differ from the descriptor's resources")
+        raise _Undecided("the tables read differ from the descriptor's resources")
     keep: dict[str, set[str]] = {name: set() for name in resources}
     for name, resource in resources.items():
         for foreign in resource["schema"].get("foreignKeys", []):

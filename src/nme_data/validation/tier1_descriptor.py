@@ -17,8 +17,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from nme_data.errors import NmeDataError
-
 #: Every property name frictionless 5 reads at each level (its class profiles and field-type patches).
 #: A name in here that the gate does not handle makes tier 1 fall back; tests/cases/test_tier1.py checks that
 #: the installed frictionless knows no other.
@@ -129,8 +127,9 @@ TYPES: dict[str, frozenset[str]] = {
 FORMATS: dict[str, frozenset[str]] = {"string": frozenset({"default", "uri"})}
 
 
-class Undecided(NmeDataError):
-    """Tier 1 cannot decide this copy; the message says why (shown with `--engine fast`)."""
+class _Undecided(Exception):
+    """Tier 1 cannot decide this copy; the message says why (`report.engine["note"]`). Internal to tier 1:
+    `tier1.prove_spec` turns it into that reason, so it is no `NmeDataError` and never reaches a caller."""
 
 
 def _text(value: Any) -> bool:
@@ -146,12 +145,12 @@ def _number(value: Any) -> bool:
 
 
 def _names(value: Any) -> list[str]:
-    """A field reference as a list of names, or Undecided."""
+    """A field reference as a list of names, or _Undecided."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return list(value)
-    raise Undecided(f"a key names its fields as {str(value)[:60]!r}")
+    raise _Undecided(f"a key names its fields as {str(value)[:60]!r}")
 
 
 def _check_known(node: dict[str, Any], level: str, rules: dict[str, Callable[[Any], bool]], where: str) -> None:
@@ -160,10 +159,10 @@ def _check_known(node: dict[str, Any], level: str, rules: dict[str, Callable[[An
         rule = rules.get(key)
         if rule is None:
             if key in FRICTIONLESS_PROPERTIES[level]:
-                raise Undecided(f"{where}property {key!r} is not evaluated by tier 1")
+                raise _Undecided(f"{where}property {key!r} is not evaluated by tier 1")
             continue  # a custom property: frictionless keeps it unread
         if not rule(value):
-            raise Undecided(f"{where}property {key!r} = {str(value)[:60]!r} is outside tier 1's grammar")
+            raise _Undecided(f"{where}property {key!r} = {str(value)[:60]!r} is outside tier 1's grammar")
 
 
 def _objects(keys: dict[str, Callable[[Any], bool]], needs: Callable[[dict[str, Any]], bool]) -> Callable[[Any], bool]:
@@ -252,17 +251,17 @@ FIELD_RULES: dict[str, Callable[[Any], bool]] = {
 
 
 def check_descriptor(descriptor: dict[str, Any]) -> None:
-    """Raise Undecided unless every property frictionless reads is inside tier 1's grammar.
+    """Raise _Undecided unless every property frictionless reads is inside tier 1's grammar.
 
     `descriptor` is the pre-flight's (canonical resources, schemas inline, patterns still in place).
     """
     _check_known(descriptor, "package", PACKAGE_RULES, "")
     names = [resource.get("name") for resource in descriptor["resources"]]
     if len(set(names)) != len(names):
-        raise Undecided("two resources share a name")
+        raise _Undecided("two resources share a name")
     for resource in descriptor["resources"]:
         if not isinstance(resource, dict):
-            raise Undecided("a resource is not an object")
+            raise _Undecided("a resource is not an object")
         where = f"resource {str(resource.get('name'))[:60]!r}: "
         _check_known(resource, "resource", RESOURCE_RULES, where)
         check_schema(resource.get("schema"), set(names), where)
@@ -271,53 +270,53 @@ def check_descriptor(descriptor: dict[str, Any]) -> None:
         for foreign in resource["schema"].get("foreignKeys", []):
             reference = foreign["reference"]
             if not set(_names(reference["fields"])) <= fields[reference["resource"]]:
-                raise Undecided(f"a foreign key of {resource['name']!r} names fields its reference lacks")
+                raise _Undecided(f"a foreign key of {resource['name']!r} names fields its reference lacks")
 
 
 def check_schema(schema: Any, resources: set[Any], where: str) -> None:
     """Fields, keys and missing values within the grammar; keys name existing fields and tables."""
     if not isinstance(schema, dict):
-        raise Undecided(f"{where}the schema is not an object")
+        raise _Undecided(f"{where}the schema is not an object")
     _check_known(schema, "schema", SCHEMA_RULES, where)
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
-        raise Undecided(f"{where}the schema has no fields")
+        raise _Undecided(f"{where}the schema has no fields")
     for spec in fields:
         check_field(spec, where)
     names = [spec["name"] for spec in fields]
     if len(set(names)) != len(names):
-        raise Undecided(f"{where}two fields share a name")
+        raise _Undecided(f"{where}two fields share a name")
     key = schema.get("primaryKey", [])
     if not (isinstance(key, list) and all(isinstance(name, str) for name in key)):
-        raise Undecided(f"{where}the primary key is not a list of field names")
+        raise _Undecided(f"{where}the primary key is not a list of field names")
     if len(set(key)) != len(key) or not set(key) <= set(names):
-        raise Undecided(f"{where}the primary key does not name distinct fields")
+        raise _Undecided(f"{where}the primary key does not name distinct fields")
     for foreign in schema.get("foreignKeys", []):
         reference = foreign.get("reference") if isinstance(foreign, dict) else None
         if not (isinstance(reference, dict) and set(foreign) == {"fields", "reference"}):
-            raise Undecided(f"{where}a foreign key is outside tier 1's grammar")
+            raise _Undecided(f"{where}a foreign key is outside tier 1's grammar")
         if set(reference) != {"resource", "fields"} or reference["resource"] not in resources:
-            raise Undecided(f"{where}a foreign key refers to {str(reference)[:60]!r}")
+            raise _Undecided(f"{where}a foreign key refers to {str(reference)[:60]!r}")
         local, remote = _names(foreign["fields"]), _names(reference["fields"])
         if len(local) != len(remote) or not set(local) <= set(names):
-            raise Undecided(f"{where}a foreign key's fields do not match its reference")
+            raise _Undecided(f"{where}a foreign key's fields do not match its reference")
 
 
 def check_field(spec: Any, where: str) -> None:
     """One field: a type tier 1 evaluates, with constraints it evaluates, values of the right kind."""
     if not isinstance(spec, dict) or "type" not in spec:
-        raise Undecided(f"{where}a field has no explicit type")
+        raise _Undecided(f"{where}a field has no explicit type")
     _check_known(spec, "field", FIELD_RULES, where)
     kind = spec["type"]
     where = f"{where}field {spec.get('name')!r}: "
     if spec.get("format", "default") not in FORMATS.get(kind, frozenset({"default"})):
-        raise Undecided(f"{where}format {str(spec.get('format'))[:40]!r} is not evaluated by tier 1")
+        raise _Undecided(f"{where}format {str(spec.get('format'))[:40]!r} is not evaluated by tier 1")
     constraints = spec.get("constraints", {})
     for name, value in constraints.items():
         if name not in TYPES[kind]:
-            raise Undecided(f"{where}constraint {name!r} is not evaluated by tier 1 for {kind} fields")
+            raise _Undecided(f"{where}constraint {name!r} is not evaluated by tier 1 for {kind} fields")
         if not _constraint_ok(kind, name, value, spec):
-            raise Undecided(f"{where}constraint {name} = {str(value)[:60]!r} is outside tier 1's grammar")
+            raise _Undecided(f"{where}constraint {name} = {str(value)[:60]!r} is outside tier 1's grammar")
 
 
 def _constraint_ok(kind: str, name: str, value: Any, spec: dict[str, Any]) -> bool:

@@ -25,7 +25,7 @@ from nme_data.package import Table
 from nme_data.package.integers import SURE_INTEGER
 from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.text.patterns import Matcher
-from nme_data.validation.tier1_descriptor import Undecided
+from nme_data.validation.tier1_descriptor import _Undecided as Undecided  # tier 1's own, internal
 from nme_data.validation.tier1_ops import ARROW_FROM_BYTES, ArrowOps, ListOps, Ops
 
 if TYPE_CHECKING:
