@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from nme_data.errors import NmeDataError
-from nme_data.export.formats import FORMATS
+from nme_data.export.formats import FORMAT_HELP, FORMATS
 from nme_data.package import BUNDLE_DIR, DataPackage, PackageError, UnknownTableError, nearest_descriptor
 from nme_data.validation.report import DEFAULT_MAX_ERRORS, REPORT_FORMATS, usage_report
 
@@ -354,11 +354,7 @@ def docs_command(path: Path | None, source: Path | None, out: Path, check: bool)
     "fmt",
     type=click.Choice(FORMATS),
     required=True,
-    help="sqlite: database with keys and views, plus Datasette metadata.json; parquet: one file per table; "
-    "sssom: mapping set TSV; hpoa: HPO annotations; kgx: Biolink nodes/edges TSV; croissant: JSON-LD with the "
-    "CSVs; dismech: a LinkML Disease (YAML) with the article it cites; webannotation: W3C Web Annotation "
-    "JSON-LD, one per quote part, with the snapshot; zip: the release archive (package, "
-    "croissant.json, exports/); all: every format.",
+    help=FORMAT_HELP,
 )
 @click.option(
     "--out",

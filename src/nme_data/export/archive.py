@@ -13,7 +13,7 @@ from typing import Any
 
 from nme_data.export._common import ExportError, as_package, atomic_target, target_in
 from nme_data.export._common import out_dir as make_out_dir
-from nme_data.export.registry import Staged, run_writers
+from nme_data.export.registry import ZIP_FORMATS, Staged, run_writers
 from nme_data.package import DESCRIPTOR_NAME, DataPackage, PackageError
 
 #: The earliest timestamp a zip entry can hold: a constant so that the archive does not depend on file times.
@@ -22,19 +22,6 @@ ZIP_PERMISSIONS = 0o644
 ZIP_COMPRESSLEVEL = 9
 #: The table whose `path` column names the source snapshots the zip carries.
 SOURCES_TABLE = "sources"
-#: Where the other formats' files go inside the zip.
-EXPORTS_DIR = "exports"
-#: Formats whose files are added to the zip, and where: croissant describes the package, so it sits at the root.
-ZIP_FORMATS = {
-    "croissant": "",
-    "sqlite": EXPORTS_DIR,
-    "parquet": EXPORTS_DIR,
-    "sssom": EXPORTS_DIR,
-    "hpoa": EXPORTS_DIR,
-    "kgx": EXPORTS_DIR,
-    "dismech": EXPORTS_DIR,
-    "webannotation": EXPORTS_DIR,
-}
 
 
 def _as_list(value: Any) -> list[str]:

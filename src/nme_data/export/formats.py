@@ -8,8 +8,8 @@ from pathlib import Path
 
 from nme_data.errors import ExportError
 from nme_data.export._common import as_package, no_links_inside, publish, staging
-from nme_data.export.archive import ZIP_FORMATS, export_zip
-from nme_data.export.registry import FILE_WRITERS, Staged, Writer, run_writers
+from nme_data.export.archive import export_zip
+from nme_data.export.registry import EXPORTERS, FILE_WRITERS, ZIP_FORMATS, Exporter, Staged, Writer, run_writers
 from nme_data.package import DataPackage, PackageError
 
 
@@ -17,9 +17,13 @@ def _zip(package: DataPackage, directory: Path) -> list[Path]:
     return [export_zip(package, directory)]
 
 
+#: The release zip, declared as the other formats are (it packs them, so it is not in the registry's list).
+ZIP = Exporter("zip", _zip, None, "the release archive (package, croissant.json, exports/)")
 #: Format name -> writer into an empty directory (the registry's, plus the zip). `all` means every one.
-WRITERS: dict[str, Writer] = {**FILE_WRITERS, "zip": _zip}
+WRITERS: dict[str, Writer] = {**FILE_WRITERS, ZIP.name: ZIP.writer}
 FORMATS = (*WRITERS, "all")
+#: `nme-data export --format`'s help, from the declarations.
+FORMAT_HELP = "; ".join(f"{e.name}: {e.help}" for e in (*EXPORTERS, ZIP)) + "; all: every format."
 
 
 def export(

@@ -1,4 +1,5 @@
-"""The export formats by name, and how to run them: the one table both `export` and the release zip read.
+"""The export formats, each declared once (`EXPORTERS`: name, writer, zip folder, help), and how to run them:
+the one table `export`, the release zip and the CLI's `--format` help read.
 
 A writer turns a package into files inside an empty directory. This module knows every writer but none
 of their consumers (`formats.export`, `archive.export_zip`), so the consumers import it and never each
@@ -8,6 +9,7 @@ other: no import circle. Writers load lazily, so listing the formats needs neith
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from nme_data.package import DataPackage
@@ -66,17 +68,41 @@ def _webannotation(package: DataPackage, directory: Path) -> list[Path]:
     return write_webannotation(package, directory)
 
 
-#: Format name -> writer into an empty directory: every format but the zip, which packs the others.
-FILE_WRITERS: dict[str, Writer] = {
-    "sqlite": _sqlite,
-    "parquet": _parquet,
-    "sssom": _sssom,
-    "hpoa": _hpoa,
-    "kgx": _kgx,
-    "croissant": _croissant,
-    "dismech": _dismech,
-    "webannotation": _webannotation,
-}
+@dataclass(frozen=True)
+class Exporter:
+    """One export format, declared once: its name, its writer, where the release zip puts its files (None:
+    not in the zip) and the help text of `nme-data export --format`."""
+
+    name: str
+    writer: Writer
+    zip_folder: str | None
+    help: str
+
+
+#: Where the other formats' files go inside the release zip.
+EXPORTS_DIR = "exports"
+
+#: Every format but the zip (which packs the others, `formats.ZIP`), in the order `--format` lists them.
+EXPORTERS: tuple[Exporter, ...] = (
+    Exporter("sqlite", _sqlite, EXPORTS_DIR, "database with keys and views, plus Datasette metadata.json"),
+    Exporter("parquet", _parquet, EXPORTS_DIR, "one file per table"),
+    Exporter("sssom", _sssom, EXPORTS_DIR, "mapping set TSV"),
+    Exporter("hpoa", _hpoa, EXPORTS_DIR, "HPO annotations"),
+    Exporter("kgx", _kgx, EXPORTS_DIR, "Biolink nodes/edges TSV"),
+    Exporter("croissant", _croissant, "", "JSON-LD with the CSVs"),  # it describes the package: the zip's root
+    Exporter("dismech", _dismech, EXPORTS_DIR, "a LinkML Disease (YAML) with the article it cites"),
+    Exporter(
+        "webannotation",
+        _webannotation,
+        EXPORTS_DIR,
+        "W3C Web Annotation JSON-LD, one per quote part, with the snapshot",
+    ),
+)
+
+#: Format name -> writer into an empty directory: every format but the zip.
+FILE_WRITERS: dict[str, Writer] = {exporter.name: exporter.writer for exporter in EXPORTERS}
+#: Formats whose files the release zip carries, and the folder they go in ("": the zip's root).
+ZIP_FORMATS: dict[str, str] = {e.name: e.zip_folder for e in EXPORTERS if e.zip_folder is not None}
 
 
 def run_writers(
