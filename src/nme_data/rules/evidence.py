@@ -81,5 +81,5 @@ RULE = plugin(
         ),
     },
     fields={"evidence", "source_id"},
-    summary="evidence of every fact table (fields evidence and source_id)",
+    summary="evidence is a quote, and each part of it is verbatim in the cited snapshot",
 )

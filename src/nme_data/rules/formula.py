@@ -62,5 +62,5 @@ RULE = plugin(
             '=HYPERLINK("http://x")',
         ),
     },
-    summary="free-text cells (strings without an enum) of every table",
+    summary="free-text cells (strings without an enum) do not begin like a formula",
 )

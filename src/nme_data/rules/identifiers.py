@@ -57,5 +57,5 @@ RULE = plugin(
         ),
     },
     fields={"object_id", "object_source"},
-    summary="object_id of a table with object_id and object_source (the mappings)",
+    summary="the form, existence and currency of object_id in the shipped ontology snapshot",
 )

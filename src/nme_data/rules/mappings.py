@@ -64,5 +64,5 @@ RULE = plugin(
         ),
     },
     fields={"object_id", "object_label", "object_source", "subject_table", "subject_id"},
-    summary="the mappings table: object_source, object_label, subject_id",
+    summary="object_source, object_label, subject_id agree with the identifier, snapshot and subject table",
 )

@@ -467,5 +467,6 @@ RULE = plugin(
             "mapping_justification removed",
         ),
     },
-    summary="the tool-owned profile's cell rules: control characters, safe ids, URL schemes, snapshot paths",
+    summary="the tool-owned profile: the descriptor's rules (run on the descriptor by the validator) and the "
+    "cells' (control characters, safe ids, URL schemes, snapshot paths)",
 )

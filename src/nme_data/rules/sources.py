@@ -55,5 +55,5 @@ RULE = plugin(
     fields={"id", "path", "sha256"},
     tables={"sources"},
     uses=("file-too-large", "unsafe-path"),
-    summary="the sources table: each snapshot's path and SHA-256",
+    summary="each snapshot is a file inside the package with the recorded SHA-256",
 )

@@ -36,7 +36,9 @@ OTHER_CODES: dict[str, Code] = {
     ),
     # Pre-flight: the descriptor and the raw bytes, before any parser sees them (package, validation.preflight).
     "descriptor-not-found": Code(
-        "preflight", "The path holds no datapackage.json.", "nme-data validate /tmp/empty-dir"
+        "preflight",
+        "The path holds no datapackage.json (or does not exist): the input is unusable, exit 2, as a usage error.",
+        "nme-data validate /tmp/empty-dir",
     ),
     "descriptor-invalid-json": Code("preflight", "datapackage.json is not valid UTF-8 JSON.", "a trailing comma"),
     "descriptor-invalid": Code(
@@ -140,7 +142,8 @@ OTHER_CODES: dict[str, Code] = {
     "budget-exceeded": Code(
         "spec",
         f"The spec layer went past its time ({SPEC_TIMEOUT_SECONDS} s plus {SPEC_SECONDS_PER_MIB} s per MiB of "
-        f"table files) or memory ({SPEC_MEMORY_GIB} GiB) budget and was stopped.",
+        f"table files) or memory ({SPEC_MEMORY_GIB} GiB) budget and was stopped, or frictionless stopped a table at "
+        "its error limit (see `--max-errors`).",
         "a table so wide that frictionless takes minutes",
     ),
     # The command line: a JSON or GitHub report even when the command itself was misused.
