@@ -34,7 +34,8 @@ PROPERTIES = set(re.findall(r'"(nme:[A-Za-z]+)"', json.dumps(DESCRIPTOR)))
 
 def module_source(rule: Plugin) -> str:
     spec = importlib.util.find_spec(rule.module)
-    assert spec is not None and spec.origin is not None
+    assert spec is not None
+    assert spec.origin is not None
     return Path(spec.origin).read_text(encoding="utf-8")
 
 
@@ -58,7 +59,7 @@ def test_a_rule_declares_codes_with_meaning_and_example(rule: Plugin) -> None:
     assert rule.summary, f"rule {rule.name} says nothing of what it checks (summary)"
     for code, entry in rule.codes.items():
         assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", code), code
-        assert entry.meaning.strip() and entry.meaning.rstrip().endswith("."), f"{code}: a meaning is a sentence"
+        assert entry.meaning.rstrip().endswith("."), f"{code}: a meaning is a sentence"
         assert entry.example.strip(), f"{code}: no example"
         assert entry.layer in LAYERS, f"{code}: unknown layer {entry.layer!r}"
     assert set(rule.uses) <= set(OTHER_CODES), f"{rule.name} uses a code no other layer declares"
@@ -144,7 +145,8 @@ def test_semantic_rules_is_the_registry_in_order() -> None:
 
 def test_committed_validation_page_is_current() -> None:
     committed = VALIDATION.read_text(encoding="utf-8")
-    assert committed.count(CATALOGUE_START) == 1 and committed.count(CATALOGUE_END) == 1
+    assert committed.count(CATALOGUE_START) == 1
+    assert committed.count(CATALOGUE_END) == 1
     assert validation_page(committed) == committed, "docs/validation.md is stale: run 'make docs' and commit it"
     assert code_catalogue() in committed
 
@@ -164,7 +166,7 @@ def test_the_script_finds_a_stale_validation_page(tmp_path: Path) -> None:
     stale = subprocess.run([*script, "--check"], capture_output=True, text=True, check=False)
     assert stale.returncode == 1
     assert f"{page} is out of date" in stale.stderr
-    written = subprocess.run(script + ["--out", str(tmp_path / "d.md")], capture_output=True, text=True, check=False)
+    written = subprocess.run([*script, "--out", str(tmp_path / "d.md")], capture_output=True, text=True, check=False)
     assert written.returncode == 0, written.stderr
     assert page.read_text(encoding="utf-8") == committed, "regenerating keeps the prose and restores the catalogue"
 
@@ -212,7 +214,8 @@ def test_adding_a_rule_is_one_module(tmp_path: Path, package_copy: Path) -> None
     module_path = tmp_path / "throwaway_rule.py"
     module_path.write_text(THROWAWAY, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("throwaway_rule", module_path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     path = package_copy / "data" / "history.csv"
@@ -241,7 +244,8 @@ def test_adding_a_rule_is_one_module(tmp_path: Path, package_copy: Path) -> None
         report = nme_data.validate(package_copy)
 
     found = [(e.table, e.row, e.field, e.code, e.message) for e in report.errors]
-    assert found == [("history", 2, "person", "throwaway-name", "A history row names the throwaway person.: 'Throwaway'")]
+    message = "A history row names the throwaway person.: 'Throwaway'"  # the meaning, then the cell
+    assert found == [("history", 2, "person", "throwaway-name", message)]
     assert registry.generation() != generation
     assert "throwaway-name" not in CODES
     assert registry.plugins() == PLUGINS
