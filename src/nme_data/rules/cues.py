@@ -21,7 +21,7 @@ Negation and comparison are declared once, at the top of the descriptor (``nme:s
 clause (the next ``,``, ``;``, ``:`` or ``.``, an elision, or the text's end); a cue found inside such a
 span licenses nothing: "in the absence of a glucagonoma" is no cue of context ``glucagonoma``.
 
-Two codes (`nme_data.validation.errors.CODES`), each rule named ``code|field|message`` so that the
+Two codes (declared by `RULE`, at the end), each rule named ``code|field|message`` so that the
 message names the value and the cue:
 
 * ``value-unlicensed``: the text has no cue, yet the cell holds a value other than the default;

@@ -1,7 +1,7 @@
 """Curation rules: typed columns may not say more than their quote, nor mappings more than their release.
 
 Each rule is a `nme_data.rules.rule.Rule` named ``code|field`` (see `nme_data.rules.rule.check_name`), so a failure
-becomes a located error with a stable code (documented in `nme_data.validation.errors.CODES`):
+becomes a located error with a stable code (declared by `RULE`, at the end of the module):
 
 * ``certainty-overstated``: a row marked ``stated`` whose quote holds a hedge cue ("may", "is
   considered", "suggested", "proposed");

@@ -13,7 +13,7 @@ takes in the article, and which value of a qualifier field it is filled for::
   values (an upper bound has a maximum and no minimum; a range has both).
 * ``read``: the column holding the text (default ``evidence``).
 
-Two codes (`nme_data.validation.errors.CODES`):
+Two codes (declared by `RULE`, at the end):
 
 * ``number-not-in-quote``: the cell's value is in none of the declared forms in the quote;
 * ``number-qualifier-mismatch``: the cell is filled (or empty) against its ``filledWhen`` declaration.

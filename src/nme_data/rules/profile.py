@@ -6,7 +6,7 @@ table stored as `data/x.html`). The invariants below belong to this tool, not to
 is checked against `PROFILE_SCHEMA` (a JSON Schema, run with `jsonschema`) plus the few checks a JSON
 Schema cannot say (a path that repeats the resource's name, control characters anywhere, the fields each
 exporter reads), and every table's cells against `profile_rules`. Each rule has its own stable code
-(listed in `PROFILE_CODES` and `nme_data.validation.errors`); docs/security.md explains them.
+(listed in `PROFILE_CODES`, declared by `RULE` at the end); docs/security.md explains them.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: The profile's error codes (described in `nme_data.validation.errors.CODES`), one per rule.
+#: The profile's error codes (declared with their meanings by `RULE`), one per rule.
 PROFILE_CODES = (
     "profile-version",
     "profile-resource-path",
