@@ -1,16 +1,22 @@
-"""The data dictionary: Markdown generated from datapackage.json, so the documentation cannot drift from it.
+"""Generated documentation: the data dictionary (from datapackage.json) and docs/validation.md's catalogue of
+codes and rules (from the rule registry), so that neither can drift from what it describes.
 
-Standard library only (json and csv): `nme-data docs --check` runs in CI and on a plain install,
-and the output must be byte-for-byte deterministic for that check to mean anything.
+The data dictionary needs the standard library only (json and csv): `nme-data docs --check` runs in CI
+and on a plain install, and the output must be byte-for-byte deterministic for that check to mean
+anything. The catalogue imports the rules (and so pandas) when it is built, never before.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DataPackage, Table
+
+if TYPE_CHECKING:
+    from nme_data.rules.base import Code, Plugin
 
 #: Where `nme-data docs` and `make docs` write the dictionary, relative to the repository root.
 DEFAULT_PATH = Path("docs") / "data-dictionary.md"
@@ -227,3 +233,67 @@ def data_dictionary(package: DataPackage | str | Path | None = None) -> str:
     for table in package.tables.values():
         lines += table_section(table)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# ---- docs/validation.md: the code catalogue and the rules, generated from the rule registry -------------
+
+#: The page whose catalogue is generated, relative to the repository root.
+VALIDATION_PATH = Path("docs") / "validation.md"
+CATALOGUE_START = (
+    "<!-- Generated from the rule registry (nme_data.rules.registry) and nme_data.validation.codes by "
+    "`make docs`: do not edit between these markers; change the rule's module and regenerate. -->"
+)
+CATALOGUE_END = "<!-- End of the generated catalogue. -->"
+
+
+def code_table(codes: Mapping[str, Code]) -> list[str]:
+    """The catalogue's Markdown table: one row per code, as `nme_data.validation.codes.CODES` lists them."""
+    lines = ["| code | layer | meaning | example |", "|---|---|---|---|"]
+    for code, entry in codes.items():
+        example = _code(entry.example) if entry.example else ""
+        lines.append(f"| `{code}` | {entry.layer} | {_cell(entry.meaning)} | {example} |")
+    return lines
+
+
+def rule_table(plugins: Sequence[Plugin]) -> list[str]:
+    """One row per registered rule, in the order they run: its module, codes, what it checks, where, what it reads."""
+    lines = ["| rule | module | codes | checks | applies to | reads |", "|---|---|---|---|---|---|"]
+    for rule in plugins:
+        where = [f"tables {', '.join(f'`{t}`' for t in sorted(rule.tables))}"] if rule.tables is not None else []
+        if rule.fields:
+            where.append(f"fields {', '.join(f'`{f}`' for f in sorted(rule.fields))}")
+        if rule.typed_only:
+            where.append("typed frames only")
+        codes = ", ".join([*(f"`{code}`" for code in rule.codes), *(f"(`{code}`)" for code in rule.uses)])
+        reads = ", ".join(f"`{p}`" for p in rule.properties) or "–"
+        applies = "; ".join(where) or "every table"
+        lines.append(
+            f"| {rule.name} | `{rule.module}` | {codes} | {_cell(rule.summary) or '–'} | {applies} | {reads} |"
+        )
+    return lines
+
+
+def code_catalogue() -> str:
+    """The generated part of docs/validation.md: every code, then every rule (imports the rules: pandas)."""
+    from nme_data.rules.registry import plugins
+    from nme_data.validation.codes import CODES
+
+    lines = [CATALOGUE_START, "", *code_table(CODES), "", "### Rules", ""]
+    lines += [
+        "Each rule is one module of `nme_data.rules`, registered in `nme_data.rules.registry` and run in this",
+        "order; the codes above come from the modules (a rule's codes, meanings and examples are declared",
+        "next to its code). Codes in parentheses are owned by another layer and also reported by the rule.",
+        "",
+        *rule_table(plugins()),
+        "",
+        CATALOGUE_END,
+    ]
+    return "\n".join(lines)
+
+
+def validation_page(text: str) -> str:
+    """docs/validation.md with its generated catalogue replaced by a fresh one (the prose is kept)."""
+    start, end = text.find(CATALOGUE_START), text.find(CATALOGUE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the page has no generated catalogue between {CATALOGUE_START!r} and {CATALOGUE_END!r}")
+    return text[:start] + code_catalogue() + text[end + len(CATALOGUE_END) :]

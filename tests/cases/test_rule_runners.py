@@ -100,14 +100,13 @@ def test_both_runners_find_the_same_failures(package_copy: Path, case: str) -> N
 
 
 def test_a_rule_that_cannot_run_is_a_located_check_error(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nme_data.rules import semantic as semantic_rules
+    from nme_data.rules import formula
+    from nme_data.rules.rule import Rule, check_name
 
-    def broken(columns: list[str]) -> semantic_rules.Rule:
-        return semantic_rules.Rule(
-            lambda frame: frame["no-such-column"], semantic_rules.check_name("formula-injection", "*")
-        )
+    def broken(columns: list[str]) -> Rule:
+        return Rule(lambda frame: frame["no-such-column"], check_name("formula-injection", "*"))
 
-    monkeypatch.setattr(semantic_rules, "formula_check", broken)
+    monkeypatch.setattr(formula, "formula_check", broken)  # the formula rule's module (nme_data.rules.formula)
     errors = validate_semantics(DataPackage.open(package_copy))
     assert errors
     assert {(e.code, e.row) for e in errors} == {("check-error", None)}

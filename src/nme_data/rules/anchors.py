@@ -23,23 +23,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nme_data.package.integers import integer
+from nme_data.rules.base import Code, plugin
+from nme_data.rules.quotes import BATCH_ROWS, EVIDENCE, SOURCE, Quotes, _integers, _keys, _strings
+from nme_data.rules.quotes import KEY_JOIN as KEY_JOIN  # re-exported: where the anchors' keys were always found
+from nme_data.rules.quotes import TABLE as TABLE
 from nme_data.rules.rule import Rule, check_name, shared
 from nme_data.text.sentences import EVIDENCE_SEPARATOR
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from nme_data.package import DataPackage
+    from nme_data.package import DataPackage, Table
+    from nme_data.rules.context import Context
 
-#: The table this module checks, and its fields.
-TABLE = "evidence_anchors"
+#: The table this module checks (`TABLE`), and its fields.
 FIELDS = ("table", "row_id", "part", "start", "end", "source_id")
-#: The fact tables whose rows carry evidence (the enum of evidence_anchors.table).
-EVIDENCE, SOURCE = "evidence", "source_id"
 #: What an anchor's row_id may be (the fact tables' id pattern): a row with another id cannot be anchored.
 ROW_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: ROW_ID for pyarrow (RE2), whose `$` is the end of the text: Python's also allows one newline before it.
@@ -146,117 +147,6 @@ def find_anchors(
 
 
 # ---- the rules -------------------------------------------------------------------------------------
-
-
-#: Rows whose evidence parts are split and looked up at once (memory stays that of a batch, not a table).
-BATCH_ROWS = 100_000
-#: Joins the cells of a composite key into one string (a control character no id holds).
-KEY_JOIN = "\x1f"
-
-
-@dataclass
-class Quotes:
-    """What the anchor rules need of a package, kept as columns (pyarrow), never as one Python object per
-    row: each fact table's ids, evidence and sources, and the anchors' keys (None: the package has no
-    evidence_anchors table, so no part can be missing one). The rules join them column-wise."""
-
-    #: Per fact table read: (row ids, evidence, source ids), nulls where a cell is not text.
-    facts: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
-    #: Per table named, the anchors' keys as "row_id<US>part" strings (part as a plain integer); None: the
-    #: package has no anchors table.
-    anchored: dict[str, Any] | None = None
-    #: The fact tables read: an anchor into a table that was not read (unsound, unparseable) is not judged.
-    read: set[str] = field(default_factory=set)
-    _joined: Any = field(default=None, repr=False)
-
-    def add_facts(self, name: str, frame: pd.DataFrame) -> None:
-        """Each row's id, quote and source (an empty quote is the required constraint's error)."""
-        if not {"id", EVIDENCE, SOURCE} <= set(frame.columns):
-            return
-        self.read.add(name)
-        self.facts[name] = (_strings(frame["id"]), _strings(frame[EVIDENCE]), _strings(frame[SOURCE]))
-        self._joined = None
-
-    def add_anchors(self, frame: pd.DataFrame) -> None:
-        if not {"table", "row_id", "part"} <= set(frame.columns):
-            return
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        table = _strings(frame["table"])
-        keys = _keys(_strings(frame["row_id"]), _integers(frame["part"]))
-        self.anchored = {}
-        for name in pc.unique(pc.drop_null(table)).to_pylist():  # each fact table's rule reads only its own
-            self.anchored[name] = pc.drop_null(keys.filter(pc.equal(table, pa.scalar(name, pa.large_string()))))
-
-    def joined(self) -> tuple[Any, Any, Any, Any]:
-        """Every fact row of every table read: ("table<US>row_id" keys, keys held once, quotes, sources), the
-        quotes and sources of rows whose key is held twice (the primary key's error) set to null: unjudged."""
-        if self._joined is None:
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
-            keys, quotes, sources = [], [], []
-            for name, (ids, evidence, source) in self.facts.items():
-                keys.append(_keys(pa.array([name] * len(ids), type=pa.large_string()), ids))
-                quotes.append(evidence)
-                sources.append(source)
-            key = pa.concat_arrays(keys) if keys else pa.array([], type=pa.large_string())
-            counts = pc.value_counts(pc.drop_null(key)) if len(key) else None
-            twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1)) if counts else key[:0]
-            once = pc.invert(pc.fill_null(pc.is_in(key, value_set=twice), False))
-            unique = pc.if_else(once, key, pa.scalar(None, pa.large_string()))
-            quote = pa.concat_arrays(quotes) if quotes else key
-            source = pa.concat_arrays(sources) if sources else key
-            self._joined = (key, unique, quote, source)
-        joined: tuple[Any, Any, Any, Any] = self._joined
-        return joined
-
-
-def _strings(series: pd.Series) -> Any:
-    """A column as a pyarrow large_string array: text cells as they are, anything else (missing) null."""
-    import pyarrow as pa
-
-    try:
-        array = pa.array(series.array, from_pandas=True)
-        if isinstance(array, pa.ChunkedArray):  # pandas' arrow-backed strings hand over their chunks
-            array = array.combine_chunks()
-        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-            return array.cast(pa.large_string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        pass
-    values = [value if isinstance(value, str) else None for value in series.tolist()]
-    return pa.array(values, type=pa.large_string())
-
-
-def _integers(series: pd.Series) -> Any:
-    """A column's integers (`_integer` of each distinct cell, not of each row) as an int64 array, null where
-    a cell is not one."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    numbers = [_integer(value) for value in uniques]
-    values = np.array([0 if n is None else n for n in numbers] + [0], dtype=np.int64)
-    valid = np.array([n is not None for n in numbers] + [False], dtype=bool)
-    index = np.where(codes < 0, len(numbers), codes)
-    return pa.array(values[index], mask=~valid[index])
-
-
-def _keys(first: Any, second: Any) -> Any:
-    """Composite keys as strings ("table<US>row_id", "row_id<US>part"): null where a cell is null."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not (pa.types.is_string(second.type) or pa.types.is_large_string(second.type)):
-        second = pc.cast(second, pa.large_string())
-    return pc.binary_join_element_wise(first, second, pa.scalar(KEY_JOIN, pa.large_string()))
-
-
-def _integer(value: Any) -> int | None:
-    """A cell's integer as frictionless reads it (`nme_data.package.integers`): `+1` is 1, judged like `1`."""
-    return integer(value)
 
 
 def _series(frame: pd.DataFrame, verdicts: Any) -> pd.Series:
@@ -481,3 +371,41 @@ def package_anchors(package: DataPackage, texts: Mapping[str, str] | None = None
         return stretch(text, bounds[0], bounds[1]) if isinstance(bounds, list) and len(bounds) == 2 else None
 
     return find_anchors(tables, texts, section)
+
+
+# ---- the plug-in ----------------------------------------------------------------------------------
+
+
+def rules(table: Table, context: Context, names: set[str]) -> list[Rule]:
+    if table.name == TABLE:  # the anchors themselves: offsets in the snapshot
+        return anchor_checks(names, context.quotes, context.source_texts)
+    return missing_check(table.name, names, context.quotes, context.source_texts)  # every part anchored
+
+
+RULE = plugin(
+    __name__,
+    "anchors",
+    rules,
+    {
+        "anchor-mismatch": Code(
+            "semantic",
+            "An evidence_anchors row's offsets do not hold its evidence part: snapshot[start:end] (code points, end "
+            "exclusive, as a W3C TextPositionSelector) differs from the part, or the anchor cites another source than "
+            "its row. `nme-data anchor PATH` rewrites the anchors (`nme-data reground --apply` for a new snapshot).",
+            "evidence_anchors sites/intro-groin part 1 with start moved one character on",
+        ),
+        "anchor-missing": Code(
+            "semantic",
+            "A part of a fact row's evidence (verbatim in its snapshot) has no row in evidence_anchors: every part "
+            "carries its offsets in the snapshot. `nme-data anchor PATH` writes them.",
+            "a new sites row whose quote was never anchored",
+        ),
+        "anchor-orphan": Code(
+            "semantic",
+            "An evidence_anchors row names a table row that has no evidence, or a part number past the row's last "
+            "part (parts are joined by ' [...] ', numbered from 1).",
+            "evidence_anchors naming sites/no-such-row, or part 2 of a one-part quote",
+        ),
+    },
+    summary="evidence_anchors' offsets hold their parts; every part of a fact table's evidence is anchored",
+)

@@ -21,7 +21,7 @@ Negation and comparison are declared once, at the top of the descriptor (``nme:s
 clause (the next ``,``, ``;``, ``:`` or ``.``, an elision, or the text's end); a cue found inside such a
 span licenses nothing: "in the absence of a glucagonoma" is no cue of context ``glucagonoma``.
 
-Two codes (`nme_data.validation.errors.CODES`), each rule named ``code|field|message`` so that the
+Two codes (declared by `RULE`, at the end), each rule named ``code|field|message`` so that the
 message names the value and the cue:
 
 * ``value-unlicensed``: the text has no cue, yet the cell holds a value other than the default;
@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,12 @@ from nme_data.package import DataPackage, PackageError
 from nme_data.package.canonical import CUES_PROPERTY as PROPERTY
 from nme_data.package.canonical import cue_declaration_problem
 from nme_data.package.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
+from nme_data.rules.base import Code, plugin
 from nme_data.rules.rule import Rule, check_name, shared
+
+if TYPE_CHECKING:
+    from nme_data.package import Table
+    from nme_data.rules.context import Context
 
 EVIDENCE = "evidence"
 #: The descriptor's top-level property declaring negation and comparison phrases (docs/cues.md).
@@ -357,3 +362,34 @@ def _enum(fields: list[dict[str, Any]], name: str) -> set[str] | None:
             allowed.add("")
         return allowed
     return None
+
+
+# ---- the plug-in ----------------------------------------------------------------------------------
+
+
+def rules(table: Table, context: Context, names: set[str]) -> list[Rule]:
+    return cue_checks(table.name, table.fields, names)
+
+
+RULE = plugin(
+    __name__,
+    "cues",
+    rules,
+    {
+        "value-unlicensed": Code(
+            "semantic",
+            "A typed value the article's wording decides is not licensed by its row's text: the field's nme:cues "
+            "declaration gives the value cue phrases and the text holds none of any value, and the value is not the "
+            "field's no-cue default.",
+            "associations strength 'strong' for 'NME has been described in as many as 70% of persons'",
+        ),
+        "value-contradicted": Code(
+            "semantic",
+            "The row's text holds a cue (named in the message) that licenses another value of the field, and no cue "
+            "of the stored value (the field's nme:cues declaration).",
+            "sites prominence 'characteristic' for 'although less commonly the abdomen ... may be affected'",
+        ),
+    },
+    properties=(PROPERTY, SCOPES_PROPERTY),
+    summary="every value its quote's words decide (fields declaring nme:cues)",
+)

@@ -1,7 +1,7 @@
 """Curation rules: typed columns may not say more than their quote, nor mappings more than their release.
 
 Each rule is a `nme_data.rules.rule.Rule` named ``code|field`` (see `nme_data.rules.rule.check_name`), so a failure
-becomes a located error with a stable code (documented in `nme_data.validation.errors.CODES`):
+becomes a located error with a stable code (declared by `RULE`, at the end of the module):
 
 * ``certainty-overstated``: a row marked ``stated`` whose quote holds a hedge cue ("may", "is
   considered", "suggested", "proposed");
@@ -30,10 +30,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from nme_data.package.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
+from nme_data.rules.base import Code, plugin
 from nme_data.rules.rule import Rule, check_name, per_distinct
 from nme_data.text.ontology import EXACT_SCOPES, prefix
 
 if TYPE_CHECKING:
+    from nme_data.package import Table
+    from nme_data.rules.context import Context
     from nme_data.text.ontology import Term
 
 #: certainty value -> the cue words that mark it in a quote ("stated" has none: it is their absence).
@@ -209,3 +212,61 @@ def curation_checks(fields: set[str], terms: Mapping[str, Term]) -> list[Rule]:
     if {"predicate_id", "object_id", "subject_table", "subject_id"} <= fields:
         checks.extend(exact_match_checks())
     return checks
+
+
+# ---- the plug-in ----------------------------------------------------------------------------------
+
+
+def rules(table: Table, context: Context, names: set[str]) -> list[Rule]:
+    return curation_checks(names, context.terms)
+
+
+RULE = plugin(
+    __name__,
+    "curation",
+    rules,
+    {
+        "certainty-overstated": Code(
+            "semantic",
+            "certainty is 'stated' but the row's quote hedges its fact ('may', 'is considered', 'suggested', "
+            "'proposed').",
+            "certainty stated for 'but may also be found on the lower abdomen'",
+        ),
+        "certainty-unsupported": Code(
+            "semantic",
+            "certainty is hedged, attributed or proposed but the row's quote lacks that value's cue "
+            "('may'; 'is considered'; 'suggested' or 'proposed').",
+            "certainty hedged for 'a red, blistering rash'",
+        ),
+        "open-list-mismatch": Code(
+            "semantic",
+            "open_list disagrees with the quote: true needs a non-exhaustive-list cue ('including', 'a number of', "
+            "'include'), and such a cue needs true.",
+            "open_list false for 'are nonspecific and include: [...] epidermal necrosis'",
+        ),
+        "predicate-overstated": Code(
+            "semantic",
+            "A skos:exactMatch whose matched_name the shipped ontology snapshot gives as neither the term's label "
+            "nor an EXACT synonym.",
+            "exactMatch HP:0025092 on 'Epidermal hyperplasia', a RELATED synonym",
+        ),
+        "matched-name-mismatch": Code(
+            "semantic",
+            "matched_name is neither the label nor a synonym of object_id in the shipped ontology snapshot.",
+            "matched_name 'Redness' for HP:0010783",
+        ),
+        "duplicate-exact-match": Code(
+            "semantic",
+            "One object identifier is skos:exactMatch from two different subjects (exactMatch is transitive: "
+            "it would make the two subjects the same).",
+            "UBERON:0001416 exactMatch from both abdomen and lower-abdomen",
+        ),
+        "cross-kind-exact-match": Code(
+            "semantic",
+            "One subject is skos:exactMatch to both an HPO phenotype and a MONDO disease, which would make the two "
+            "terms equivalent; one of them must be a closeMatch.",
+            "diabetes-mellitus exactMatch to HP:0000819 and MONDO:0005015",
+        ),
+    },
+    summary="certainty and open_list against their quote; mapping predicates against the ontology snapshot",
+)

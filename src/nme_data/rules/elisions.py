@@ -35,16 +35,21 @@ import re
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from nme_data.package.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.rules.anchors import place
+from nme_data.rules.base import Code, plugin
 from nme_data.rules.cues import FieldCues, enforced, found_cues, shipped_scopes
 from nme_data.rules.curation import CERTAINTY_CUES, OPEN_LIST_CUES
 from nme_data.rules.rule import Rule, check_name, shared
 from nme_data.text.sentences import EVIDENCE_SEPARATOR
+
+if TYPE_CHECKING:
+    from nme_data.package import Table
+    from nme_data.rules.context import Context
 
 EVIDENCE, SOURCE = "evidence", "source_id"
 #: Where a clause ends inside elided text (see the module's notes).
@@ -235,3 +240,34 @@ def elision_checks(
         message = f"the elision ' [...] ' cuts '{cue}', {what}, from the clause of the part after it"
         rules.append(Rule(rule((field, cue)), name=check_name("elision-hides-cue", EVIDENCE, message)))
     return rules
+
+
+# ---- the plug-in ----------------------------------------------------------------------------------
+
+
+def rules(table: Table, context: Context, names: set[str]) -> list[Rule]:
+    return elision_checks(table.name, table.fields, names, context.source_texts)
+
+
+RULE = plugin(
+    __name__,
+    "elisions",
+    rules,
+    {
+        "elision-hides-cue": Code(
+            "semantic",
+            "An elision ' [...] ' of the row's quote cuts, from the clause of the part after it, a cue for a weaker "
+            "value than the row claims (a hedge, a list opener, a qualifier, a prominence contrast) or a negation or "
+            "comparison (nme:scopes); the message names the cue. See docs/cues.md for which elided text counts.",
+            "sites intro-groin, characteristic and stated, quoting 'It particularly affects [...] groin'",
+        ),
+        "parts-out-of-order": Code(
+            "semantic",
+            "The parts of a quote joined by ' [...] ' are not in the article's order: a part sits before the one it "
+            "follows.",
+            "'After resection, the rash typically resolves within days. [...] Managing the original condition'",
+        ),
+    },
+    properties=("nme:cues", SCOPE),
+    summary="an elision ' [...] ' keeps the cues of the row's values, and the parts keep the article's order",
+)

@@ -14,13 +14,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from nme_data.package.canonical import NAMES_PROPERTY as PROPERTY
 from nme_data.package.canonical import names_declaration_problem
+from nme_data.rules.base import Code, plugin
 from nme_data.rules.rule import Rule, check_name, per_distinct
+
+if TYPE_CHECKING:
+    from nme_data.package import Table
+    from nme_data.rules.context import Context
 
 EVIDENCE = "evidence"
 _WORD = re.compile(r"[^\W_]+")
@@ -117,3 +122,29 @@ def naming_checks(
 def needs_names(fields: list[dict[str, Any]], foreign_keys: list[dict[str, Any]]) -> bool:
     """Whether the table's naming rule reads other tables' names (then it is checked after every table)."""
     return any(n.target for n in namings(fields, foreign_keys))
+
+
+# ---- the plug-in ----------------------------------------------------------------------------------
+
+
+def rules(table: Table, context: Context, names: set[str]) -> list[Rule]:
+    return naming_checks(table.fields, table.foreign_keys, names, context.names)
+
+
+RULE = plugin(
+    __name__,
+    "naming",
+    rules,
+    {
+        "quote-misses-row": Code(
+            "semantic",
+            "The row's quote names neither its subject nor its object: it holds no name of a field marked "
+            "nme:namesRow (the site, feature or finding words, the name of the condition a key points to) nor a "
+            "declared synonym. A real quote attached to the wrong row.",
+            "sites intro-lower-abdomen with the quote "
+            "'although less commonly the abdomen, perineum ... may be affected'",
+        ),
+    },
+    properties=(PROPERTY,),
+    summary="the quote names its row (fields declaring nme:namesRow)",
+)

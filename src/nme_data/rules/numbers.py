@@ -13,7 +13,7 @@ takes in the article, and which value of a qualifier field it is filled for::
   values (an upper bound has a maximum and no minimum; a range has both).
 * ``read``: the column holding the text (default ``evidence``).
 
-Two codes (`nme_data.validation.errors.CODES`):
+Two codes (declared by `RULE`, at the end):
 
 * ``number-not-in-quote``: the cell's value is in none of the declared forms in the quote;
 * ``number-qualifier-mismatch``: the cell is filled (or empty) against its ``filledWhen`` declaration.
@@ -29,13 +29,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from nme_data.package.canonical import IN_QUOTE_PROPERTY as PROPERTY
 from nme_data.package.canonical import in_quote_declaration_problem
+from nme_data.rules.base import Code, plugin
 from nme_data.rules.rule import Rule, check_name
+
+if TYPE_CHECKING:
+    from nme_data.package import Table
+    from nme_data.rules.context import Context
 
 EVIDENCE = "evidence"
 VALUE = "{value}"
@@ -175,3 +180,33 @@ def _filled_rule(field: str, qualifier: str, values: tuple[str, ...]) -> Rule:
 def declarations(fields: list[dict[str, Any]]) -> Mapping[str, InQuote]:
     """field -> declaration (for the data dictionary and the tests)."""
     return {d.field: d for d in declared(fields)}
+
+
+# ---- the plug-in ----------------------------------------------------------------------------------
+
+
+def rules(table: Table, context: Context, names: set[str]) -> list[Rule]:
+    return number_checks(table.fields, names)
+
+
+RULE = plugin(
+    __name__,
+    "numbers",
+    rules,
+    {
+        "number-not-in-quote": Code(
+            "semantic",
+            "A numeric typed value (a percent bound, a year) is not written in its row's quote in any form its field "
+            "declares (nme:inQuote): the quote says 70%, the cell must be 70.",
+            "associations nme-glucagonoma-frequency frequency_max_percent 100 for 'as many as 70% of persons'",
+        ),
+        "number-qualifier-mismatch": Code(
+            "semantic",
+            "A numeric bound is filled (or empty) against its qualifier (nme:inQuote filledWhen): an upper bound has "
+            "a maximum and no minimum, a range has both.",
+            "associations frequency_min_percent 70 beside frequency_qualifier upper_bound",
+        ),
+    },
+    properties=(PROPERTY,),
+    summary="numbers written in the quote (fields declaring nme:inQuote)",
+)

@@ -6,7 +6,7 @@ table stored as `data/x.html`). The invariants below belong to this tool, not to
 is checked against `PROFILE_SCHEMA` (a JSON Schema, run with `jsonschema`) plus the few checks a JSON
 Schema cannot say (a path that repeats the resource's name, control characters anywhere, the fields each
 exporter reads), and every table's cells against `profile_rules`. Each rule has its own stable code
-(listed in `PROFILE_CODES` and `nme_data.validation.errors`); docs/security.md explains them.
+(listed in `PROFILE_CODES`, declared by `RULE` at the end); docs/security.md explains them.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from nme_data.errors import Finding
+from nme_data.rules.base import Code, plugin
 from nme_data.rules.rule import Rule, check_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from nme_data.package import Table
+    from nme_data.rules.context import Context
+
 
 #: SemVer 2.0.0, as semver.org spells it: the zip's name and the exports' version fields are built from it.
 SEMVER = (
@@ -96,7 +99,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: The profile's error codes (described in `nme_data.validation.errors.CODES`), one per rule.
+#: The profile's error codes (declared with their meanings by `RULE`), one per rule.
 PROFILE_CODES = (
     "profile-version",
     "profile-resource-path",
@@ -398,3 +401,67 @@ def profile_rules(table: Table, names: set[str]) -> list[Rule]:
     if table.name == "sources" and "path" in names:
         rules.append(Rule(_snapshot_path, name=check_name("profile-snapshot-path", "path")))
     return rules
+
+
+# ---- the plug-in ----------------------------------------------------------------------------------
+
+
+def rules(table: Table, context: Context, names: set[str]) -> list[Rule]:
+    return profile_rules(table, names)
+
+
+RULE = plugin(
+    __name__,
+    "profile",
+    rules,
+    {
+        "profile-version": Code(
+            "profile",
+            "The descriptor's version is missing or not SemVer (MAJOR.MINOR.PATCH): file names are built from it.",
+            '"version": "x/../../outside"',
+        ),
+        "profile-resource-path": Code(
+            "profile",
+            "A resource's path is not data/NAME.csv (NAME the resource name): the site and the zip publish tables "
+            "only as CSV.",
+            '"path": "data/history.html"',
+        ),
+        "profile-snapshot-path": Code(
+            "profile",
+            "A source snapshot path (sources.csv path) is not source/NAME.txt: snapshots are published as text.",
+            "source/nme.html",
+        ),
+        "profile-url-scheme": Code(
+            "profile",
+            "A web address (homepage; a licence, source or contributor path; SSSOM URLs; a url column) is not "
+            "http or https.",
+            "javascript:alert(1)",
+        ),
+        "profile-control-character": Code(
+            "profile",
+            "A descriptor string or a cell holds a control character (newline, tab, DEL, C1, line separator, "
+            "bidirectional override) that would forge lines or hide text in an output.",
+            '"homepage": "https://x\\n#forged: line"',
+        ),
+        "profile-unsafe-value": Code(
+            "profile",
+            "An id cell or an enum value is not a safe token (a letter or digit, then letters, digits or '_.:/-'): "
+            "outputs write them unquoted, and =, +, -, @ start spreadsheet formulas.",
+            'an enum value "=1+1"',
+        ),
+        "profile-unsafe-name": Code(
+            "profile",
+            "A table or field name is not a lower-case identifier, or an SSSOM metadata key or CURIE prefix is not "
+            "a plain key: they become file names, SQL identifiers, HTML ids and YAML keys.",
+            '"name": "history.html"',
+        ),
+        "profile-missing-field": Code(
+            "profile",
+            "A field an export, the site or a curator command reads is missing from a table's schema, or the "
+            "mappings' sssom metadata lacks a key SSSOM needs.",
+            "mapping_justification removed",
+        ),
+    },
+    summary="the tool-owned profile: the descriptor's rules (run on the descriptor by the validator) and the "
+    "cells' (control characters, safe ids, URL schemes, snapshot paths)",
+)

@@ -16,14 +16,19 @@ forward: `anchor`), and must lie inside the stretch of the row's value.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from nme_data.package.canonical import SECTIONS_PROPERTY as PROPERTY
 from nme_data.package.canonical import sections_declaration_problem
+from nme_data.rules.base import Code, plugin
 from nme_data.rules.rule import Rule, check_name
 from nme_data.text.sentences import EVIDENCE_SEPARATOR
+
+if TYPE_CHECKING:
+    from nme_data.package import Table
+    from nme_data.rules.context import Context
 
 EVIDENCE, SOURCE = "evidence", "source_id"
 
@@ -94,3 +99,27 @@ def _rule(name: str, declaration: Mapping[str, list[str | None]], texts: Mapping
 
     message = f"the quote does not sit in the part of the article {name} names (nme:sections)"
     return Rule(inside, name=check_name("section-mismatch", name, message))
+
+
+# ---- the plug-in ----------------------------------------------------------------------------------
+
+
+def rules(table: Table, context: Context, names: set[str]) -> list[Rule]:
+    return section_checks(table.fields, names, context.source_texts)
+
+
+RULE = plugin(
+    __name__,
+    "sections",
+    rules,
+    {
+        "section-mismatch": Code(
+            "semantic",
+            "A value decided by where the quote sits (a section, a kind of link) names a part of the article the "
+            "quote is not in: the field's nme:sections declaration gives each value its headings.",
+            "sites section 'introduction' for 'although less commonly the abdomen ... may be affected'",
+        ),
+    },
+    properties=(PROPERTY,),
+    summary="values decided by where the quote sits (fields declaring nme:sections)",
+)
