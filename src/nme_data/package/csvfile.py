@@ -2,8 +2,9 @@
 
 The header is read once, with the csv module, from at most MAX_HEADER_BYTES bytes: labels are
 compared exactly (a byte-order mark is not part of the first label; surrounding spaces are).
-The byte scan (validator only) streams the file once for NUL bytes, invalid UTF-8 and the row
-and cell budgets, so that a table over a budget never reaches frictionless or pandas.
+The byte scan (validator only) streams the file once for NUL bytes, invalid UTF-8 and, when it has
+more lines than MAX_ROWS, the row budget; the package model checks the cell and row budgets of other
+files on their one parse (`Table.scan`), so a table over a budget never reaches frictionless or pandas.
 """
 
 from __future__ import annotations
@@ -244,9 +245,9 @@ def _scan_bytes(path: Path, table: str, data: bytes | None) -> list[Problem]:
         return [Problem(table, lines + 1, None, "encoding-error", f"{name} ends inside a UTF-8 character")]
     if not content:
         return [Problem(table, None, None, "empty-file", f"{name} is empty: not even a header row")]
-    if size > MAX_CELL_CHARS or lines > MAX_ROWS:
+    if lines > MAX_ROWS:  # possibly over the row budget: counted as a stream, before any allocation
         return _scan_records(path, table, data)
-    return []
+    return []  # the cell and row budgets of a smaller file are checked on its one parse (Table.scan)
 
 
 def _text_stream(path: Path, data: bytes | None) -> typing.TextIO:

@@ -12,10 +12,6 @@ Each check is at least as strict as frictionless': a cell it is unsure of (an in
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
-import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from nme_data.package import Table
 from nme_data.package.integers import SURE_INTEGER
-from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.text.patterns import Matcher
 from nme_data.validation.tier1_descriptor import Undecided
 from nme_data.validation.tier1_ops import ARROW_FROM_BYTES, ArrowOps, ListOps, Ops
@@ -31,22 +26,11 @@ from nme_data.validation.tier1_ops import ARROW_FROM_BYTES, ArrowOps, ListOps, O
 if TYPE_CHECKING:
     import pyarrow as pa
 
-#: frictionless' csv parser sniffs its dialect from this many lines of the text stream, among these delimiters.
-SAMPLE_LINES = 100
-SNIFFED_DELIMITERS = ",\t;|"
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 #: Cells tier 1 reads as numbers: a strict subset of what Python's int() and Decimal() accept.
 INTEGER = SURE_INTEGER  # the one integer reading: nme_data.package.integers
 NUMBER = r"-?[0-9]{1,15}(\.[0-9]{1,15})?"
-BOM = b"\xef\xbb\xbf"
-#: Plain RFC 4180 CSV, as bytes: records of fields (quoted, with doubled quotes inside, or without any
-#: quote, comma or line end), each record non-empty and ended by LF or CRLF (the last may lack it).
-_FIELD = rb'(?:"(?:[^"]|"")*"|[^",\r\n]*)'
-_RECORD = rb'(?:"(?:[^"]|"")*"(?:,%s)*|[^",\r\n]+(?:,%s)*|,%s(?:,%s)*)' % ((_FIELD,) * 4)
-PLAIN = rb"(?:%s(?:\r\n|\n))*(?:%s)?" % (_RECORD, _RECORD)
-#: pyarrow reads in blocks; a record must fit in one, so blocks hold the largest cell the budgets allow.
-ARROW_BLOCK_BYTES = 4 * MAX_CELL_CHARS + (1 << 20)
 #: Values rfc3986 surely reads with a scheme: http or https, then printable ASCII only.
 SURE_URI = re.compile(r"https?://[!-~]*\Z")
 SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
@@ -80,101 +64,35 @@ class CheckedTable:
 def read_columns(table: Table, encoding: str, width: int, ops: Ops) -> tuple[list[str], list[Any]]:
     """The header and one column of cells per field, as frictionless' csv parser would read the file.
 
-    The bytes are the package model's one read of the file (`Table.read_bytes`), the same the pre-flight
-    scanned and the semantic rules load: tier 1 never opens a table file itself.
+    The cells are the package model's one parse of the file (`Table.cells`), the same the pre-flight
+    scanned and the semantic rules check: tier 1 never opens or parses a table file itself.
 
-    Only bytes in plain RFC 4180 form are read (`PLAIN`: every quote opens or closes a quoted field or
-    doubles inside one, LF or CRLF line ends, no empty line), where pyarrow's parser, the csv module and
-    frictionless cannot differ; anything else is "cannot decide". The csv module reads small files and
-    pyarrow large ones; the csv module's cell limit is process-wide, so tier 1 only reads it, never sets
-    it (a cell beyond it is "cannot decide"): tier 1 runs in a thread beside the semantic rules.
+    Only the strict path's cells count (plain RFC 4180 bytes, every row as wide as the header), where
+    pyarrow's parser, the csv module and frictionless cannot differ; anything else is "cannot decide", as
+    is a dialect frictionless would sniff other than plain comma-separated CSV.
     """
-    data = table.read_bytes()
+    from nme_data.package import PackageError
+
     path = table.path
-    text = data[len(BOM) :] if encoding == "utf-8-sig" and data.startswith(BOM) else data
-    with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as stream:
-        _require_plain_dialect(list(itertools.islice(stream, SAMPLE_LINES)))
-    if text.startswith(BOM) or not _plain(text):
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raise Undecided(f"{path.name}: the encoding {encoding!r} is not read by tier 1")
+    try:
+        cells = table.cells()
+    except PackageError as exc:
+        raise Undecided(f"{path.name}: {exc.message}"[:200]) from None
+    if (cells.bom and encoding != "utf-8-sig") or not cells.plain:
         raise Undecided(f"{path.name} is not plain RFC 4180 CSV")
-    if ops is ListOps:
-        return _list_columns(text, width)
-    import pyarrow as pa
-
-    try:
-        return _arrow_columns(text, width)
-    except (pa.ArrowInvalid, ValueError) as exc:  # e.g. a row with more cells than the header
-        raise Undecided(f"{path.name}: {exc}"[:200]) from None
-
-
-def _list_columns(text: bytes, width: int) -> tuple[list[str], list[Any]]:
-    try:
-        records = list(csv.reader(io.StringIO(text.decode("utf-8"), newline="")))
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise Undecided(f"the csv module cannot read the file: {exc}"[:200]) from None
-    if not records:
+    dialect = cells.dialect()
+    if not dialect.plain:
+        raise Undecided(
+            f"frictionless would sniff the dialect {dialect.delimiter!r}/{dialect.quotechar!r}, not plain CSV"
+        )
+    if cells.header is None:
         raise Undecided("no header row")
-    header, body = records[0], records[1:]
-    if body and set(map(len, body)) != {width}:
+    if not cells.strict or len(cells.header) != width:
         raise Undecided("a row does not have one cell per field")
-    columns = [list(column) for column in zip(*body, strict=True)] if body else [[] for _ in range(width)]
-    return header, columns
-
-
-def _plain(data: bytes) -> bool:
-    return _plain_matcher().fullmatch(data) is not None
-
-
-@functools.lru_cache(maxsize=1)
-def _plain_matcher() -> Any:
-    """PLAIN compiled by RE2 (linear time, whatever the bytes), once, on first use."""
-    import re2
-
-    options = re2.Options()
-    options.log_errors = False
-    options.never_capture = True
-    options.max_mem = 64 * 1024 * 1024
-    return re2.compile(PLAIN, options)
-
-
-def _arrow_columns(data: bytes, width: int) -> tuple[list[str], list[pa.Array]]:
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    names = [f"c{i}" for i in range(width)]
-    table = pcsv.read_csv(
-        pa.py_buffer(data),
-        read_options=pcsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
-        parse_options=pcsv.ParseOptions(
-            delimiter=",",
-            quote_char='"',
-            double_quote=True,
-            escape_char=False,
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-        ),
-        convert_options=pcsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.large_string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            check_utf8=True,
-        ),
-    )
-    if table.num_rows == 0:
-        raise ValueError("no header row")
-    columns = [table.column(i).combine_chunks() for i in range(width)]
-    header = [column[0].as_py() for column in columns]
-    return header, [column.slice(1) for column in columns]
-
-
-def _require_plain_dialect(sample: list[str]) -> None:
-    """The dialect frictionless would sniff from these lines must be plain comma-separated CSV."""
-    try:
-        sniffed = csv.Sniffer().sniff("".join(sample), SNIFFED_DELIMITERS)
-    except csv.Error:
-        return  # frictionless falls back to csv.excel: plain CSV
-    quote = '"' if sniffed.quotechar == "'" else sniffed.quotechar
-    if (sniffed.delimiter, quote, sniffed.escapechar, bool(sniffed.skipinitialspace)) != (",", '"', None, False):
-        raise Undecided(f"frictionless would sniff the dialect {sniffed.delimiter!r}/{quote!r}, not plain CSV")
+    columns = cells.arrow_columns() if ops is ArrowOps else cells.column_lists()
+    return list(cells.header), columns
 
 
 def check_table(
