@@ -76,7 +76,7 @@ class Dialect:
     """What frictionless would sniff from the first lines of the text: delimiter, quote, escape, spaces."""
 
     delimiter: str
-    quotechar: str
+    quotechar: str | None
     escapechar: str | None
     skipinitialspace: bool
 
@@ -185,7 +185,7 @@ class Cells:
             sniffed = csv.Sniffer().sniff(sample, SNIFFED_DELIMITERS)
         except csv.Error:
             return Dialect(",", '"', None, False)
-        quote = '"' if sniffed.quotechar == "'" else sniffed.quotechar
+        quote = '"' if sniffed.quotechar in ("'", None) else sniffed.quotechar
         return Dialect(sniffed.delimiter, quote, sniffed.escapechar, bool(sniffed.skipinitialspace))
 
 

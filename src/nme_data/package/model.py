@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from nme_data.package import reader
-from nme_data.package.cells import Cells, CellsError, budget_problems, decode, parse
 from nme_data.package.canonical import Normalised, normalise
+from nme_data.package.cells import Cells, CellsError, budget_problems, decode, parse
 from nme_data.package.csvfile import Header, header_of, header_problems, read_header, scan_bytes
 from nme_data.package.errors import (
     DescriptorError,

@@ -44,7 +44,7 @@ def read_text_frame(table: Table) -> pd.DataFrame:
     elif cells.strict:
         names = _dedup_names(header)
         if cells.arrow:
-            arrays: list[Any] = [dtype.__from_arrow__(column) for column in cells.arrow_columns()]
+            arrays: list[Any] = [dtype.__from_arrow__(column) for column in cells.arrow_columns()]  # type: ignore[attr-defined]
         else:
             arrays = [pd.array(column, dtype=dtype) for column in cells.column_lists()]
         frame = _frame(names, arrays, cells.row_count)

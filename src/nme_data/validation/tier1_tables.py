@@ -24,7 +24,7 @@ from nme_data.validation.tier1_descriptor import Undecided
 from nme_data.validation.tier1_ops import ARROW_FROM_BYTES, ArrowOps, ListOps, Ops
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    pass
 
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
