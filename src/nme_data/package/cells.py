@@ -185,7 +185,7 @@ class Cells:
             sniffed = csv.Sniffer().sniff(sample, SNIFFED_DELIMITERS)
         except csv.Error:
             return Dialect(",", '"', None, False)
-        quote = '"' if sniffed.quotechar in ("'", None) else sniffed.quotechar
+        quote = '"' if sniffed.quotechar == "'" else sniffed.quotechar
         return Dialect(sniffed.delimiter, quote, sniffed.escapechar, bool(sniffed.skipinitialspace))
 
 
@@ -264,7 +264,10 @@ def _arrow_arrays(data: bytes) -> list[pa.Array]:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    first = next(csv.reader(io.StringIO(data[: MAX_CELL_CHARS * 4].decode("utf-8", "replace"), newline="")), [])
+    try:  # the header's width names the columns (a record of another width is an ArrowInvalid)
+        first = first_record(data[: MAX_CELL_CHARS * 4].decode("utf-8", "replace"))
+    except csv.Error as exc:
+        raise ValueError(str(exc)) from None
     names = [f"c{i}" for i in range(len(first))]
     table = pcsv.read_csv(
         pa.py_buffer(data),
