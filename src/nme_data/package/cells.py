@@ -95,7 +95,7 @@ class Cells:
 
     def __init__(
         self,
-        text: str,
+        text: str | bytes,
         bom: bool,
         plain: bool,
         header: list[str] | None,
@@ -108,8 +108,21 @@ class Cells:
 
     @property
     def text(self) -> str:
-        """The file as text (UTF-8, a byte-order mark dropped)."""
-        return self._text
+        """The file as text (UTF-8, a byte-order mark dropped); a large file parsed by pyarrow keeps only its
+        bytes (proven UTF-8 by the parse), decoded again when asked: memory holds the file once, not twice."""
+        return self._text if isinstance(self._text, str) else self._text.decode("utf-8")
+
+    def _sample(self) -> str:
+        """The text of the first SAMPLE_LINES line ends at least (every line the sniffer sees)."""
+        if isinstance(self._text, str):
+            return self._text
+        end = 0
+        for _ in range(SAMPLE_LINES):
+            found = self._text.find(b"\n", end)
+            if found < 0:
+                return self._text.decode("utf-8")
+            end = found + 1
+        return self._text[:end].decode("utf-8")
 
     @property
     def strict(self) -> bool:
@@ -180,7 +193,7 @@ class Cells:
     def dialect(self) -> Dialect:
         """The dialect frictionless would sniff from the first SAMPLE_LINES lines of the text (csv.Sniffer);
         plain CSV when the sniffer cannot tell, as frictionless falls back to csv.excel."""
-        sample = "".join(itertools.islice(io.StringIO(self._text, newline=""), SAMPLE_LINES))
+        sample = "".join(itertools.islice(io.StringIO(self._sample(), newline=""), SAMPLE_LINES))
         try:
             sniffed = csv.Sniffer().sniff(sample, SNIFFED_DELIMITERS)
         except csv.Error:
@@ -217,31 +230,39 @@ def parse(data: bytes, path: Path, name: str) -> Cells:
     _count_parse(path)
     bom = data.startswith(BOM)
     body = data[len(BOM) :] if bom else data
-    text = decode(data, path, name)
     plain = _plain(body)
-    if plain:
-        strict = _strict(text, body, path, name, bom, plain)
-        if strict is not None:
-            return strict
+    if plain and len(body) >= ARROW_FROM_BYTES:  # pyarrow checks the UTF-8 of every cell as it parses
+        parsed = _arrow(body, bom)
+        if parsed is not None:
+            return parsed
+    text = decode(data, path, name)
+    if plain and len(body) < ARROW_FROM_BYTES:
+        small = _small(text, bom)
+        if small is not None:
+            return small
     return _lenient(text, path, name, bom, plain)
 
 
-def _strict(text: str, body: bytes, path: Path, name: str, bom: bool, plain: bool) -> Cells | None:
-    """Plain bytes as columns, or None when a row's width differs from the header's or a cell is too long
-    (the lenient path then reads the file as the csv module always did, with its located errors)."""
-    if len(body) < ARROW_FROM_BYTES:
-        with field_limit(MAX_CELL_CHARS):
-            try:
-                records = list(csv.reader(io.StringIO(text, newline="")))
-            except csv.Error:
-                return None
-        if not records:
-            return Cells(text, bom, plain, None, None, None, [])
-        header, body_rows = records[0], records[1:]
-        if any(len(row) != len(header) for row in body_rows):
+def _small(text: str, bom: bool) -> Cells | None:
+    """A small plain file's columns by the csv module, or None when a row's width differs from the header's
+    or a cell is too long (the lenient path then reads it, with its located errors)."""
+    with field_limit(MAX_CELL_CHARS):
+        try:
+            records = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error:
             return None
-        columns: list[Any] = [list(c) for c in zip(*body_rows, strict=True)] if body_rows else [[] for _ in header]
-        return Cells(text, bom, plain, header, columns, None, None)
+    if not records:
+        return Cells(text, bom, True, None, None, None, [])
+    header, body_rows = records[0], records[1:]
+    if any(len(row) != len(header) for row in body_rows):
+        return None
+    columns: list[Any] = [list(c) for c in zip(*body_rows, strict=True)] if body_rows else [[] for _ in header]
+    return Cells(text, bom, True, header, columns, None, None)
+
+
+def _arrow(body: bytes, bom: bool) -> Cells | None:
+    """A large plain file's columns by pyarrow (Arrow strings, in C), or None as for `_small` (and for bytes
+    that are not UTF-8: the lenient path locates them)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -250,13 +271,13 @@ def _strict(text: str, body: bytes, path: Path, name: str, bom: bool, plain: boo
     except (pa.ArrowInvalid, ValueError):
         return None
     if not arrays or len(arrays[0]) == 0:
-        return Cells(text, bom, plain, None, None, None, [])
+        return Cells(body, bom, True, None, None, None, [])
     header = [column[0].as_py() for column in arrays]
     columns = [column.slice(1) for column in arrays]
     for column in columns:
         if len(column) and pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
             return None
-    return Cells(text, bom, plain, header, columns, None, None)
+    return Cells(body, bom, True, header, columns, None, None)
 
 
 def _arrow_arrays(data: bytes) -> list[pa.Array]:
