@@ -17,7 +17,9 @@ from nme_data.package import DataPackage, cells
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "nme_data"
 #: What parses CSV: the csv module's readers and sniffer, pandas' and pyarrow's CSV readers.
-PARSERS = re.compile(r"csv\.reader\(|csv\.DictReader\(|csv\.Sniffer\(|\bread_csv\(|pyarrow\.csv|import csv as|pcsv\.|pv\.")
+PARSERS = re.compile(
+    r"csv\.reader\(|csv\.DictReader\(|csv\.Sniffer\(|\bread_csv\(|pyarrow\.csv|import csv as|pcsv\.|pv\."
+)
 
 #: Commands that read every table several ways: the validator (pre-flight, tier 1, rules), then writers,
 #: pages, the zip, the dictionary, a diff; `tables` counts rows.
@@ -69,10 +71,13 @@ def test_validate_load_and_export_parse_each_table_once(tmp_path: Path, parses: 
     report = validate(package)
     assert report.valid, report
     frames = {name: read_table(table) for name, table in package.tables.items()}
-    assert all(len(frame) == table.count_rows() for frame, table in zip(frames.values(), package.tables.values()))
+    assert {name: len(frame) for name, frame in frames.items()} == {
+        name: table.count_rows() for name, table in package.tables.items()
+    }
     export(package, "sqlite", tmp_path / "out")
     counts = table_parses(copy, parses)
-    assert counts and all(count == 1 for count in counts.values()), counts
+    assert counts
+    assert all(count == 1 for count in counts.values()), counts
 
 
 def test_a_changed_file_is_parsed_again(tmp_path: Path, parses: dict[str, int]) -> None:
@@ -104,5 +109,6 @@ def test_no_csv_parser_outside_the_package_model() -> None:
 
 def test_the_parser_pattern_finds_a_parser() -> None:
     """The scan above can fail: each way of parsing CSV is caught by the pattern."""
-    for line in ("rows = csv.reader(handle)", "pd.read_csv(path)", "import pyarrow.csv as pcsv", "csv.Sniffer().sniff(x)"):
+    lines = ("rows = csv.reader(handle)", "pd.read_csv(path)", "import pyarrow.csv as pcsv", "csv.Sniffer().sniff(x)")
+    for line in lines:
         assert PARSERS.search(line), line
