@@ -113,16 +113,18 @@ class Cells:
         return self._text if isinstance(self._text, str) else self._text.decode("utf-8")
 
     def _sample(self) -> str:
-        """The text of the first SAMPLE_LINES line ends at least (every line the sniffer sees)."""
-        if isinstance(self._text, str):
-            return self._text
+        """The text up to its SAMPLE_LINES-th line feed at least (every line the sniffer sees), not a copy of
+        the whole file: lines end at CR too, so a prefix cut after a line feed holds the first lines whole."""
+        text = self._text
         end = 0
         for _ in range(SAMPLE_LINES):
-            found = self._text.find(b"\n", end)
+            found = text.find(b"\n" if isinstance(text, bytes) else "\n", end)  # type: ignore[arg-type]
             if found < 0:
-                return self._text.decode("utf-8")
+                end = len(text)
+                break
             end = found + 1
-        return self._text[:end].decode("utf-8")
+        sample = text[:end]
+        return sample.decode("utf-8") if isinstance(sample, bytes) else sample
 
     @property
     def strict(self) -> bool:
