@@ -120,7 +120,7 @@ def render_constraints(field: dict[str, Any]) -> str:
     return "; ".join(parts) if parts else "–"
 
 
-def _read_csv(table: Table) -> tuple[list[str], list[list[str]]]:
+def _read_rows(table: Table) -> tuple[list[str], list[list[str]]]:
     """Header and records of a table, read with the csv module (no pandas, no type guessing)."""
     records = [record.cells for record in table.records()]
     return (records[0], records[1:]) if records else ([], [])
@@ -155,7 +155,7 @@ def _foreign_keys(table: Table) -> str:
 
 def table_section(table: Table) -> list[str]:
     """The Markdown lines of one table: what it holds, where, its keys and its fields."""
-    header, rows = _read_csv(table)
+    header, rows = _read_rows(table)
     examples = _examples(table, header, rows)
     primary_key = table.primary_key
     lines = [

@@ -8,7 +8,6 @@ needs it, the descriptor's field order, and each cell written the way frictionle
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -18,8 +17,8 @@ from typing import Any
 from nme_data.curate._common import CurateError
 from nme_data.package import PackageError, Table
 from nme_data.package.atomic import atomic_write as atomic_write  # the one atomic write, for curate/
-from nme_data.package.csvfile import ENCODING, field_limit
-from nme_data.package.limits import MAX_CELL_CHARS
+from nme_data.package.cells import dialect_records, first_record
+from nme_data.package.csvfile import ENCODING
 from nme_data.package.sniff import (
     DELIMITER_NAMES,
     encoding_hint,
@@ -203,8 +202,7 @@ def read_records(
         raise CurateError(f"{table.name}: {path.name} cannot be read: {exc.message}") from None
     text = decode_table(table, data, encoding)
     try:
-        with field_limit(MAX_CELL_CHARS):
-            comma = next(csv.reader(io.StringIO(text, newline="")), [])
+        comma = first_record(text)
     except csv.Error as exc:
         raise CurateError(f"{table.name}: the header of {path.name} cannot be parsed as CSV: {exc}") from None
     sniffed = sniff_delimiter(comma, table.field_names)
@@ -213,14 +211,12 @@ def read_records(
             f"{table.name}: {path.name} uses {DELIMITER_NAMES[sniffed]} as its delimiter, not ',' (comma): "
             f"convert it with '{fmt_command(_root(table), encoding=encoding, delimiter=sniffed)}'"
         )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=sniffed or ",")
-    try:
-        with field_limit(MAX_CELL_CHARS):  # the package model's cell budget, put back after
-            rows = list(reader)
+    rows = _one_parse(table, text) if sniffed is None else None
+    try:  # another dialect, or a file the one parse found not plain: read strictly (writers must not guess)
+        rows = rows if rows is not None else dialect_records(text, sniffed or ",", strict=True)
     except csv.Error as exc:
-        raise CurateError(
-            f"{table.name}: {path.name} cannot be parsed as CSV at line {reader.line_num}: {exc}"
-        ) from None
+        line = getattr(exc, "line", 0)
+        raise CurateError(f"{table.name}: {path.name} cannot be parsed as CSV at line {line}: {exc}") from None
     if not rows:
         raise CurateError(f"{table.name}: {path.name} is empty: not even a header row")
     header, body = rows[0], rows[1:]
@@ -248,6 +244,18 @@ def read_records(
             )
         records.append([record[i] for i in order])
     return records
+
+
+def _one_parse(table: Table, text: str) -> list[list[str]] | None:
+    """The records of the package model's one parse of the file, when it read this very text as plain RFC
+    4180 CSV (where a strict reading cannot differ); None otherwise."""
+    try:
+        cells = table.cells()
+    except PackageError:
+        return None
+    if not cells.plain or cells.header is None or cells.text != text:
+        return None
+    return [cells.header, *cells.data_rows()]
 
 
 def canonical_bytes(table: Table, path: Path, encoding: str | None = None, delimiter: str | None = None) -> bytes:

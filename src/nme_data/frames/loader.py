@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nme_data.package import DataPackage, Table, TableError
-from nme_data.package.csvfile import ENCODING, field_limit
-from nme_data.package.limits import MAX_CELL_CHARS
 from nme_data.package.raw import FIRST_DATA_ROW
 
 if TYPE_CHECKING:
@@ -21,27 +18,33 @@ def _read_text_path(table: Table) -> pd.DataFrame:
 
     from nme_data.package.dtypes import convert_column
 
-    frame = pd.read_csv(
-        io.BytesIO(table.read_bytes()),  # the package model's one read of the file
-        dtype="string",
-        keep_default_na=False,
-        na_values=table.missing_values,
-        encoding=ENCODING,
-        sep=",",
-        skip_blank_lines=False,
-        index_col=False,
-    )
-    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
+    cells = table.cells()  # the package model's one parse of the file
+    header = cells.header or []
+    width = len(header)
+    missing = set(table.missing_values)
+    rows = cells.data_rows()
+    for number, row in enumerate(rows, start=FIRST_DATA_ROW):
+        if len(row) > width:
+            raise TableError(
+                f"{table.name}: {table.file} cannot be read as CSV: row {number} has {len(row)} cells for "
+                f"{width} columns",
+                code="source-error",
+                table=table.name,
+            )
+    texts = {
+        label: pd.array([None if len(row) <= i or row[i] in missing else row[i] for row in rows], dtype="string")
+        for i, label in enumerate(header)
+    }
+    frame = pd.DataFrame(texts, index=pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows)))
     columns = {f["name"]: convert_column(frame[f["name"]], f, table.name) for f in table.fields}
-    return pd.DataFrame(columns).reset_index(drop=True)
+    return pd.DataFrame(columns, index=frame.index).reset_index(drop=True)
 
 
 def _read_arrow_path(table: Table) -> pd.DataFrame | None:
-    """The fast path: pyarrow parses and types every column in C; None when any cell needs the exact path."""
+    """The fast path: pyarrow types every column of the one parse in C; None when any cell needs the exact path."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.csv as pv
 
     from nme_data.package import dtypes
 
@@ -49,41 +52,38 @@ def _read_arrow_path(table: Table) -> pd.DataFrame | None:
     arrow = dtypes.arrow_types()
     if len(set(table.field_names)) != len(fields) or any(f.get("type", "string") not in arrow for f in fields):
         return None
-    booleans = [f for f in fields if f.get("type") == "boolean"]
-    true_values = {v for f in booleans for v in f.get("trueValues", dtypes.DEFAULT_TRUE)}
-    false_values = {v for f in booleans for v in f.get("falseValues", dtypes.DEFAULT_FALSE)}
-    if true_values & false_values:
+    cells = table.cells()  # the package model's one parse of the file
+    if not cells.strict or cells.header != table.field_names:
         return None
-    try:
-        parsed = pv.read_csv(
-            io.BytesIO(table.read_bytes()),  # the package model's one read of the file
-            parse_options=pv.ParseOptions(ignore_empty_lines=False),
-            convert_options=pv.ConvertOptions(
-                column_types={f["name"]: arrow[f.get("type", "string")] for f in fields},
-                include_columns=table.field_names,
-                null_values=table.missing_values,
-                strings_can_be_null=True,
-                true_values=sorted(true_values) or list(dtypes.DEFAULT_TRUE),
-                false_values=sorted(false_values) or list(dtypes.DEFAULT_FALSE),
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowKeyError, KeyError):
-        return None
+    missing = pa.array(table.missing_values, type=pa.large_string())
     arrays: list[Any] = []
-    for field in fields:
-        values = parsed.column(field["name"])
-        enum = dtypes.enum_values(field)
-        if enum is not None and field.get("type", "string") == "string":
-            codes = pc.index_in(values, options=dtypes.enum_lookup(tuple(enum)))
-            if codes.null_count != values.null_count:  # codes are null for missing cells and unknown values
-                return None  # a value outside the enum: the exact path names it
-            category = dtypes.categorical_dtype(tuple(enum), dtypes.is_ordered(field))
-            # the codes are positions in the enum by construction: pandas need not check them again
-            codes = pc.fill_null(codes, -1) if codes.null_count else codes  # -1: pandas' code for missing
-            arrays.append(pd.Categorical.from_codes(codes.to_numpy(), dtype=category, validate=False))
-        else:
-            arrays.append(dtypes.pandas_dtype(field).__from_arrow__(values))  # pandas' own arrow hand-over
-    return frame_of(table.field_names, arrays, parsed.num_rows)
+    try:
+        for field, texts in zip(fields, cells.arrow_columns(), strict=True):
+            kind = field.get("type", "string")
+            gone = pc.is_in(texts, value_set=missing)
+            values = pc.if_else(gone, pa.scalar(None, pa.large_string()), texts)
+            if kind == "boolean":
+                trues = pc.is_in(values, value_set=pa.array(field.get("trueValues", dtypes.DEFAULT_TRUE)))
+                falses = pc.is_in(values, value_set=pa.array(field.get("falseValues", dtypes.DEFAULT_FALSE)))
+                if pc.any(pc.and_(trues, falses)).as_py() or not pc.all(pc.or_(pc.or_(trues, falses), gone)).as_py():
+                    return None
+                values = pc.if_else(gone, pa.scalar(None, pa.bool_()), trues)
+            elif kind != "string":
+                values = pc.cast(values, arrow[kind])
+            enum = dtypes.enum_values(field)
+            if enum is not None and kind == "string":
+                codes = pc.index_in(values, options=dtypes.enum_lookup(tuple(enum)))
+                if codes.null_count != values.null_count:  # codes are null for missing cells and unknown values
+                    return None  # a value outside the enum: the exact path names it
+                category = dtypes.categorical_dtype(tuple(enum), dtypes.is_ordered(field))
+                # the codes are positions in the enum by construction: pandas need not check them again
+                codes = pc.fill_null(codes, -1) if codes.null_count else codes  # -1: pandas' code for missing
+                arrays.append(pd.Categorical.from_codes(codes.to_numpy(), dtype=category, validate=False))
+            else:
+                arrays.append(dtypes.pandas_dtype(field).__from_arrow__(pa.chunked_array([values])))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return frame_of(table.field_names, arrays, cells.row_count)
 
 
 def frame_of(names: list[str], arrays: list[Any], rows: int) -> pd.DataFrame:
@@ -105,14 +105,12 @@ def read_table(table: Table) -> pd.DataFrame:
     validator refuses is refused here too (a HeaderError or EmptyTableError, both PackageErrors),
     never read by position into the wrong columns. A file the parsers cannot read raises TableError.
     """
-    import pandas as pd
 
     table.check_header()
     try:
-        with field_limit(MAX_CELL_CHARS):
-            frame = _read_arrow_path(table)
-            return frame if frame is not None else _read_text_path(table)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
+        frame = _read_arrow_path(table)
+        return frame if frame is not None else _read_text_path(table)
+    except (UnicodeDecodeError, OSError) as exc:
         raise TableError(
             f"{table.name}: {table.file} cannot be read as CSV: {exc}", code="source-error", table=table.name
         ) from None

@@ -2,8 +2,9 @@
 
 The header is read once, with the csv module, from at most MAX_HEADER_BYTES bytes: labels are
 compared exactly (a byte-order mark is not part of the first label; surrounding spaces are).
-The byte scan (validator only) streams the file once for NUL bytes, invalid UTF-8 and the row
-and cell budgets, so that a table over a budget never reaches frictionless or pandas.
+The byte scan (validator only) streams the file once for NUL bytes, invalid UTF-8 and, when it has
+more lines than MAX_ROWS, the row budget; the package model checks the cell and row budgets of other
+files on their one parse (`Table.scan`), so a table over a budget never reaches frictionless or pandas.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nme_data.package.errors import EmptyTableError, HeaderError, TableError
-from nme_data.package.errors import Finding as Problem  # the one record (#30); renamed once one-parse lands
+from nme_data.package.errors import EmptyTableError, Finding, HeaderError, TableError
 from nme_data.package.limits import (
     CHUNK_BYTES,
     MAX_CELL_CHARS,
@@ -132,7 +132,7 @@ def _first_record(path: Path, data: bytes, whole: bool) -> tuple[list[str] | Non
     return labels, stream.tell() < len(text)
 
 
-def header_problems(table: str, file: str, labels: tuple[str, ...], fields: list[str]) -> list[Problem]:
+def header_problems(table: str, file: str, labels: tuple[str, ...], fields: list[str]) -> list[Finding]:
     """How the header differs from the schema's field names, by name: renames, extras, gaps, order."""
     if list(labels) == fields:
         return []
@@ -142,11 +142,11 @@ def header_problems(table: str, file: str, labels: tuple[str, ...], fields: list
             f"{file} uses {DELIMITER_NAMES[delimiter]} as its delimiter, not ',' (comma): its header reads as "
             f"{len(labels)} column{'s' * (len(labels) != 1)} instead of {len(fields)}"
         )
-        return [Problem(table, None, None, "wrong-delimiter", message, hint=delimiter_hint(delimiter))]
-    problems: list[Problem] = []
+        return [Finding(table, None, None, "wrong-delimiter", message, hint=delimiter_hint(delimiter))]
+    problems: list[Finding] = []
 
     def add(field: str | None, code: str, message: str) -> None:
-        problems.append(Problem(table, None, field, code, message))
+        problems.append(Finding(table, None, field, code, message))
 
     field_set, label_set = set(fields), set(labels)
     for label, count in Counter(labels).items():
@@ -196,27 +196,27 @@ def _line_of(data: bytes, offset: int, before: int) -> int:
     return before + data.count(b"\n", 0, offset) + 1
 
 
-def _encoding_problem(table: str, name: str, reason: str, line: int, guess: str) -> Problem:
+def _encoding_problem(table: str, name: str, reason: str, line: int, guess: str) -> Finding:
     """An encoding-error that names the likely encoding, in the message and in the hint (what to run)."""
-    return Problem(
+    return Finding(
         table, line, None, "encoding-error", f"{name} {reason}; {encoding_name(guess)}", hint=encoding_hint(guess)
     )
 
 
-def scan_bytes(path: Path, table: str, data: bytes | None = None) -> list[Problem]:
+def scan_bytes(path: Path, table: str, data: bytes | None = None) -> list[Finding]:
     """NUL bytes, invalid UTF-8, emptiness and the size budgets, in one streamed pass over the file (or over
     its bytes, already read within MAX_TABLE_BYTES by the package model's reader)."""
     try:
         return _scan_bytes(path, table, data)
     except OSError as exc:
-        return [Problem(table, None, None, "scheme-error", f"{path.name} cannot be read: {exc.strerror or exc}")]
+        return [Finding(table, None, None, "scheme-error", f"{path.name} cannot be read: {exc.strerror or exc}")]
 
 
-def _scan_bytes(path: Path, table: str, data: bytes | None) -> list[Problem]:
+def _scan_bytes(path: Path, table: str, data: bytes | None) -> list[Finding]:
     name = path.name
     size = regular_file_size(path) if data is None else len(data)
     if size > MAX_TABLE_BYTES:
-        return [Problem(table, None, None, "file-too-large", f"{name} is larger than {MAX_TABLE_BYTES} bytes")]
+        return [Finding(table, None, None, "file-too-large", f"{name} is larger than {MAX_TABLE_BYTES} bytes")]
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 0
     content = False
@@ -231,7 +231,7 @@ def _scan_bytes(path: Path, table: str, data: bytes | None) -> list[Problem]:
             nul = body.find(b"\x00")
             if nul >= 0:
                 line = _line_of(body, nul, lines)
-                return [Problem(table, line, None, "nul-byte", f"{name} contains a NUL byte (line {line})")]
+                return [Finding(table, line, None, "nul-byte", f"{name} contains a NUL byte (line {line})")]
             try:
                 decoder.decode(body)
             except UnicodeDecodeError as exc:
@@ -242,12 +242,12 @@ def _scan_bytes(path: Path, table: str, data: bytes | None) -> list[Problem]:
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return [Problem(table, lines + 1, None, "encoding-error", f"{name} ends inside a UTF-8 character")]
+        return [Finding(table, lines + 1, None, "encoding-error", f"{name} ends inside a UTF-8 character")]
     if not content:
-        return [Problem(table, None, None, "empty-file", f"{name} is empty: not even a header row")]
-    if size > MAX_CELL_CHARS or lines > MAX_ROWS:
+        return [Finding(table, None, None, "empty-file", f"{name} is empty: not even a header row")]
+    if lines > MAX_ROWS:  # possibly over the row budget: counted as a stream, before any allocation
         return _scan_records(path, table, data)
-    return []
+    return []  # the cell and row budgets of a smaller file are checked on its one parse (Table.scan)
 
 
 def _text_stream(path: Path, data: bytes | None) -> typing.TextIO:
@@ -256,7 +256,7 @@ def _text_stream(path: Path, data: bytes | None) -> typing.TextIO:
     return io.TextIOWrapper(io.BytesIO(data), encoding=ENCODING, newline="")
 
 
-def _scan_records(path: Path, table: str, data: bytes | None) -> list[Problem]:
+def _scan_records(path: Path, table: str, data: bytes | None) -> list[Finding]:
     """Row count and cell size with the csv module: only for files large enough to break a budget."""
     records = 0
     try:
@@ -265,7 +265,7 @@ def _scan_records(path: Path, table: str, data: bytes | None) -> list[Problem]:
                 records += 1
                 if records > MAX_ROWS + 1:
                     return [
-                        Problem(table, None, None, "too-many-rows", f"{path.name} has more than {MAX_ROWS} data rows")
+                        Finding(table, None, None, "too-many-rows", f"{path.name} has more than {MAX_ROWS} data rows")
                     ]
     except csv.Error as exc:
         if "field larger than field limit" not in str(exc):
@@ -273,9 +273,9 @@ def _scan_records(path: Path, table: str, data: bytes | None) -> list[Problem]:
         row = records + 1
         if row == 1:
             message = f"{path.name}: the header row is longer than the budget of {MAX_HEADER_BYTES} bytes"
-            return [Problem(table, None, None, "header-too-wide", message)]
+            return [Finding(table, None, None, "header-too-wide", message)]
         return [
-            Problem(
+            Finding(
                 table,
                 row,
                 _big_cell_field(path, row, data),

@@ -10,6 +10,7 @@ same message the validator reports.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -18,6 +19,7 @@ from typing import Any
 
 from nme_data.package import reader
 from nme_data.package.canonical import Normalised, normalise
+from nme_data.package.cells import Cells, CellsError, budget_problems, decode, parse
 from nme_data.package.csvfile import Header, header_of, header_problems, read_header, scan_bytes
 from nme_data.package.errors import (
     DescriptorError,
@@ -30,7 +32,7 @@ from nme_data.package.errors import (
     error_for,
 )
 from nme_data.package.jsonfile import read_json_file
-from nme_data.package.limits import CHUNK_BYTES, MAX_SNAPSHOT_BYTES
+from nme_data.package.limits import CHUNK_BYTES, MAX_CELL_CHARS, MAX_ROWS, MAX_SNAPSHOT_BYTES
 from nme_data.package.paths import regular_file_size, resolve_reference
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -153,26 +155,55 @@ class Table:
             data: bytes = kept[1]
             return data
         fresh = reader.read_file(self.path, self.name)
-        self._read.clear()
+        self._read.pop("bytes", None)
+        self._read.pop("cells", None)
         if before is not None and reader.signature(self.path) == before:  # not rewritten while read
             self._read["bytes"] = (before, fresh)
         return fresh
 
     def text(self) -> str:
         """The file as text: UTF-8 with a byte-order mark dropped; invalid UTF-8 is a located TableError."""
-        return reader.decode(self.read_bytes(), self.path, self.name)
+        return self.cells().text
 
-    def records(self, strict: bool = False) -> list[reader.Record]:
-        """Every record with its row number and the line it starts on (the header is row 1), csv module."""
-        return reader.records(self.text(), self.path, self.name, strict)
+    def cells(self) -> Cells:
+        """The one parse of the file (`nme_data.package.cells`), kept with its bytes while they are unchanged.
+
+        Raises TableError for invalid UTF-8 and CellsError where the csv module cannot read the file."""
+        with self._read.setdefault("lock", threading.Lock()):  # tier 1's thread and the rules: one parse
+            data = self.read_bytes()
+            kept = self._read.get("cells")
+            if kept is not None and kept[0] is data:
+                parsed: Cells = kept[1]
+                return parsed
+            parsed = parse(data, self.path, self.name)
+            if self._read.get("bytes", (None, None))[1] is data:
+                self._read["cells"] = (data, parsed)
+            return parsed
+
+    def records(self) -> list[reader.Record]:
+        """Every record with its row number and the line it starts on (the header is row 1), from `cells`."""
+        return self.cells().records()
 
     def scan(self) -> list[Finding]:
-        """The validator's byte checks (NUL, UTF-8, budgets), as problems, from the one read of the file."""
+        """The validator's byte checks (NUL, UTF-8, budgets), as problems, from the one read of the file;
+        the cell and row budgets of a file large enough to break them, on its one parse."""
         try:
             data = self.read_bytes()
         except PackageError as exc:
             return [exc.problem(self.name)]
-        return scan_bytes(self.path, self.name, data)
+        problems = scan_bytes(self.path, self.name, data)
+        if problems or len(data) <= MAX_CELL_CHARS:
+            return problems
+        try:
+            cells = self.cells()
+        except CellsError as exc:
+            return budget_problems(self.path, self.name, decode(data, self.path, self.name), exc)
+        except TableError:
+            return []  # other damage: frictionless locates it
+        if cells.row_count > MAX_ROWS:
+            message = f"{self.path.name} has more than {MAX_ROWS} data rows"
+            return [Finding(self.name, None, None, "too-many-rows", message)]
+        return []
 
     def header(self) -> Header:
         """The header row as written, from the file's bytes (read once, shared by every reader)."""
@@ -201,8 +232,8 @@ class Table:
         return header
 
     def count_rows(self) -> int:
-        """Data records in the file (header excluded), counted with the csv module."""
-        return max(len(self.records()) - 1, 0)
+        """Data records in the file (header excluded), from its one parse."""
+        return self.cells().row_count
 
 
 @dataclass

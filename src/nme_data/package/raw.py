@@ -7,11 +7,8 @@ normalised descriptor gives frictionless: the two layers cannot disagree about c
 
 from __future__ import annotations
 
-import io
-import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from nme_data.package.csvfile import ENCODING
 from nme_data.package.limits import MAX_CELL_CHARS
 
 if TYPE_CHECKING:
@@ -28,39 +25,81 @@ FIELD_SIZE_LIMIT = MAX_CELL_CHARS
 def read_text_frame(table: Table) -> pd.DataFrame:
     """All records as strings, indexed by row number; blank rows kept, short rows padded, long rows cut.
 
-    pandas' C parser does the work (compact string storage, bounded memory on large files); a file it
-    refuses, such as one with an unbalanced quote or more cells than header labels, is read again
-    with the csv module, so that damaged rows keep their row numbers for the errors frictionless
-    reports beside ours.
+    Derived from the package model's one parse of the file (`Table.cells`): on the strict path the
+    columns are handed to pandas' arrow-backed strings without a copy; a damaged file's records (the
+    lenient path) keep their row numbers for the errors frictionless reports beside ours. The frame is
+    what pandas' C parser gave before the one parse: `str` columns, duplicate labels renamed `a.1`, ...;
+    a file that parser refused (a row longer than the header, an unbalanced quote) has object columns
+    under its labels as written, as the csv module's reading always had.
     """
+    import numpy as np
     import pandas as pd
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.BytesIO(table.read_bytes()),  # the package model's one read of the file
-                sep=",",
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                index_col=False,
-                skip_blank_lines=False,
-                encoding=ENCODING,
-            )
-    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, ValueError):
-        frame = _read_with_csv_module(table)
+    cells = table.cells()
+    dtype = pd.StringDtype(na_value=np.nan)  # what read_csv(dtype=str) gives in pandas 3
+    header = cells.header
+    width = len(header or [])
+    if not header:  # no header row, or a blank first line: pandas reads no columns, hence no rows
+        frame = pd.DataFrame() if header is None else pd.DataFrame(columns=pd.Index([], dtype=object))
+    elif cells.strict:
+        names = _dedup_names(header)
+        if cells.arrow:
+            arrays: list[Any] = [dtype.__from_arrow__(column) for column in cells.arrow_columns()]  # type: ignore[attr-defined]
+        else:
+            arrays = [pd.array(column, dtype=dtype) for column in cells.column_lists()]
+        frame = _frame(names, arrays, cells.row_count)
+    else:
+        rows = [row[:width] if len(row) >= width else row + [""] * (width - len(row)) for row in cells.data_rows()]
+        if any(len(row) > width for row in cells.data_rows()) or _ends_in_quotes(cells.text):
+            frame = pd.DataFrame(rows, columns=header, dtype=object)  # the csv module's reading, as before
+        else:
+            columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in header]
+            arrays = [pd.array(column, dtype=dtype) for column in columns]
+            frame = _frame(_dedup_names(header), arrays, len(rows))
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
     return frame
 
 
-def _read_with_csv_module(table: Table) -> pd.DataFrame:
+def _frame(names: list[str], arrays: list[Any], rows: int) -> pd.DataFrame:
     import pandas as pd
 
-    records = [record.cells for record in table.records()]
-    if not records:
-        return pd.DataFrame()
-    header, body = records[0], records[1:]
-    width = len(header)
-    body = [row[:width] if len(row) >= width else row + [""] * (width - len(row)) for row in body]
-    return pd.DataFrame(body, columns=header, dtype=object)
+    frame = pd.DataFrame(dict(enumerate(arrays)), index=pd.RangeIndex(rows), copy=False)
+    frame.columns = pd.Index(names)
+    return frame
+
+
+def _dedup_names(labels: list[str]) -> list[str]:
+    """The column names pandas' CSV reader gives a header: an empty label is `Unnamed: i`, and duplicates
+    are renamed `a.1`, `a.2`, ... skipping names the header already holds (pandas' mangle_dupe_names)."""
+    names = [label if label else f"Unnamed: {i}" for i, label in enumerate(labels)]
+    unnamed = [i for i, label in enumerate(labels) if not label]
+    order = [i for i in range(len(names)) if i not in set(unnamed)] + unnamed
+    counts: dict[str, int] = {}
+    for i in order:
+        name = old = names[i]
+        count = counts.get(name, 0)
+        while count > 0:
+            counts[old] = count + 1
+            name = f"{old}.{count}"
+            count = count + 1 if name in names else counts.get(name, 0)
+        names[i] = name
+        counts[name] = count + 1
+    return names
+
+
+def _ends_in_quotes(text: str) -> bool:
+    """Whether the text ends inside a quoted cell, read as the csv module and pandas' C parser read it (a
+    quote opens a quoted cell only at a cell's start): pandas' reader refuses such a file."""
+    import re
+
+    position, end = 0, len(text)
+    quoted = re.compile(r'"(?:[^"]|"")*"(?!")')
+    rest = re.compile(r"[^,\r\n]*")
+    while position < end:
+        if text[position] == '"':
+            match = quoted.match(text, position)
+            if match is None:
+                return True
+            position = match.end()
+        position = rest.match(text, position).end() + 1  # type: ignore[union-attr]
+    return False

@@ -203,23 +203,37 @@ def elision_checks(
         {EVIDENCE, SOURCE, *(w.field for w in found), *(c for w in found if w.declared for c in w.declared.columns)}
     )
 
-    def verdicts(frame: pd.DataFrame) -> list[Verdict]:
-        def compute() -> list[Verdict]:
+    def verdicts(frame: pd.DataFrame) -> tuple[Any, dict[Verdict, int]]:
+        """Each row's verdict as a code (numpy), and the code of each distinct verdict: judged once per
+        distinct record, as written (a repeated row costs one lookup), then per distinct converted row."""
+
+        def compute() -> tuple[Any, dict[Verdict, int]]:
+            import numpy as np
+
             memo: dict[Hashable, Verdict] = {}
-            result = []
+            seen: dict[Hashable, int] = {}
+            ids: dict[Verdict, int] = {}
+            codes = []
+            # records are keys as written only where every cell is text (1 == True would merge otherwise)
+            text = all(isinstance(frame[c].dtype, pd.StringDtype) for c in columns)
             for record in zip(*(frame[c].tolist() for c in columns), strict=True):
-                row = {c: _cell(v, c in booleans) for c, v in zip(columns, record, strict=True)}
-                key = tuple(row.values())
-                if key not in memo:
-                    memo[key] = judge(row[EVIDENCE], texts.get(row[SOURCE]), row, found, scopes)
-                result.append(memo[key])
-            return result
+                code = seen.get(record) if text else None
+                if code is None:
+                    row = {c: _cell(v, c in booleans) for c, v in zip(columns, record, strict=True)}
+                    key = tuple(row.values())
+                    if key not in memo:
+                        memo[key] = judge(row[EVIDENCE], texts.get(row[SOURCE]), row, found, scopes)
+                    code = ids.setdefault(memo[key], len(ids))
+                    seen[record] = code
+                codes.append(code)
+            return np.array(codes, dtype=np.int64), ids
 
         return shared(frame, ("elisions", table_name, tuple(columns)), compute)
 
     def rule(target: tuple[str, str]) -> Callable[[pd.DataFrame], pd.Series]:
         def check(frame: pd.DataFrame) -> pd.Series:
-            return pd.Series([v != target for v in verdicts(frame)], index=frame.index, dtype=bool)
+            codes, ids = verdicts(frame)
+            return pd.Series(codes != ids.get(target, -1), index=frame.index, dtype=bool)
 
         return check
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -92,5 +90,17 @@ def snapshot() -> dict[str, Term]:
             row["source_version"],
             parse_synonyms(row.get("synonyms") or ""),
         )
-        for row in csv.DictReader(io.StringIO(text))
+        for row in _rows(text)
     }
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    """The snapshot's rows by column name, read by the package model's parser (its cell budget)."""
+    from nme_data.package.cells import dialect_records
+
+    header, *body = dialect_records(text) or [[]]
+    rows = []
+    for record in body:  # as csv.DictReader: blank records skipped, short ones padded
+        if record:
+            rows.append(dict(zip(header, record + [""] * (len(header) - len(record)), strict=False)))
+    return rows

@@ -76,14 +76,14 @@ def _read_rows(path: Path, wanted: set[int] | None, table: Table | None = None) 
     cell budget); labels are kept exactly, as the model compares them. With the validated `table`, its
     records come from the bytes the package model kept for it: the file is not opened again.
     """
-    from nme_data.package import PackageError, reader
+    from nme_data.package import PackageError, cells, reader
 
     rows: dict[int, _Row] = {}
     try:  # the package model's reader: its budgets, a byte-order mark dropped, lines of multi-line rows
         if table is not None and os.path.realpath(table.path) == os.path.realpath(path):
             records = table.records()
         else:
-            records = reader.records(reader.decode(reader.read_file(path, path.stem), path, path.stem), path, path.stem)
+            records = cells.parse(reader.read_file(path, path.stem), path, path.stem).records()
     except PackageError:
         return rows  # the layers have reported why; hints are a courtesy
     header = records[0].cells if records else []

@@ -7,7 +7,6 @@ and its per-check bookkeeping to every `nme-data validate`, for the same verdict
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,8 @@ def verdicts(rule: Rule, frame: pd.DataFrame, blank: pd.Series) -> pd.Series:
     found = rule.check(frame)
     if not isinstance(found, pd.Series):  # one verdict for the whole table
         found = pd.Series(bool(found), index=frame.index)
+    elif found.dtype == bool and (found.index is frame.index or found.index.equals(frame.index)):
+        return found | blank  # already one boolean per row, in order: nothing to fill or align
     return found.reindex(frame.index).fillna(False).astype(bool) | blank
 
 
@@ -53,6 +54,8 @@ def _run_rule(
     except Exception as exc:  # a check that cannot run is reported, never a traceback
         message = f"semantic check {rule.code} on {rule.field or 'the table'} could not run: {exc!r}"
         return [Finding(table.name, None, rule.field or None, "check-error", message)]
+    if not len(failing):
+        return []
     code = rule.code if rule.code in CODES else "check-error"
     message = rule.detail or (CODES[code].meaning if code != "check-error" else f"{rule.name} failed")
     errors = []
@@ -110,7 +113,7 @@ def validate_semantics(
     for table in tables:
         try:
             frame = read_text_frame(table)
-        except (OSError, csv.Error, UnicodeDecodeError, PackageError):
+        except (OSError, UnicodeDecodeError, PackageError):
             continue  # the spec layer reports why the file cannot be parsed
         frame = frame.loc[:, ~frame.columns.duplicated()]
         context.add(package, table.name, frame)

@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from nme_data.package.cells import ARROW_FROM_BYTES as CELLS_ARROW_FROM_BYTES
 from nme_data.package.integers import read_integer
 from nme_data.text.patterns import Matcher
 
 #: A table file at least this large is read and checked with pyarrow (by default).
-ARROW_FROM_BYTES = 256 * 1024
+ARROW_FROM_BYTES = CELLS_ARROW_FROM_BYTES  # one threshold: the parse and the column back-end agree
 
 
 class ListOps:
