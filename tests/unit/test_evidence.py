@@ -48,6 +48,19 @@ def test_every_part_is_anchored_where_it_sits() -> None:
     assert enum["constraints"]["enum"] == FACT_TABLES
 
 
+def test_the_fact_table_role_is_read_off_the_schema_and_matches_the_anchors_enum() -> None:
+    """One definition of a fact table (package.FACT_FIELDS): the package model's fact tables are the tables an
+    anchor may point into, and every table with evidence."""
+    from nme_data.package import DataPackage
+
+    package = DataPackage.open()
+    names = [table.name for table in package.fact_tables]
+    enum = nme_data.descriptor()["resources"][nme_data.table_names().index("evidence_anchors")]["schema"]["fields"][0]
+    assert names == enum["constraints"]["enum"] == FACT_TABLES
+    assert not package.table("sources").is_fact_table
+    assert not package.table("evidence_anchors").is_fact_table
+
+
 @pytest.mark.parametrize("table", FACT_TABLES)
 def test_fact_tables_require_evidence_and_source(table: str) -> None:
     fields = {

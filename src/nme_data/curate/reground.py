@@ -215,9 +215,7 @@ def reground(new_text: str | Path, source: str | Path | None = None, source_id: 
         rows_checked=0,
     )
     quotes: list[str] = []
-    for table in package.tables.values():
-        if not {"evidence", "source_id"} <= set(table.field_names):
-            continue
+    for table in package.fact_tables:
         key = table.primary_key[0] if table.primary_key else table.field_names[0]
         for number, record in enumerate(_records(package, table), start=2):
             if record["source_id"] != result.source_id:

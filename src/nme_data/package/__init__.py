@@ -20,6 +20,7 @@ from nme_data.package.errors import (
 from nme_data.package.model import (
     BUNDLE_DIR,
     DESCRIPTOR_NAME,
+    FACT_FIELDS,
     DataPackage,
     Table,
     bundled_root,
@@ -33,6 +34,7 @@ from nme_data.package.paths import unsafe_reason
 __all__ = [
     "BUNDLE_DIR",
     "DESCRIPTOR_NAME",
+    "FACT_FIELDS",
     "DataPackage",
     "DescriptorError",
     "EmptyTableError",

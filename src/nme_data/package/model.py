@@ -38,6 +38,10 @@ from nme_data.package.paths import regular_file_size, resolve_reference
 DESCRIPTOR_NAME = "datapackage.json"
 #: Where the wheel carries the package data (see pyproject.toml's force-include).
 BUNDLE_DIR = "_package"
+#: What makes a table a fact table, read off its schema: each row has an id and quotes its evidence from a
+#: cited source. The one definition of the role (the rules, reground, the site and the anchors' `table`
+#: enum, which a test holds equal to it, all go by it).
+FACT_FIELDS = frozenset({"id", "evidence", "source_id"})
 
 
 def bundled_root() -> Path:
@@ -122,6 +126,11 @@ class Table:
     @property
     def fields(self) -> list[dict[str, Any]]:
         return list(self.schema.get("fields", []))
+
+    @property
+    def is_fact_table(self) -> bool:
+        """Whether each row of this table is a fact quoting its evidence (`FACT_FIELDS`)."""
+        return set(self.field_names) >= FACT_FIELDS
 
     @property
     def field_names(self) -> list[str]:
@@ -286,6 +295,11 @@ class DataPackage:
     def problems(self) -> list[Finding]:
         """Why parts of the descriptor were refused (unsupported features, unsafe paths, missing files)."""
         return list(self._normalised.problems)
+
+    @property
+    def fact_tables(self) -> list[Table]:
+        """The fact tables (`Table.is_fact_table`), in the descriptor's order; a refused resource raises."""
+        return [table for table in self.tables.values() if table.is_fact_table]
 
     @property
     def resource_names(self) -> list[str]:

@@ -335,11 +335,6 @@ def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -
 # ---- a whole package --------------------------------------------------------------------------------
 
 
-def fact_tables(package: DataPackage) -> list[str]:
-    """The tables whose rows carry evidence, in the descriptor's order."""
-    return [name for name, table in package.tables.items() if {"id", EVIDENCE, SOURCE} <= set(table.field_names)]
-
-
 def package_anchors(package: DataPackage, texts: Mapping[str, str] | None = None) -> tuple[list[Anchor], list[str]]:
     """The anchors of every evidence part of a package, against its snapshots (or `texts`, by source id:
     a new snapshot's text, for reground), and the notes of `find_anchors`."""
@@ -355,8 +350,8 @@ def package_anchors(package: DataPackage, texts: Mapping[str, str] | None = None
         }
     tables: dict[str, list[dict[Any, Any]]] = {}
     declarations: dict[str, tuple[str, dict[str, Any]]] = {}
-    for name in fact_tables(package):
-        table = package.table(name)
+    for table in package.fact_tables:
+        name = table.name
         tables[name] = read_text_frame(table).to_dict("records")
         for spec in table.fields:
             if isinstance(spec.get(SECTIONS), dict):

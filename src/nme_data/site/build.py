@@ -68,7 +68,7 @@ def _environment() -> Environment:
 def _cited_rows(site: SiteData, source_id: str) -> list[tuple[RowRef, str]]:
     quotes = []
     for data in site.tables.values():
-        if not {"evidence", "source_id"} <= set(data.table.field_names):
+        if not data.table.is_fact_table:
             continue
         for row in data.rows:
             if row.get("source_id") == source_id and row.get("evidence"):
@@ -211,7 +211,7 @@ def _table_page(site: SiteData, name: str, articles: list[Article]) -> dict[str,
     same = constant_columns(data, every)
     cols = [column for column in every if column not in same]
     mapped = xrefs(site, name)
-    has_quotes = {"evidence", "source_id"} <= set(data.table.field_names)
+    has_quotes = data.table.is_fact_table
     rows = []
     for row in data.rows:
         key = data.key(row)
