@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: validate test test-fast test-slow lint docs figures recipes bench clean chromium
+.PHONY: validate test test-fast test-slow fuzz lint docs figures recipes bench clean chromium
 
 # The browser the site's tests drive (Playwright's own download is not used). Checked before anything
 # is installed or run, so a missing browser is one clear line, not failed tests after minutes.
@@ -71,6 +71,10 @@ test-fast: $(INSTALLED_TEST)
 test-slow: chromium $(INSTALLED_TEST)
 	$(PYTEST) -m slow
 
+# The fuzzers four times deeper than make test (800 examples each, not 200): before a release or a change to tier 1
+fuzz: $(INSTALLED_TEST)
+	NME_DATA_FUZZ_EXAMPLES=800 $(PYTEST) tests/fuzz
+
 # ruff, then mypy --strict on src/nme_data (settings in pyproject.toml's [tool.mypy]); CI runs it (.ci/run)
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
@@ -91,4 +95,4 @@ bench: $(INSTALLED_TEST)
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache
