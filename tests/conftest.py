@@ -109,11 +109,15 @@ def assert_schema_refused(codes: list[str], tables_checked: list[str] | None = N
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow phase is chosen by folder: every test under tests/<slow kind>/ is marked `slow`."""
+    """The slow phase is chosen by folder: every test under tests/<slow kind>/ is marked `slow`.
+
+    Slow tests come first (a stable sort: each module's order is kept): `make test` runs everything in one
+    run, and pytest-xdist hands out the long tests while short ones are left to even out the two workers."""
     for item in items:
         folder = item.path.parent
         if folder.name in SLOW_KINDS and folder.parent.resolve() == TESTS:
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture

@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
 ]
 ARTICLE = "article-wikipedia-nme.html"
 MARKUP = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+#: How long a page action may wait (for an element, a screenshot's fonts): a cap for a stuck page, not a speed
+#: target. 5 s failed a full-page screenshot once on a 2-core machine running other suites (load average 15).
+ACTION_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +87,7 @@ class Watched:
 def watched(browser: Browser) -> Iterator[Watched]:
     # narrower than the side panel's breakpoint: the article's passages show their pop-ups
     context = browser.new_context(viewport={"width": 1000, "height": 900})
-    context.set_default_timeout(5000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     yield Watched(context.new_page())
     context.close()
 
@@ -328,7 +331,7 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _at(browser: Browser, width: int) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(5000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     yield Watched(context.new_page())
     context.close()
 

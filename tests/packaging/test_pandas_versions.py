@@ -1,8 +1,9 @@
 """The lowest pandas the range allows (2.2) still works: loader, frames, joins, views, schemas, exports.
 
-Why a child process: the test venv has pandas 3. pip installs pandas 2.2 (and pytz, which pandas 2 needs)
-into a temporary directory that goes first on PYTHONPATH, so the child imports it instead while every
-other package (numpy, pyarrow, pandera, ...) is the venv's own.
+Why a child process: the test venv has pandas 3. uv (the test extra's installer, whose cache makes a
+repeat run take seconds) installs pandas 2.2 (and pytz, which pandas 2 needs) into a temporary directory
+that goes first on PYTHONPATH, so the child imports it instead while every other package (numpy, pyarrow,
+pandera, ...) is the venv's own.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ SUITES = ["test_loader.py", "test_frames.py", "test_xrefs.py", "test_views.py", 
 @pytest.mark.slow
 def test_lowest_supported_pandas(tmp_path: Path) -> None:
     target = tmp_path / "pandas2"
+    uv = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", sys.executable, "--no-deps"]
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), *PACKAGES],
+        [*uv, "--target", str(target), *PACKAGES],
         capture_output=True,
         text=True,
         check=False,
