@@ -1,0 +1,98 @@
+"""The profile's fast path (`rules.profile._surely_clean`) never changes a verdict, and pays on the release.
+
+`descriptor_violations` skips importing and running `jsonschema` only when `_surely_clean` says the
+descriptor breaks no rule of `PROFILE_SCHEMA`. These tests break the release's descriptor one value at a
+time, everywhere, and check that the fast path never calls a broken descriptor clean and that the
+verdict is exactly the one `jsonschema` alone gives.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from nme_data.rules import profile
+from nme_data.rules.profile import PROFILE_SCHEMA, descriptor_violations
+
+RELEASE: dict[str, Any] = json.loads((Path(__file__).parents[2] / "datapackage.json").read_text(encoding="utf-8"))
+#: Values that each break some rule where one applies (a URL, a name, a token, SemVer) or change a type.
+BAD_VALUES: tuple[Any, ...] = ("javascript:alert(1)", "Not A Name", 7)
+
+
+def _leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        for key, child in node.items():
+            yield (*path, key)
+            yield from _leaves(child, (*path, key))
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield (*path, index)
+            yield from _leaves(child, (*path, index))
+
+
+def _edited(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    descriptor = copy.deepcopy(RELEASE)
+    parent = descriptor
+    for part in path[:-1]:
+        parent = parent[part]
+    if value is _DROP:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return descriptor
+
+
+_DROP = object()
+#: Values and keys of the release's descriptor, each replaced by each bad value or dropped: every path of
+#: the metadata and the first resource, and of the mappings' sssom block, plus a spread of the others.
+PATHS = [
+    p
+    for i, p in enumerate(_leaves(RELEASE))
+    if p[0] != "resources" or len(p) < 3 or p[1] == 0 or "sssom" in p or i % 40 == 0
+]
+
+
+def _only_jsonschema(descriptor: dict[str, Any]) -> list[str]:
+    return sorted(error.message for error in jsonschema.Draft202012Validator(PROFILE_SCHEMA).iter_errors(descriptor))
+
+
+def test_the_release_takes_the_fast_path() -> None:
+    assert profile._surely_clean(PROFILE_SCHEMA, RELEASE)
+    assert _only_jsonschema(RELEASE) == []
+    assert descriptor_violations(RELEASE) == []
+
+
+@pytest.mark.parametrize("value", [*BAD_VALUES, _DROP], ids=[repr(v) for v in BAD_VALUES] + ["drop"])
+def test_the_fast_path_never_calls_a_broken_descriptor_clean(value: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = 0
+    for path in PATHS:
+        if value is _DROP and isinstance(path[-1], int):
+            continue
+        descriptor = _edited(path, value)
+        errors = _only_jsonschema(descriptor)
+        if errors:
+            broken += 1
+            assert not profile._surely_clean(PROFILE_SCHEMA, descriptor), (path, errors)
+        fast = descriptor_violations(descriptor)
+        with monkeypatch.context() as patched:
+            patched.setattr(profile, "_surely_clean", lambda schema, instance: False)
+            assert fast == descriptor_violations(descriptor), path
+    assert broken > 0  # the edits do reach the profile's rules
+
+
+def test_a_clean_validation_does_not_import_jsonschema(tmp_path: Path) -> None:
+    release = Path(__file__).parents[2] / "datapackage.json"
+    code = (
+        "import json, sys; from nme_data.rules.profile import descriptor_violations; "
+        f"assert descriptor_violations(json.loads(open({str(release)!r}).read())) == []; "
+        "assert 'jsonschema' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
