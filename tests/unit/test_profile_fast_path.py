@@ -96,3 +96,30 @@ def test_a_clean_validation_does_not_import_jsonschema(tmp_path: Path) -> None:
         "assert 'jsonschema' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("cells", "free"),
+    [
+        (["plain", "text"], True),
+        (["plain", "tab\there"], False),
+        (["plain", "bidi\u202eoverride"], False),
+        (["plain", None], True),
+        (["plain", 7], False),  # not text: unsure, so every column is judged as before
+    ],
+)
+def test_one_pass_over_a_small_frame_gives_the_per_column_verdict(cells: list[Any], free: bool) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": ["x", "y"], "b": pd.Series(cells, dtype=object)})
+    assert profile._control_free(frame) is free
+    per_column = ~frame["b"].astype("string").str.contains(profile.CONTROL.pattern, regex=True).fillna(False)
+    assert profile._no_control("b")(frame).tolist() == per_column.astype(bool).tolist()
+
+
+def test_a_large_frame_skips_the_one_pass() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": ["x"] * (profile.ONE_PASS_ROWS + 1)})
+    assert not profile._control_free(frame)
+    assert profile._no_control("a")(frame).all()
