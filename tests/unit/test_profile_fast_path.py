@@ -21,6 +21,7 @@ import pytest
 
 from nme_data.rules import profile
 from nme_data.rules.profile import PROFILE_SCHEMA, descriptor_violations
+from nme_data.rules.rule import ONE_PASS_ROWS
 
 RELEASE: dict[str, Any] = json.loads((Path(__file__).parents[2] / "datapackage.json").read_text(encoding="utf-8"))
 #: Values that each break some rule where one applies (a URL, a name, a token, SemVer) or change a type.
@@ -120,6 +121,21 @@ def test_one_pass_over_a_small_frame_gives_the_per_column_verdict(cells: list[An
 def test_a_large_frame_skips_the_one_pass() -> None:
     import pandas as pd
 
-    frame = pd.DataFrame({"a": ["x"] * (profile.ONE_PASS_ROWS + 1)})
+    frame = pd.DataFrame({"a": ["x"] * (ONE_PASS_ROWS + 1)})
     assert not profile._control_free(frame)
     assert profile._no_control("a")(frame).all()
+
+
+@pytest.mark.parametrize(
+    ("cells", "clean"),
+    [(["plain", "a=b"], True), (["plain", "=1+1"], False), (["\tlead", "x"], False), (["x", None], True), ([7], False)],
+)
+def test_one_pass_over_formula_starts_gives_the_per_column_verdict(cells: list[Any], clean: bool) -> None:
+    import pandas as pd
+
+    from nme_data.rules.formula import FORMULA_START, _no_formula_start, formula_check
+
+    frame = pd.DataFrame({"b": pd.Series(cells, dtype=object)})
+    assert _no_formula_start(frame, ["b"]) is clean
+    per_column = ~frame["b"].astype("string").str.match(FORMULA_START).fillna(False).astype(bool)
+    assert formula_check(["b"]).check(frame).tolist() == per_column.tolist()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from nme_data.errors import Finding
 from nme_data.rules.base import Code, plugin
-from nme_data.rules.rule import Rule, check_name, shared
+from nme_data.rules.rule import ONE_PASS_ROWS, Rule, check_name, shared
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -400,10 +400,6 @@ def _matches(pattern: str) -> Any:
         return verdict
 
     return check
-
-
-#: A frame of at most this many rows is first searched for a control character in one pass (`_control_free`).
-ONE_PASS_ROWS = 5_000
 
 
 def _control_free(frame: pd.DataFrame) -> bool:
