@@ -139,3 +139,24 @@ def test_one_pass_over_formula_starts_gives_the_per_column_verdict(cells: list[A
     assert _no_formula_start(frame, ["b"]) is clean
     per_column = ~frame["b"].astype("string").str.match(FORMULA_START).fillna(False).astype(bool)
     assert formula_check(["b"]).check(frame).tolist() == per_column.tolist()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "cells", "clean"),
+    [
+        (profile.SAFE_VALUE, ["a-1", "b:2", None, ""], True),
+        (profile.SAFE_VALUE, ["a-1", "=1+1"], False),
+        (profile.URL, ["https://example.org/a", None], True),
+        (profile.URL, ["https://example.org/a", "javascript:alert(1)"], False),
+        (profile.URL, ["https://example.org/\u00a0a"], False),  # re's \s is Unicode: unsure, judged as before
+        (profile.SAFE_VALUE, [7], False),
+    ],
+)
+def test_one_pass_over_a_column_gives_the_vectorised_verdict(pattern: str, cells: list[Any], clean: bool) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"b": pd.Series(cells, dtype=object)})
+    assert profile._all_match(frame, "b", pattern[1:-1]) is clean
+    text = frame["b"].astype("string[pyarrow]")
+    vectorised = (text.isna() | (text == "") | text.str.fullmatch(pattern[1:-1])).fillna(False).astype(bool)
+    assert profile._matches(pattern[1:-1])("b")(frame).tolist() == vectorised.tolist()

@@ -391,9 +391,25 @@ def _text(series: pd.Series) -> pd.Series:
     return series if isinstance(series.dtype, pd.StringDtype) else series.astype("string")
 
 
+def _all_match(frame: pd.DataFrame, column: str, pattern: str) -> bool:
+    r"""True when every text cell of the column of a small frame is empty or matches; False when one may not
+    (or when unsure: a large frame, a cell that is not text). Python's `re` is at least as strict as
+    pyarrow's RE2 on the profile's patterns (its `\s` also matches Unicode spaces), so its "all match" is
+    the vectorised rule's too; one pass is cheaper than a pandas string operation on a small table (#31)."""
+    if len(frame) > ONE_PASS_ROWS:
+        return False
+    compiled = re.compile(pattern)
+    cells = frame[column].dropna().tolist()
+    return all(isinstance(value, str) and (value == "" or compiled.fullmatch(value)) for value in cells)
+
+
 def _matches(pattern: str) -> Any:
     def check(column: str) -> Any:
         def verdict(frame: pd.DataFrame) -> pd.Series:
+            if _all_match(frame, column, pattern):
+                import pandas as pd
+
+                return pd.Series(True, index=frame.index)
             text = _text(frame[column])
             return (text.isna() | (text == "") | text.str.fullmatch(pattern)).fillna(False).astype(bool)
 
