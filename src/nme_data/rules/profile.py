@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from nme_data.errors import Finding
 from nme_data.rules.base import Code, plugin
-from nme_data.rules.rule import Rule, check_name
+from nme_data.rules.rule import ONE_PASS_ROWS, Rule, check_name, shared
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -195,7 +195,47 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 120 else text[:116] + "...'"
 
 
+#: The JSON Schema keywords `_surely_clean` evaluates; a profile using any other keyword always goes to
+#: `jsonschema`. Annotations (`$schema`, `x-code`) assert nothing.
+_EVALUATED = frozenset(
+    {"$schema", "x-code", "type", "pattern", "required", "properties", "items", "propertyNames", "additionalProperties"}
+)
+
+
+def _surely_clean(schema: Any, instance: Any) -> bool:
+    """True only when `jsonschema` would find no error of `schema` in `instance`; False when unsure.
+
+    Importing `jsonschema` costs about a sixth of a cold `nme-data validate` of the shipped copy, whose
+    descriptor breaks no rule. This pass applies the same keywords with the same semantics as jsonschema's
+    (`pattern` is `re.search` on strings only; `required`, `properties`, `propertyNames` and
+    `additionalProperties` judge dicts only; `items` lists only) and says True only when every one holds.
+    Anything it does not evaluate (another keyword, another type, a boolean subschema) answers False, and so
+    does any failure: the errors, their codes and messages always come from `jsonschema` itself.
+    """
+    if not isinstance(schema, dict) or not _EVALUATED.issuperset(schema):
+        return False
+    if "type" in schema and (schema["type"] != "string" or not isinstance(instance, str)):
+        return False
+    if "pattern" in schema and isinstance(instance, str) and not re.search(schema["pattern"], instance):
+        return False
+    if isinstance(instance, list) and "items" in schema:
+        return all(_surely_clean(schema["items"], item) for item in instance)
+    if not isinstance(instance, dict):
+        return True
+    properties = schema.get("properties", {})
+    if not isinstance(properties, dict) or any(key not in instance for key in schema.get("required", ())):
+        return False
+    if "propertyNames" in schema and not all(_surely_clean(schema["propertyNames"], key) for key in instance):
+        return False
+    extra = schema.get("additionalProperties")
+    if extra is not None and not all(_surely_clean(extra, v) for k, v in instance.items() if k not in properties):
+        return False
+    return all(_surely_clean(sub, instance[key]) for key, sub in properties.items() if key in instance)
+
+
 def _schema_violations(descriptor: dict[str, Any]) -> list[Finding]:
+    if _surely_clean(PROFILE_SCHEMA, descriptor):
+        return []
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(PROFILE_SCHEMA)
@@ -351,9 +391,25 @@ def _text(series: pd.Series) -> pd.Series:
     return series if isinstance(series.dtype, pd.StringDtype) else series.astype("string")
 
 
+def _all_match(frame: pd.DataFrame, column: str, pattern: str) -> bool:
+    r"""True when every text cell of the column of a small frame is empty or matches; False when one may not
+    (or when unsure: a large frame, a cell that is not text). Python's `re` is at least as strict as
+    pyarrow's RE2 on the profile's patterns (its `\s` also matches Unicode spaces), so its "all match" is
+    the vectorised rule's too; one pass is cheaper than a pandas string operation on a small table (#31)."""
+    if len(frame) > ONE_PASS_ROWS:
+        return False
+    compiled = re.compile(pattern)
+    cells = frame[column].dropna().tolist()
+    return all(isinstance(value, str) and (value == "" or compiled.fullmatch(value)) for value in cells)
+
+
 def _matches(pattern: str) -> Any:
     def check(column: str) -> Any:
         def verdict(frame: pd.DataFrame) -> pd.Series:
+            if _all_match(frame, column, pattern):
+                import pandas as pd
+
+                return pd.Series(True, index=frame.index)
             text = _text(frame[column])
             return (text.isna() | (text == "") | text.str.fullmatch(pattern)).fillna(False).astype(bool)
 
@@ -362,8 +418,31 @@ def _matches(pattern: str) -> Any:
     return check
 
 
+def _control_free(frame: pd.DataFrame) -> bool:
+    """True when no cell of a small frame holds a control character; False when one may (or when unsure).
+
+    The rule below runs once per text column, each a few pandas string operations: on a small table that is
+    a measurable share of a cold validation (#31). One search of every cell joined together answers for
+    all columns at once (CONTROL matches single characters, so joining cells neither makes nor hides a
+    match). Only the answer "none anywhere" is taken; otherwise every column is judged as before. Large
+    frames skip this pass: pyarrow's vectorised search is the faster one there.
+    """
+
+    def compute() -> bool:
+        if len(frame) > ONE_PASS_ROWS:
+            return False
+        cells = [value for column in frame.columns for value in frame[column].dropna().tolist()]
+        return all(isinstance(value, str) for value in cells) and CONTROL.search("".join(cells)) is None
+
+    return shared(frame, "no control character", compute)
+
+
 def _no_control(column: str) -> Any:
     def verdict(frame: pd.DataFrame) -> pd.Series:
+        if _control_free(frame):
+            import pandas as pd
+
+            return pd.Series(True, index=frame.index)
         return ~_text(frame[column]).str.contains(CONTROL.pattern, regex=True).fillna(False).astype(bool)
 
     return verdict

@@ -52,6 +52,11 @@ class Rule:
 T = TypeVar("T")
 
 #: While a runner checks one frame (`shared_reads`), what rules derive from it, by (id of frame, key).
+#: A frame of at most this many rows may be judged first in one pass in Python over all its cells (the
+#: profile's control characters, formula starts): when that pass finds nothing, every column's rule passes
+#: at once; otherwise each column is judged as always. Larger frames skip the pass: pyarrow's vectorised
+#: string operations are the faster ones there (#31).
+ONE_PASS_ROWS = 5_000
 _SHARED: ContextVar[dict[tuple[int, Hashable], tuple[Any, Any]] | None] = ContextVar("nme_shared_reads", default=None)
 
 
