@@ -36,15 +36,18 @@ def read_text_frame(table: Table) -> pd.DataFrame:
     import pandas as pd
 
     cells = table.cells()
-    dtype = pd.StringDtype(na_value=np.nan)  # what read_csv(dtype=str) gives in pandas 3
+    dtype = _read_csv_str_dtype()
     header = cells.header
     width = len(header or [])
     if not header:  # no header row, or a blank first line: pandas reads no columns, hence no rows
         frame = pd.DataFrame() if header is None else pd.DataFrame(columns=pd.Index([], dtype=object))
     elif cells.strict:
         names = _dedup_names(header)
-        if cells.arrow:
-            arrays: list[Any] = [dtype.__from_arrow__(column) for column in cells.arrow_columns()]  # type: ignore[attr-defined]
+        if dtype is None:  # pandas 2: Python strings in object columns
+            lists = [column.to_pylist() for column in cells.arrow_columns()] if cells.arrow else cells.column_lists()
+            arrays: list[Any] = [np.array(column, dtype=object) for column in lists]
+        elif cells.arrow:
+            arrays = [dtype.__from_arrow__(column) for column in cells.arrow_columns()]
         else:
             arrays = [pd.array(column, dtype=dtype) for column in cells.column_lists()]
         frame = _frame(names, arrays, cells.row_count)
@@ -54,10 +57,23 @@ def read_text_frame(table: Table) -> pd.DataFrame:
             frame = pd.DataFrame(rows, columns=header, dtype=object)  # the csv module's reading, as before
         else:
             columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in header]
-            arrays = [pd.array(column, dtype=dtype) for column in columns]
+            arrays = [np.array(c, dtype=object) if dtype is None else pd.array(c, dtype=dtype) for c in columns]
             frame = _frame(_dedup_names(header), arrays, len(rows))
     frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
     return frame
+
+
+def _read_csv_str_dtype() -> Any:
+    """The dtype `read_csv(dtype=str)` gives a column: pandas 3's `str` (arrow-backed, NaN for missing);
+    None on pandas 2, whose reader gave object columns of Python strings (the lowest supported pandas,
+    tests/packaging/test_pandas_versions.py)."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        return pd.StringDtype(na_value=np.nan)
+    except TypeError:
+        return None
 
 
 def _frame(names: list[str], arrays: list[Any], rows: int) -> pd.DataFrame:
