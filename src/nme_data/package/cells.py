@@ -29,9 +29,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nme_data.package.csvfile import BOM, field_limit
+from nme_data.package.csvfile import BOM, big_cell_field, field_limit
 from nme_data.package.errors import Finding, TableError
-from nme_data.package.limits import MAX_CELL_CHARS, MAX_HEADER_BYTES, MAX_TABLE_BYTES
+from nme_data.package.limits import MAX_CELL_CHARS, MAX_HEADER_BYTES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -347,22 +347,8 @@ def budget_problems(path: Path, table: str, text: str, error: CellsError) -> lis
         message = f"{path.name}: the header row is longer than the budget of {MAX_HEADER_BYTES} bytes"
         return [Finding(table, None, None, "header-too-wide", message)]
     message = f"a cell of {path.name} is longer than the budget of {MAX_CELL_CHARS} characters"
-    return [Finding(table, error.row, big_cell_field(text, error.row), "cell-too-large", message)]
-
-
-def big_cell_field(text: str, row: int) -> str | None:
-    """The label of the over-long cell in a row (row 1 is the header), read again without the cell budget:
-    only once a cell broke it, to name the field in the error."""
-    with field_limit(MAX_TABLE_BYTES):
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, [])
-        for number, record in enumerate(reader, start=2):
-            if number == row:
-                for label, cell in zip(header, record, strict=False):
-                    if len(cell) > MAX_CELL_CHARS:
-                        return label
-                return None
-    return None
+    field = big_cell_field(io.StringIO(text, newline=""), error.row)
+    return [Finding(table, error.row, field, "cell-too-large", message)]
 
 
 def dialect_records(text: str, delimiter: str = ",", strict: bool = False) -> list[list[str]]:

@@ -16,7 +16,7 @@ import io
 import threading
 import typing
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,8 +288,15 @@ def _scan_records(path: Path, table: str, data: bytes | None) -> list[Finding]:
 
 def _big_cell_field(path: Path, row: int, data: bytes | None) -> str | None:
     """The label of the over-long cell in a row, found by reading again (only once a cell is too large)."""
-    with _text_stream(path, data) as handle, field_limit(MAX_TABLE_BYTES):
-        reader = csv.reader(handle)
+    with _text_stream(path, data) as handle:
+        return big_cell_field(handle, row)
+
+
+def big_cell_field(lines: Iterable[str], row: int) -> str | None:
+    """The label of the over-long cell in a row (row 1 is the header) of a CSV text, read again without the
+    cell budget: only once a cell broke it, to name the field in the error."""
+    with field_limit(MAX_TABLE_BYTES):
+        reader = csv.reader(lines)
         header = next(reader, [])
         for number, record in enumerate(reader, start=2):
             if number == row:
