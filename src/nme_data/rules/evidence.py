@@ -4,13 +4,12 @@ snapshot its row cites."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from nme_data.rules.base import plugin, semantic
-from nme_data.rules.context import as_text, per_unique, present
-from nme_data.rules.rule import Rule, check_name
+from nme_data.rules.rule import Rule, check_name, per_distinct
 from nme_data.text.sentences import EVIDENCE_SEPARATOR
 
 if TYPE_CHECKING:
@@ -35,25 +34,26 @@ def evidence_is_a_quote(quote: str) -> bool:
     return len(parts) == 1 or max(len(part.split()) for part in parts) >= EVIDENCE_ANCHOR_WORDS
 
 
+def _is_a_quote_or_empty(quote: Any) -> bool:
+    """`evidence_is_a_quote`, passing an empty or missing cell (the required constraint's error, not this one's)."""
+    return not isinstance(quote, str) or not quote or evidence_is_a_quote(quote)
+
+
 def evidence_check(context: Context) -> list[Rule]:
     """Evidence is a quote (`evidence-too-short`) and every part of it is verbatim in the cited snapshot
     (`evidence-not-verbatim`)."""
 
     def is_a_quote(frame: pd.DataFrame) -> pd.Series:
-        evidence = as_text(frame["evidence"])  # an empty cell is the required constraint's error, not this one's
-        return ~present(evidence) | per_unique(evidence, evidence_is_a_quote)
+        return per_distinct(frame, ("evidence",), _is_a_quote_or_empty)
 
     def verbatim(frame: pd.DataFrame) -> pd.Series:
-        ok = pd.Series(True, index=frame.index)
-        source_ids = as_text(frame["source_id"])
-        for source_id in source_ids.dropna().unique():
-            text = context.source_texts.get(source_id)
-            if text is None:
-                continue  # an unknown source is a foreign-key error, reported by the spec layer
-            rows = source_ids == source_id
-            quoted = lambda q, text=text: all(part in text for part in q.split(EVIDENCE_SEPARATOR))  # noqa: E731
-            ok[rows.fillna(False)] = per_unique(frame.loc[rows.fillna(False), "evidence"], quoted)
-        return ok
+        def quoted(source_id: Any, quote: Any) -> bool:
+            text = context.source_texts.get(source_id) if isinstance(source_id, str) else None
+            if text is None or not isinstance(quote, str):
+                return True  # an unknown source is a foreign-key error, reported by the spec layer
+            return all(part in text for part in quote.split(EVIDENCE_SEPARATOR))
+
+        return per_distinct(frame, ("source_id", "evidence"), quoted)
 
     return [
         Rule(is_a_quote, name=check_name("evidence-too-short", "evidence")),

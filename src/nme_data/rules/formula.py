@@ -10,7 +10,7 @@ import pandas as pd
 from nme_data.package.dtypes import enum_values
 from nme_data.rules.base import plugin, semantic
 from nme_data.rules.context import as_text
-from nme_data.rules.rule import ANY_FIELD, ONE_PASS_ROWS, Rule, check_name
+from nme_data.rules.rule import ANY_FIELD, ONE_PASS_ROWS, Rule, cells, check_name
 
 if TYPE_CHECKING:
     from nme_data.package import Table
@@ -25,8 +25,8 @@ def _no_formula_start(frame: pd.DataFrame, columns: list[str]) -> bool:
     cheaper than a pandas string operation per column on a small table (#31)."""
     if len(frame) > ONE_PASS_ROWS:
         return False
-    cells = [value for column in columns for value in frame[column].dropna().tolist()]
-    return all(isinstance(value, str) and FORMULA_START.match(value) is None for value in cells)
+    found = (value for column in columns for value in cells(frame, column))
+    return all(isinstance(value, str) and FORMULA_START.match(value) is None for value in found)
 
 
 def formula_check(columns: list[str]) -> Rule:

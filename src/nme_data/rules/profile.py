@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from nme_data.errors import Finding
 from nme_data.rules.base import Code, plugin
-from nme_data.rules.rule import ONE_PASS_ROWS, Rule, check_name, shared
+from nme_data.rules.rule import ONE_PASS_ROWS, Rule, cells, check_name, shared
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -399,8 +399,7 @@ def _all_match(frame: pd.DataFrame, column: str, pattern: str) -> bool:
     if len(frame) > ONE_PASS_ROWS:
         return False
     compiled = re.compile(pattern)
-    cells = frame[column].dropna().tolist()
-    return all(isinstance(value, str) and (value == "" or compiled.fullmatch(value)) for value in cells)
+    return all(isinstance(value, str) and (value == "" or compiled.fullmatch(value)) for value in cells(frame, column))
 
 
 def _matches(pattern: str) -> Any:
@@ -431,8 +430,8 @@ def _control_free(frame: pd.DataFrame) -> bool:
     def compute() -> bool:
         if len(frame) > ONE_PASS_ROWS:
             return False
-        cells = [value for column in frame.columns for value in frame[column].dropna().tolist()]
-        return all(isinstance(value, str) for value in cells) and CONTROL.search("".join(cells)) is None
+        found = [value for column in frame.columns for value in cells(frame, column)]
+        return all(isinstance(value, str) for value in found) and CONTROL.search("".join(found)) is None
 
     return shared(frame, "no control character", compute)
 

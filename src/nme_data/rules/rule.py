@@ -84,6 +84,27 @@ def shared(frame: Any, key: Hashable, compute: Callable[[], T]) -> T:
     return result
 
 
+def cells(frame: pd.DataFrame, column: str) -> list[Any]:
+    """`frame[column].dropna().tolist()`: the column's cells that are not missing, as Python objects, read once
+    per frame and column (`shared`). Several rules scan the same text columns in Python (control characters,
+    formula starts, the profile's patterns); pandas' dropna on arrow-backed strings costs several times the
+    scan itself on a small table, so an arrow column's nulls are dropped by pyarrow instead (#31)."""
+
+    def compute() -> list[Any]:
+        import pandas as pd
+
+        series = frame[column]
+        dtype = series.dtype if isinstance(series, pd.Series) else None
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            import pyarrow as pa
+
+            found: list[Any] = pa.array(series.array).drop_null().to_pylist()
+            return found
+        return series.dropna().tolist()
+
+    return shared(frame, ("cells", column), compute)
+
+
 def distinct_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[Any, list[tuple[Any, ...]]]:
     """The distinct combinations of these columns' cells (one row's values each, as Python objects) and, per
     row of the frame, the index of its combination. Quotes, values and keys repeat across rows, so a rule
