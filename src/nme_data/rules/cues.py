@@ -44,7 +44,7 @@ from nme_data.package.canonical import CUES_PROPERTY as PROPERTY
 from nme_data.package.canonical import cue_declaration_problem
 from nme_data.package.dtypes import DEFAULT_FALSE, DEFAULT_TRUE
 from nme_data.rules.base import Code, plugin
-from nme_data.rules.rule import Rule, check_name, shared
+from nme_data.rules.rule import Rule, check_name, factorized, first_cells, shared
 
 if TYPE_CHECKING:
     from nme_data.package import Table
@@ -243,8 +243,7 @@ def _distinct(frame: pd.DataFrame, cues: FieldCues) -> tuple[np.ndarray, list[Ro
     columns = sorted(cues.columns)
     combined = np.zeros(len(frame), dtype=np.int64)
     for column in columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-        values = list(uniques)
+        codes, values = factorized(frame, column)
         if any(type(value) is not str for value in values):
             rows = _rows(frame, cues)
             return np.arange(len(rows), dtype=np.int64), rows
@@ -257,7 +256,7 @@ def _distinct(frame: pd.DataFrame, cues: FieldCues) -> tuple[np.ndarray, list[Ro
         _, first, combined = np.unique(combined, return_index=True, return_inverse=True)
         combined = combined.astype(np.int64).reshape(-1)
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    picked = zip(*(frame[column].iloc[first].tolist() for column in columns), strict=True)
+    picked = zip(*(first_cells(frame, column, first) for column in columns), strict=True)
     return inverse.astype(np.int64).reshape(-1), [_row(cues, columns, record) for record in picked]
 
 

@@ -105,6 +105,33 @@ def cells(frame: pd.DataFrame, column: str) -> list[Any]:
     return shared(frame, ("cells", column), compute)
 
 
+def factorized(frame: pd.DataFrame, column: str) -> tuple[Any, list[Any]]:
+    """`pd.factorize(frame[column], use_na_sentinel=True)` as (codes as int64, the distinct values as Python
+    objects, as `tolist` gives them), once per frame and column (`shared`): the cue, curation and evidence
+    rules group rows by the same columns, and pandas' factorize is most of what grouping costs on a small
+    table (#31). A missing cell's code is -1."""
+
+    def compute() -> tuple[Any, list[Any]]:
+        import numpy as np
+        import pandas as pd
+
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.int64), uniques.tolist()
+
+    return shared(frame, ("factorized", column), compute)
+
+
+def first_cells(frame: pd.DataFrame, column: str, rows: Any) -> list[Any]:
+    """`frame[column].iloc[rows].tolist()`, from the column's shared factorization when no cell picked is
+    missing (a missing cell is read from the frame, as it is: None, NaN or NA)."""
+    codes, uniques = factorized(frame, column)
+    picked = codes[rows]
+    if len(picked) and picked.min() < 0:
+        found: list[Any] = frame[column].iloc[rows].tolist()
+        return found
+    return [uniques[code] for code in picked.tolist()]
+
+
 def distinct_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[Any, list[tuple[Any, ...]]]:
     """The distinct combinations of these columns' cells (one row's values each, as Python objects) and, per
     row of the frame, the index of its combination. Quotes, values and keys repeat across rows, so a rule
@@ -113,15 +140,14 @@ def distinct_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[Any, l
 
     def compute() -> tuple[Any, list[tuple[Any, ...]]]:
         import numpy as np
-        import pandas as pd
 
         combined = np.zeros(len(frame), dtype=np.int64)
         for column in columns:
-            codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-            combined = combined * (len(uniques) + 1) + (np.asarray(codes, dtype=np.int64) + 1)
+            codes, uniques = factorized(frame, column)
+            combined = combined * (len(uniques) + 1) + (codes + 1)
             combined = np.unique(combined, return_inverse=True)[1].astype(np.int64).reshape(-1)
         _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-        picked = [frame[column].iloc[first].tolist() for column in columns]
+        picked = [first_cells(frame, column, first) for column in columns]
         return inverse.astype(np.int64).reshape(-1), list(zip(*picked, strict=True))
 
     return shared(frame, ("distinct rows", columns), compute)
