@@ -153,7 +153,7 @@ def _series(frame: pd.DataFrame, verdicts: Any) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    return pd.Series(np.asarray(verdicts, dtype=bool), index=frame.index, dtype=bool)
+    return pd.Series(np.asarray(verdicts, dtype=bool), index=frame.index)
 
 
 def _distinct(columns: list[Any]) -> tuple[Any, list[tuple[Any, ...]]]:

@@ -155,6 +155,7 @@ def present(series: pd.Series) -> pd.Series:
 def is_in(series: pd.Series, values: Collection[str]) -> pd.Series:
     """`series.astype("string").isin(list(values))`, as one pyarrow kernel call: pandas' own isin on
     arrow strings boxes every value of the set in Python first (a missing cell is never in the set)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -165,7 +166,7 @@ def is_in(series: pd.Series, values: Collection[str]) -> pd.Series:
     else:
         value_set = pa.array([value for value in values if isinstance(value, str)], type=array.type)
     found = pc.fill_null(pc.is_in(array, value_set=value_set), False)
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
+    return pd.Series(np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool), index=text.index)
 
 
 def per_unique(series: pd.Series, predicate: Callable[[Any], bool]) -> pd.Series:

@@ -249,8 +249,8 @@ def _distinct(frame: pd.DataFrame, cues: FieldCues) -> tuple[np.ndarray, list[Ro
             return np.arange(len(rows), dtype=np.int64), rows
         # group by the cell text: equal texts share a code; missing (-1) reads as ""
         texts = [_cell(value, cues.boolean and column == cues.field) for value in values]
-        text_codes, text_uniques = pd.factorize(pd.Series([*texts, ""], dtype=object))
-        lookup = np.asarray(text_codes, dtype=np.int64)
+        text_uniques: dict[str, int] = {}  # codes in order of first appearance, as pd.factorize gives them
+        lookup = np.array([text_uniques.setdefault(text, len(text_uniques)) for text in [*texts, ""]], dtype=np.int64)
         cell_codes = lookup[np.where(codes < 0, len(values), codes)]
         combined = combined * (len(text_uniques) + 1) + cell_codes
         _, first, combined = np.unique(combined, return_index=True, return_inverse=True)
@@ -266,7 +266,7 @@ def _each_row(frame: pd.DataFrame, cues: FieldCues, verdict: Callable[[Row], boo
         return _verdicts(frame, [])
     inverse, rows = shared(frame, ("cues", cues), lambda: _distinct(frame, cues))
     distinct = np.fromiter((verdict(row) for row in rows), dtype=bool, count=len(rows))
-    return pd.Series(distinct[inverse], index=frame.index, dtype=bool)
+    return pd.Series(distinct[inverse], index=frame.index)  # a bool array: no dtype to convert (#31)
 
 
 def _verdicts(frame: pd.DataFrame, values: list[bool]) -> pd.Series:

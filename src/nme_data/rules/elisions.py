@@ -233,7 +233,7 @@ def elision_checks(
     def rule(target: tuple[str, str]) -> Callable[[pd.DataFrame], pd.Series]:
         def check(frame: pd.DataFrame) -> pd.Series:
             codes, ids = verdicts(frame)
-            return pd.Series(codes != ids.get(target, -1), index=frame.index, dtype=bool)
+            return pd.Series(codes != ids.get(target, -1), index=frame.index)
 
         return check
 

@@ -160,4 +160,5 @@ def per_distinct(frame: pd.DataFrame, columns: tuple[str, ...], verdict: Callabl
 
     inverse, rows = distinct_rows(frame, columns)
     values = np.fromiter((bool(verdict(*row)) for row in rows), dtype=bool, count=len(rows))
-    return pd.Series(values[inverse] if len(rows) else np.ones(len(frame), dtype=bool), index=frame.index, dtype=bool)
+    # a bool array already: pandas' dtype argument alone costs more than building the Series (#31)
+    return pd.Series(values[inverse] if len(rows) else np.ones(len(frame), dtype=bool), index=frame.index)

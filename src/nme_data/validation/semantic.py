@@ -126,7 +126,9 @@ def validate_semantics(
             frame = read_text_frame(table)
         except (OSError, UnicodeDecodeError, PackageError):
             continue  # the spec layer reports why the file cannot be parsed
-        frame = frame.loc[:, ~frame.columns.duplicated()]
+        duplicated = frame.columns.duplicated()
+        if duplicated.any():  # a copy of the frame only when a label repeats (#31)
+            frame = frame.loc[:, ~duplicated]
         context.add(package, table.name, frame)
         if table.name in needs_every_id:
             deferred[table.name] = frame
