@@ -46,10 +46,8 @@ def read_text_frame(table: Table) -> pd.DataFrame:
         if dtype is None:  # pandas 2: Python strings in object columns
             lists = [column.to_pylist() for column in cells.arrow_columns()] if cells.arrow else cells.column_lists()
             arrays: list[Any] = [np.array(column, dtype=object) for column in lists]
-        elif cells.arrow:
+        else:  # lists of str too: pyarrow builds the same large_string arrays as pd.array, at half the cost (#31)
             arrays = [dtype.__from_arrow__(column) for column in cells.arrow_columns()]
-        else:
-            arrays = [pd.array(column, dtype=dtype) for column in cells.column_lists()]
         frame = _frame(names, arrays, cells.row_count)
     else:
         rows = [row[:width] if len(row) >= width else row + [""] * (width - len(row)) for row in cells.data_rows()]
