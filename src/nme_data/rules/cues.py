@@ -109,10 +109,16 @@ def blocked(text: str, scopes: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     if not scopes or not text:
         return ()
     spans = []
-    for match in _pattern(tuple(_bounded(re.escape(phrase), phrase) for phrase in scopes)).finditer(text):
+    for match in _scope_pattern(scopes).finditer(text):
         end = _CLAUSE_END.search(text, match.end())
         spans.append((match.start(), end.start() if end else len(text)))
     return tuple(spans)
+
+
+@lru_cache(maxsize=64)
+def _scope_pattern(scopes: tuple[str, ...]) -> re.Pattern[str]:
+    """The scope phrases' one pattern, built once per set of scopes, not once per text (#31)."""
+    return _pattern(tuple(_bounded(re.escape(phrase), phrase) for phrase in scopes))
 
 
 def declared(fields: list[dict[str, Any]], scopes: tuple[str, ...] | None = None) -> list[FieldCues]:

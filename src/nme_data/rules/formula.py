@@ -10,7 +10,7 @@ import pandas as pd
 from nme_data.package.dtypes import enum_values
 from nme_data.rules.base import plugin, semantic
 from nme_data.rules.context import as_text
-from nme_data.rules.rule import ANY_FIELD, ONE_PASS_ROWS, Rule, cells, check_name
+from nme_data.rules.rule import ANY_FIELD, ONE_PASS_ROWS, Rule, all_pass, cells, check_name
 
 if TYPE_CHECKING:
     from nme_data.package import Table
@@ -33,7 +33,7 @@ def formula_check(columns: list[str]) -> Rule:
     """One check per table over its text columns; the validator names the offending cells afterwards."""
 
     def no_formula(frame: pd.DataFrame) -> pd.Series:
-        ok = pd.Series(True, index=frame.index)
+        ok = all_pass(frame)
         if _no_formula_start(frame, columns):
             return ok
         for column in columns:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from nme_data.errors import Finding
 from nme_data.rules.base import Code, plugin
-from nme_data.rules.rule import ONE_PASS_ROWS, Rule, cells, check_name, shared
+from nme_data.rules.rule import ONE_PASS_ROWS, Rule, all_pass, cells, check_name, shared
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -406,9 +406,7 @@ def _matches(pattern: str) -> Any:
     def check(column: str) -> Any:
         def verdict(frame: pd.DataFrame) -> pd.Series:
             if _all_match(frame, column, pattern):
-                import pandas as pd
-
-                return pd.Series(True, index=frame.index)
+                return all_pass(frame)
             text = _text(frame[column])
             return (text.isna() | (text == "") | text.str.fullmatch(pattern)).fillna(False).astype(bool)
 
@@ -439,9 +437,7 @@ def _control_free(frame: pd.DataFrame) -> bool:
 def _no_control(column: str) -> Any:
     def verdict(frame: pd.DataFrame) -> pd.Series:
         if _control_free(frame):
-            import pandas as pd
-
-            return pd.Series(True, index=frame.index)
+            return all_pass(frame)
         return ~_text(frame[column]).str.contains(CONTROL.pattern, regex=True).fillna(False).astype(bool)
 
     return verdict

@@ -105,6 +105,15 @@ def cells(frame: pd.DataFrame, column: str) -> list[Any]:
     return shared(frame, ("cells", column), compute)
 
 
+def all_pass(frame: pd.DataFrame) -> pd.Series:
+    """Every row passes: a new Series (a caller may change it), from a bool array, which pandas builds in
+    about half the time it takes to broadcast the scalar True (#31)."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.Series(np.ones(len(frame), dtype=bool), index=frame.index)
+
+
 def factorized(frame: pd.DataFrame, column: str) -> tuple[Any, list[Any]]:
     """`pd.factorize(frame[column], use_na_sentinel=True)` as (codes as int64, the distinct values as Python
     objects, as `tolist` gives them), once per frame and column (`shared`): the cue, curation and evidence
