@@ -67,7 +67,7 @@ def test_factorized_is_pandas_factorize(kind: str) -> None:
     codes, uniques = pd.factorize(frame["x"], use_na_sentinel=True)
     found_codes, found_uniques = factorized(frame, "x")
     assert found_codes.tolist() == np.asarray(codes).tolist()
-    assert _same(found_uniques, uniques.tolist())
+    assert _same(found_uniques.tolist(), uniques.tolist())
 
 
 @pytest.mark.parametrize("kind", COLUMNS)

@@ -249,7 +249,8 @@ def _distinct(frame: pd.DataFrame, cues: FieldCues) -> tuple[np.ndarray, list[Ro
     columns = sorted(cues.columns)
     combined = np.zeros(len(frame), dtype=np.int64)
     for column in columns:
-        codes, values = factorized(frame, column)
+        codes, uniques = factorized(frame, column)
+        values = uniques.tolist()
         if any(type(value) is not str for value in values):
             rows = _rows(frame, cues)
             return np.arange(len(rows), dtype=np.int64), rows

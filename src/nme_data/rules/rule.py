@@ -114,18 +114,19 @@ def all_pass(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(np.ones(len(frame), dtype=bool), index=frame.index)
 
 
-def factorized(frame: pd.DataFrame, column: str) -> tuple[Any, list[Any]]:
-    """`pd.factorize(frame[column], use_na_sentinel=True)` as (codes as int64, the distinct values as Python
-    objects, as `tolist` gives them), once per frame and column (`shared`): the cue, curation and evidence
-    rules group rows by the same columns, and pandas' factorize is most of what grouping costs on a small
-    table (#31). A missing cell's code is -1."""
+def factorized(frame: pd.DataFrame, column: str) -> tuple[Any, Any]:
+    """`pd.factorize(frame[column], use_na_sentinel=True)`: (codes as int64, the distinct values as pandas
+    gives them), once per frame and column (`shared`): the cue, curation, evidence and naming rules group
+    rows by the same columns, and pandas' factorize is most of what grouping costs on a small table (#31).
+    A missing cell's code is -1. The distinct values stay pandas' (`.tolist()` boxes them), so a large,
+    mostly distinct column is not turned into Python objects by a rule that only counts them."""
 
-    def compute() -> tuple[Any, list[Any]]:
+    def compute() -> tuple[Any, Any]:
         import numpy as np
         import pandas as pd
 
         codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-        return np.asarray(codes, dtype=np.int64), uniques.tolist()
+        return np.asarray(codes, dtype=np.int64), uniques
 
     return shared(frame, ("factorized", column), compute)
 
@@ -138,7 +139,8 @@ def first_cells(frame: pd.DataFrame, column: str, rows: Any) -> list[Any]:
     if len(picked) and picked.min() < 0:
         found: list[Any] = frame[column].iloc[rows].tolist()
         return found
-    return [uniques[code] for code in picked.tolist()]
+    taken: list[Any] = uniques.take(picked).tolist()
+    return taken
 
 
 def distinct_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[Any, list[tuple[Any, ...]]]:
