@@ -11,7 +11,7 @@ what it always was. The semantic rules run either way, the same function for bot
 
 from __future__ import annotations
 
-import copy
+import pickle
 from typing import TYPE_CHECKING
 
 from nme_data.text.patterns import vet_patterns
@@ -59,7 +59,9 @@ def _prove(pre: Preflight, ops: Ops | None) -> None:
 
     if pre.errors or pre.descriptor is None or pre.damaged:
         raise _Undecided("the pre-flight found problems")
-    descriptor = copy.deepcopy(pre.descriptor)  # vet_patterns takes the patterns out, as tier 2 does
+    # vet_patterns takes the patterns out, as tier 2 does: a copy (pickle's round trip copies the parsed JSON
+    # exactly, shared parts shared, in a fraction of deepcopy's time: #31)
+    descriptor = pickle.loads(pickle.dumps(pre.descriptor, pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own bytes
     check_descriptor(descriptor)
     problems, patterns = vet_patterns(descriptor)
     if problems:
