@@ -149,6 +149,28 @@ def private_validation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     patch.undo()
 
 
+#: The modules about the spec worker itself (its process, sandbox, lifetime, directory, the child CLI that
+#: starts it): their tests keep the worker. Everywhere else frictionless runs in the test's own process.
+WORKER_MODULES = frozenset(
+    {"test_spec_process", "test_worker_lifetime", "test_spec_sandbox", "test_hostile_copies", "test_cold_validate"}
+)
+
+
+@pytest.fixture(autouse=True)
+def frictionless_in_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NME_DATA_SERIAL: when tier 1 cannot decide a copy, frictionless runs in this process, not a fresh worker.
+
+    The report is the same either way (test_spec_process compares them on valid and damaged copies, and
+    test_spec_worker_agrees on catalogue cases that fall back); a worker costs an interpreter and frictionless'
+    import each time, about a second of CPU, on hundreds of damaged copies. Tests about the worker keep it:
+    their module is in WORKER_MODULES or they are marked `spec_worker`.
+    """
+    if request.node.path.stem in WORKER_MODULES or request.node.get_closest_marker("spec_worker"):
+        monkeypatch.delenv("NME_DATA_SERIAL", raising=False)
+    else:
+        monkeypatch.setenv("NME_DATA_SERIAL", "1")
+
+
 @dataclass(frozen=True)
 class Validated:
     """A damaged copy, the hashes of its files before validation, the library's report on it, and what
