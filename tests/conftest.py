@@ -232,6 +232,15 @@ def validated_copy(tmp_path_factory: pytest.TempPathFactory) -> ValidatedCopy:
 
 def _validate_through_the_cli(root: Path, cache: Path) -> tuple[Report, click.testing.Result]:
     """The CLI's own validation of a copy on an empty cache, and the report the library returned inside it."""
+    return validate_through_the_cli(root, "--format", "json", env={"NME_DATA_CACHE_DIR": str(cache)})
+
+
+def validate_through_the_cli(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[Report, click.testing.Result]:
+    """`nme-data validate ROOT ARGS` in this process, and the report `nme_data.validation.validate` returned
+    inside it: one validation serves a test of the library and of the CLI on the same bytes. Without a cache
+    of its own in `env`, give `--no-cache`: the CLI must validate the copy itself."""
     from click.testing import CliRunner
 
     import nme_data.validation
@@ -248,9 +257,7 @@ def _validate_through_the_cli(root: Path, cache: Path) -> tuple[Report, click.te
     patch = pytest.MonkeyPatch()
     patch.setattr(nme_data.validation, "validate", recording)
     try:
-        result = CliRunner().invoke(
-            main, ["validate", str(root), "--format", "json"], env={"NME_DATA_CACHE_DIR": str(cache)}
-        )
+        result = CliRunner().invoke(main, ["validate", str(root), *args], env=env)
     finally:
         patch.undo()
     assert len(returned) == 1, f"the CLI did not validate the copy itself: {result.output[:2000]}"
