@@ -149,10 +149,18 @@ def private_validation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     patch.undo()
 
 
-#: The modules about the spec worker itself (its process, sandbox, lifetime, directory, the child CLI that
-#: starts it): their tests keep the worker. Everywhere else frictionless runs in the test's own process.
+#: The modules about the spec worker itself (its process, sandbox, lifetime, directory), the child CLI that
+#: starts it on crafted copies, and the installed wheel (the worker found from an install): their tests
+#: keep the worker. Everywhere else frictionless runs in the test's own process.
 WORKER_MODULES = frozenset(
-    {"test_spec_process", "test_worker_lifetime", "test_spec_sandbox", "test_hostile_copies", "test_cold_validate"}
+    {
+        "test_spec_process",
+        "test_worker_lifetime",
+        "test_spec_sandbox",
+        "test_hostile_copies",
+        "test_cold_validate",
+        "test_wheel",
+    }
 )
 
 
