@@ -149,6 +149,36 @@ def private_validation_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     patch.undo()
 
 
+#: The modules about the spec worker itself (its process, sandbox, lifetime, directory), the child CLI that
+#: starts it on crafted copies, and the installed wheel (the worker found from an install): their tests
+#: keep the worker. Everywhere else frictionless runs in the test's own process.
+WORKER_MODULES = frozenset(
+    {
+        "test_spec_process",
+        "test_worker_lifetime",
+        "test_spec_sandbox",
+        "test_hostile_copies",
+        "test_cold_validate",
+        "test_wheel",
+    }
+)
+
+
+@pytest.fixture(autouse=True)
+def frictionless_in_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NME_DATA_SERIAL: when tier 1 cannot decide a copy, frictionless runs in this process, not a fresh worker.
+
+    The report is the same either way (test_spec_process compares them on valid and damaged copies, and
+    test_spec_worker_agrees on catalogue cases that fall back); a worker costs an interpreter and frictionless'
+    import each time, about a second of CPU, on hundreds of damaged copies. Tests about the worker keep it:
+    their module is in WORKER_MODULES or they are marked `spec_worker`.
+    """
+    if request.node.path.stem in WORKER_MODULES or request.node.get_closest_marker("spec_worker"):
+        monkeypatch.delenv("NME_DATA_SERIAL", raising=False)
+    else:
+        monkeypatch.setenv("NME_DATA_SERIAL", "1")
+
+
 @dataclass(frozen=True)
 class Validated:
     """A damaged copy, the hashes of its files before validation, the library's report on it, and what
@@ -210,6 +240,15 @@ def validated_copy(tmp_path_factory: pytest.TempPathFactory) -> ValidatedCopy:
 
 def _validate_through_the_cli(root: Path, cache: Path) -> tuple[Report, click.testing.Result]:
     """The CLI's own validation of a copy on an empty cache, and the report the library returned inside it."""
+    return validate_through_the_cli(root, "--format", "json", env={"NME_DATA_CACHE_DIR": str(cache)})
+
+
+def validate_through_the_cli(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[Report, click.testing.Result]:
+    """`nme-data validate ROOT ARGS` in this process, and the report `nme_data.validation.validate` returned
+    inside it: one validation serves a test of the library and of the CLI on the same bytes. Without a cache
+    of its own in `env`, give `--no-cache`: the CLI must validate the copy itself."""
     from click.testing import CliRunner
 
     import nme_data.validation
@@ -226,9 +265,7 @@ def _validate_through_the_cli(root: Path, cache: Path) -> tuple[Report, click.te
     patch = pytest.MonkeyPatch()
     patch.setattr(nme_data.validation, "validate", recording)
     try:
-        result = CliRunner().invoke(
-            main, ["validate", str(root), "--format", "json"], env={"NME_DATA_CACHE_DIR": str(cache)}
-        )
+        result = CliRunner().invoke(main, ["validate", str(root), *args], env=env)
     finally:
         patch.undo()
     assert len(returned) == 1, f"the CLI did not validate the copy itself: {result.output[:2000]}"

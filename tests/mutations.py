@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,6 +212,33 @@ class Judge:
         """The codes the semantic layer reports on the mutated row."""
         return self.reported_row(mutation.table, mutation.row, {mutation.field: mutation.new})
 
+    def reported_all(self, changes: Iterable[Mutation]) -> dict[Mutation, list[str]]:
+        """`reported` of every mutation, judged in rounds: a round changes one cell in each of several rows of a
+        table (each row as its own mutation leaves it) and runs every rule once on those rows. The rules of
+        the fact tables judge each row alone (`_holds`), so a row's verdict in a round is its verdict alone;
+        should a rule answer once for the whole frame, not row by row, the round's rows are judged one by one."""
+        found: dict[Mutation, list[str]] = {}
+        rows: dict[str, dict[int, list[Mutation]]] = {}
+        for mutation in changes:
+            assert mutation.field != "evidence", "a changed quote is re-anchored: use reported_row"
+            rows.setdefault(mutation.table, {}).setdefault(mutation.row, []).append(mutation)
+        for table, by_row in rows.items():
+            for turn in range(max(len(queued) for queued in by_row.values())):
+                batch = [queued[turn] for queued in by_row.values() if len(queued) > turn]
+                frame = self.frames[table].loc[[m.row for m in batch]].copy()
+                for mutation in batch:
+                    frame.at[mutation.row, mutation.field] = mutation.new
+                with shared_reads():  # as the validator runs them: what rules derive from the frame is shared
+                    verdicts = [(rule.code, rule.check(frame)) for rule in self.rules[table]]
+                if all(isinstance(verdict, pd.Series) for _, verdict in verdicts):
+                    for mutation in batch:
+                        found[mutation] = sorted(
+                            {code for code, verdict in verdicts if not _held(verdict, mutation.row)}
+                        )
+                else:
+                    found.update((mutation, self.reported(mutation)) for mutation in batch)
+        return found
+
     def reported_row(self, table: str, row: int, cells: dict[str, str]) -> list[str]:
         """The codes the semantic layer reports on a row with these cells changed. A changed quote is
         re-anchored: every part gets its anchor row, as `scripts/anchor_evidence.py` would write it."""
@@ -240,7 +267,11 @@ def _holds(rule: Rule, frame: pd.DataFrame, row: int) -> bool:
     """The rule's verdict on the row, read as the validator reads it (`nme_data.validation.semantic.verdicts`:
     a missing verdict fails). The rules of the fact tables judge each row alone, so the row's own one-row
     frame gives the verdict the whole table would, at a fraction of the cost."""
-    found = rule.check(frame)
+    return _held(rule.check(frame), row)
+
+
+def _held(found: object, row: int) -> bool:
+    """A row's verdict in what a rule's check returned: one verdict per row (a Series) or one for all."""
     value = found.get(row) if isinstance(found, pd.Series) else found
     return bool(value) if value is not None and value is not pd.NA else False
 
@@ -249,7 +280,7 @@ def figures(package: DataPackage, columns: dict[str, list[str]] | None = None) -
     """(caught, total) for all mutations and for the stronger ones."""
     judge = Judge(package)
     every = list(mutations(package, columns))
-    caught = {m for m in every if judge.reported(m)}
+    caught = {m for m, codes in judge.reported_all(every).items() if codes}
     stronger = [m for m in every if m.stronger]
     return {
         "all": (len(caught), len(every)),

@@ -33,7 +33,15 @@ def judge() -> Judge:
 @pytest.fixture(scope="module")
 def outcomes(judge: Judge) -> dict[Mutation, list[str]]:
     """Every mutation and the codes the semantic layer reports on its row."""
-    return {mutation: judge.reported(mutation) for mutation in mutations(judge.package)}
+    return judge.reported_all(mutations(judge.package))
+
+
+def test_judging_in_rounds_gives_each_rows_own_verdict(judge: Judge, outcomes: dict[Mutation, list[str]]) -> None:
+    """`reported_all` runs each rule once on a round of mutated rows: on a spread of the mutations, every row's
+    codes are the ones its mutation gets alone (this fails should a rule start judging rows together)."""
+    spread = list(outcomes)[::20]
+    assert len({m.table for m in spread}) > 3
+    assert {m: judge.reported(m) for m in spread} == {m: outcomes[m] for m in spread}
 
 
 def key(mutation: Mutation) -> tuple[str, str, str, str]:
@@ -93,7 +101,7 @@ def test_every_number_change_is_reported(judge: Judge) -> None:
         ("associations", "frequency_min_percent"),
         ("history", "year"),
     }
-    missed = [str(m) for m in changes if not judge.reported(m)]
+    missed = [str(m) for m, codes in judge.reported_all(changes).items() if not codes]
     assert missed == []
 
 

@@ -385,6 +385,7 @@ def test_the_zip_holds_exactly_the_declared_files(tmp_path: Path) -> None:
 # ---- one verdict under a relative path ------------------------------------------------------------------
 
 
+@pytest.mark.spec_worker  # about the worker's own directory
 def test_every_entry_point_agrees_on_a_relative_copy_that_tier_1_cannot_decide(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

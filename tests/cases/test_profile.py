@@ -16,12 +16,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from catalogue import Location, case_copy
-from conftest import ValidatedCopy, assert_schema_refused, schema_edited, shared_case, tree_hashes
+from conftest import Validated, ValidatedCopy, assert_schema_refused, schema_edited, shared_case, tree_hashes
 from damage import Corruption, edit_descriptor, set_cell
-from nme_data.cli import main
 from nme_data.rules.profile import PROFILE_CODES, PROFILE_SCHEMA, descriptor_violations
 from nme_data.validation.errors import CODES
 from profile_damage import (
@@ -143,9 +141,13 @@ def profile_errors(errors: list) -> list[Location]:
     )
 
 
-def validated(validated_copy: ValidatedCopy, case: str) -> tuple[Path, list, dict[str, str]]:
+def profile_copy(validated_copy: ValidatedCopy, case: str) -> Validated:
     damage = EVERY_RULE[0] if case == "every-rule" else CASES[case][0]
-    copy = case_copy(validated_copy, "profile", case, damage)
+    return case_copy(validated_copy, "profile", case, damage)
+
+
+def validated(validated_copy: ValidatedCopy, case: str) -> tuple[Path, list, dict[str, str]]:
+    copy = profile_copy(validated_copy, case)
     return copy.root, copy.report.errors, copy.before
 
 
@@ -170,10 +172,11 @@ def test_profile_rule_through_the_library(validated_copy: ValidatedCopy, case: s
 
 @pytest.mark.parametrize("case", ALL_CASES)
 def test_profile_rule_through_the_cli(validated_copy: ValidatedCopy, case: str) -> None:
-    root, _, _ = validated(validated_copy, case)
-    result = CliRunner().invoke(main, ["validate", str(root), "--format", "json"])
-    assert result.exit_code == 1, result.output
-    document = json.loads(result.stdout)
+    copy = profile_copy(validated_copy, case)
+    root = copy.root
+    # `nme-data validate ROOT --format json`, the CLI's own validation of the copy (on a fresh cache)
+    assert copy.cli_exit_code == 1, copy.cli_output + copy.cli_stderr
+    document = json.loads(copy.cli_output)
     if schema_edited(root):
         assert_schema_refused([e["code"] for e in document["errors"]], document["tables"])
         return
@@ -185,7 +188,7 @@ def test_profile_rule_through_the_cli(validated_copy: ValidatedCopy, case: str) 
     for error in document["errors"]:  # a descriptor rule names datapackage.json, a cell rule its CSV file
         if error["code"] in PROFILE_CODES:
             assert (error["path"] == "datapackage.json") is (error["row"] is None), error
-    text = CliRunner().invoke(main, ["validate", str(root)])
+    text = copy.cli()  # the text report of the same verdict
     assert text.exit_code == 1
     assert "Traceback" not in text.output
 

@@ -170,6 +170,7 @@ def test_console_script(args: list[str], code: int, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.spec_worker  # the installed script end to end, as a user runs it (no NME_DATA_SERIAL)
 def test_console_script_json_on_damaged_copy(edit_cell) -> None:
     root = edit_cell("sites", 3, "evidence", "It particularly affects the distal extremities")  # not verbatim
     result = subprocess.run(

@@ -8,12 +8,12 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, copy_package
+from damage import set_cell
 from interop_helpers import PACKAGE
 from nme_data.cli import main
 from nme_data.export import FORMATS, WRITERS, ExportError, InvalidPackageError, export
@@ -72,11 +72,18 @@ def test_all_is_deterministic(everything: Path, tmp_path: Path) -> None:
     assert tree(again) == tree(everything)
 
 
+@pytest.fixture(scope="module")
+def invalid_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy whose history has a year that is not a number, for every refusal test (none writes to it)."""
+    root = copy_package(tmp_path_factory.mktemp("invalid") / "package")
+    set_cell("history", 2, "year", "nineteen forty-two")(root)
+    return root
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_an_invalid_copy_is_refused_with_the_report(edit_cell: Any, tmp_path: Path, fmt: str) -> None:
-    package = edit_cell("history", 2, "year", "nineteen forty-two")
+def test_an_invalid_copy_is_refused_with_the_report(invalid_copy: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["export", str(package), "--format", fmt, "--out", str(out)])
+    result = CliRunner().invoke(main, ["export", str(invalid_copy), "--format", fmt, "--out", str(out)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert "history, row 2, field 'year'" in result.output, "the validator's report is shown"
@@ -84,10 +91,9 @@ def test_an_invalid_copy_is_refused_with_the_report(edit_cell: Any, tmp_path: Pa
     assert not out.exists() or not any(out.iterdir()), "nothing is written"
 
 
-def test_library_refusal_carries_the_report(edit_cell: Any, tmp_path: Path) -> None:
-    package = edit_cell("history", 2, "year", "nineteen forty-two")
+def test_library_refusal_carries_the_report(invalid_copy: Path, tmp_path: Path) -> None:
     with pytest.raises(InvalidPackageError) as caught:
-        export(package, ["sqlite", "kgx"], tmp_path / "out")
+        export(invalid_copy, ["sqlite", "kgx"], tmp_path / "out")
     assert not caught.value.report.valid
     assert not (tmp_path / "out").exists()
 

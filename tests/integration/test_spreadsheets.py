@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import nme_data
-from conftest import copy_package, read_rows, tree_hashes, write_rows
+from conftest import copy_package, read_rows, tree_hashes, validate_through_the_cli, write_rows
 from damage import spreadsheet_save
 from nme_data.cli import main
 from nme_data.curate.fmt import format_package
@@ -38,14 +38,14 @@ def test_every_table_with_another_delimiter_is_one_error_naming_it(package_copy:
     canonical = tree_hashes(package_copy)
     for table in TABLES:
         spreadsheet_save(table, delimiter)(package_copy)
-    report = nme_data.validate(package_copy)
+    report, result = validate_through_the_cli(package_copy, "--format", "json", "--no-cache")
     assert sorted((e.table, e.row, e.field, e.code) for e in report.errors) == sorted(
         (table, None, None, "wrong-delimiter") for table in TABLES
     )
     assert all(name in e.message and f'--delimiter "{option}"' in (e.hint or "") for e in report.errors)
-    code, output = cli("validate", str(package_copy), "--format", "json", "--no-cache")
-    assert code == 1
-    document = json.loads(output)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    document = json.loads(result.output)
     assert {e["code"] for e in document["errors"]} == {"wrong-delimiter"}
     assert len(document["errors"]) == len(TABLES)
     assert all(e["hint"] and e["path"].endswith(".csv") for e in document["errors"])
@@ -128,14 +128,14 @@ def test_a_code_page_is_named_and_fmt_converts_it(package_copy: Path, table: str
     path.write_bytes(wanted.decode("utf-8").encode(encoding))
     first = next(i for i, byte in enumerate(wanted) if byte >= 0x80)  # where UTF-8 decoding fails
     line = wanted.count(b"\n", 0, first) + 1
-    report = nme_data.validate(package_copy)
+    report, result = validate_through_the_cli(package_copy, "--no-cache")
     errors = [e for e in report.errors if e.code == "encoding-error"]
     assert [(e.table, e.row) for e in errors] == [(table, line)]
     assert f"({encoding})" in errors[0].message
     assert errors[0].hint == f"convert it to UTF-8 with 'nme-data fmt {package_copy} --encoding {encoding}'"
-    code, output = cli("validate", str(package_copy), "--no-cache")
-    assert code == 1
-    assert f"fmt {package_copy} --encoding {encoding}" in output
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    assert f"fmt {package_copy} --encoding {encoding}" in result.output
     before = tree_hashes(package_copy)
     code, output = cli("fmt", str(package_copy))  # without the option: refused, with the line, not an offset
     assert code == 1
