@@ -254,21 +254,31 @@ class _Verdicts:
     matches: Any
 
 
-def _join(anchors: _AnchorColumns, quotes: Quotes, facts: tuple[Any, Any, Any, Any], held_once: Any) -> _Joined:
-    """A hash join of a batch of anchors on the fact rows, by "table<US>row_id" key, all in pyarrow."""
+def _lookup(anchors: _AnchorColumns, quotes: Quotes, keys: Any, unique: Any) -> tuple[Any, Any]:
+    """Whether each anchor's row exists (or its table was not read), and its position among the fact keys held
+    once (-1: none): a hash join by "table<US>row_id" key, once for every anchor (each lookup builds its hash
+    table of the fact keys, so it is not repeated per batch)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = _keys(anchors.table, anchors.row_id)
+    read = pc.is_in(anchors.table, value_set=pa.array(sorted(quotes.read), type=pa.large_string()))
+    exists = pc.or_(pc.invert(pc.fill_null(read, False)), pc.fill_null(pc.is_in(key, value_set=keys), False))
+    where = np.asarray(pc.fill_null(pc.index_in(key, value_set=unique), -1), dtype=np.int64)
+    return np.asarray(exists, dtype=bool), where
+
+
+def _join(anchors: _AnchorColumns, where: Any, exists: Any, facts: tuple[Any, Any], held_once: Any) -> _Joined:
+    """A batch of anchors against the fact rows `_lookup` found for them (`where`): each one's part and source,
+    all in pyarrow."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     null = pa.scalar(None, pa.large_string())
-    table, row_id = anchors.table, anchors.row_id
-    keys, unique, quote, source = facts
-    key = _keys(table, row_id)
-    read = pc.fill_null(pc.is_in(table, value_set=pa.array(sorted(quotes.read), type=pa.large_string())), False)
-    exists = pc.or_(pc.invert(read), pc.fill_null(pc.is_in(key, value_set=keys), False))
-    # index_in gives a position among the keys held once (nulls dropped): map it back to its fact row
-    where = np.asarray(pc.fill_null(pc.index_in(key, value_set=unique), -1), dtype=np.int64)
-    del key
+    quote, source = facts
+    # index_in gave a position among the keys held once (nulls dropped): map it back to its fact row
     judged = where >= 0
     row = held_once[np.where(judged, where, 0)] if len(held_once) else np.zeros(len(where), dtype=np.int64)
     unjudged = pa.array(~judged)
@@ -328,15 +338,14 @@ def _judge(frame: pd.DataFrame, quotes: Quotes, texts: Mapping[str, str]) -> _Ve
     )
     keys, unique, quote, source = quotes.joined()
     held_once = np.flatnonzero(np.asarray(pc.is_valid(unique), dtype=bool))
-    facts = (keys, pc.drop_null(unique), quote, source)
-    del unique
+    exists, where = _lookup(columns, quotes, keys, pc.drop_null(unique))
+    del keys, unique
     size = len(frame)
-    verdicts = _Verdicts(*(np.ones(size, dtype=bool) for _ in range(4)))
+    verdicts = _Verdicts(exists, *(np.ones(size, dtype=bool) for _ in range(3)))
     for begin in range(0, size, BATCH_ROWS):
         batch = columns.slice(begin, BATCH_ROWS)
-        found = _join(batch, quotes, facts, held_once)
         stop = begin + len(batch.table)
-        verdicts.exists[begin:stop] = np.asarray(found.exists, dtype=bool)
+        found = _join(batch, where[begin:stop], exists[begin:stop], (quote, source), held_once)
         for name, judge in (("part", _part_exists), ("source", _same_source), ("matches", _matches)):
             if isinstance(getattr(verdicts, name), BaseException):
                 continue
