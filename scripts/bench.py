@@ -936,17 +936,19 @@ COLD_BY_HAND = (
 #: the shared 2-core machine with two other sessions running: peak RSS by GNU time (reliable under load), CPU
 #: time user + sys (wall times were not); kept here until a full run on a quiet machine replaces them.
 MEMORY_BY_HAND = (
-    "20,000 rows per table (valid), nme-data validate --no-cache, no limit: peak RSS 641 MiB before (3.0.0's"
-    " tree, e8a99f3), 577 MiB after; CPU 7.2 s, 6.4 s;",
-    "70,000 rows per table (1,737,440 rows, valid), no limit: peak RSS 1614 MiB before, 1337 MiB after; CPU"
-    " 17.9 s, 19.3 s (one pair each, under load);",
+    "20,000 rows per table (valid), nme-data validate --no-cache, no limit: peak RSS 641 MiB before (main at"
+    " e8a99f3), 572-577 MiB after; CPU 7.2 s, 6.3-6.4 s;",
+    "70,000 rows per table (1,737,440 rows, valid), no limit: peak RSS 1608-1619 MiB before, 1337-1369 MiB"
+    " after; CPU 17.1-20.1 s before, 15.3-18.7 s after (pairs under load: unchanged within the noise);",
     "10a (2,000,054 rows) under a 2 GiB address-space limit: before, 4 check-errors (the anchor rules ran out of"
-    " memory) at 1735 MiB; after, valid at 1470-1516 MiB, 24.6 s CPU;",
-    "100,000 rows per table (2,482,065 rows, 1,282,065 anchors; over MAX_ROWS before MAX_ANCHOR_ROWS) under"
-    " the 2 GiB limit: valid by tier 1 at 1648 MiB, 28.8 s CPU; 10c (101,399 rows per table, 2,516,783 rows,"
-    " 1,299,995 anchors): valid by tier 1 at 1663 MiB, 30.6 s CPU; 117,000 rows per table (1,500,010 anchors):"
-    " valid, but tier 1 ran out of memory and frictionless decided (1822 MiB, 223 s CPU), so the anchors"
-    " budget is 1.3 million, not 1.5;",
+    " memory) at 1735 MiB; after, valid by tier 1 at 1470-1529 MiB, 20-25 s CPU;",
+    "100,000 rows per table (2,482,065 rows, 1,282,065 anchors: over MAX_ROWS, within MAX_ANCHOR_ROWS) under"
+    " the 2 GiB limit: valid by tier 1 at 1649 MiB, 23.8 s CPU (no limit: 1829 MiB, tier 1 beside the rules,"
+    " 28.6 s CPU); frictionless validate on the same copy: all 13 tables VALID, 175.7 s CPU (534 s wall under"
+    " load), so nme-data took 0.16x its CPU time (7d, not timed on a quiet machine yet);",
+    "10c (101,399 rows per table, 2,516,783 rows, 1,299,995 anchors) under the 2 GiB limit: valid by tier 1 at"
+    " 1637-1663 MiB, 22-31 s CPU; 117,000 rows per table (1,500,010 anchors): valid, but tier 1 ran out of"
+    " memory and frictionless decided (1822 MiB, 223 s CPU), so the anchors' budget is 1.3 million, not 1.5;",
     "where the memory went at 70,000 rows per table (before): about 880 MiB once every table is read and parsed"
     " (its bytes, 230 MiB, kept for every later reader, and its Arrow columns, 323 MiB), then the anchor rules'"
     " join (+470 MiB over that, to 1657 MiB: each anchor's quote, its parts and its part, all at once); after,"
