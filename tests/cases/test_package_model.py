@@ -378,6 +378,7 @@ def test_budgets_are_the_documented_values() -> None:
     """The Limits table of docs/validation.md quotes these; change both together."""
     assert (limits.MAX_DESCRIPTOR_BYTES, limits.MAX_JSON_DEPTH, limits.MAX_NUMBER_DIGITS) == (5 * 2**20, 32, 30)
     assert (limits.MAX_COLUMNS, limits.MAX_HEADER_BYTES, limits.MAX_ROWS) == (1000, 2**20, 1_000_000)
+    assert (limits.MAX_ANCHOR_ROWS, limits.ANCHORS_TABLE) == (1_300_000, "evidence_anchors")
     assert limits.MAX_RESOURCES == 1000
     assert (limits.MAX_CELL_CHARS, limits.MAX_TABLE_BYTES, limits.MAX_SNAPSHOT_BYTES) == (
         2**20,

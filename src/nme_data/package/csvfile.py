@@ -3,8 +3,9 @@
 The header is read once, with the csv module, from at most MAX_HEADER_BYTES bytes: labels are
 compared exactly (a byte-order mark is not part of the first label; surrounding spaces are).
 The byte scan (validator only) streams the file once for NUL bytes, invalid UTF-8 and, when it has
-more lines than MAX_ROWS, the row budget; the package model checks the cell and row budgets of other
-files on their one parse (`Table.scan`), so a table over a budget never reaches frictionless or pandas.
+more lines than its row budget (`limits.row_budget`), the row count; the package model checks the cell
+and row budgets of other files on their one parse (`Table.scan`), so a table over a budget never reaches
+frictionless or pandas.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from nme_data.package.limits import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_HEADER_BYTES,
-    MAX_ROWS,
     MAX_TABLE_BYTES,
+    row_budget,
 )
 from nme_data.package.paths import regular_file_size
 from nme_data.package.sniff import (
@@ -245,7 +246,7 @@ def _scan_bytes(path: Path, table: str, data: bytes | None) -> list[Finding]:
         return [Finding(table, lines + 1, None, "encoding-error", f"{name} ends inside a UTF-8 character")]
     if not content:
         return [Finding(table, None, None, "empty-file", f"{name} is empty: not even a header row")]
-    if lines > MAX_ROWS:  # possibly over the row budget: counted as a stream, before any allocation
+    if lines > row_budget(table):  # possibly over the row budget: counted as a stream, before any allocation
         return _scan_records(path, table, data)
     return []  # the cell and row budgets of a smaller file are checked on its one parse (Table.scan)
 
@@ -263,10 +264,9 @@ def _scan_records(path: Path, table: str, data: bytes | None) -> list[Finding]:
         with _text_stream(path, data) as handle, field_limit(MAX_CELL_CHARS):
             for _ in csv.reader(handle):
                 records += 1
-                if records > MAX_ROWS + 1:
-                    return [
-                        Finding(table, None, None, "too-many-rows", f"{path.name} has more than {MAX_ROWS} data rows")
-                    ]
+                if records > row_budget(table) + 1:
+                    message = f"{path.name} has more than {row_budget(table)} data rows"
+                    return [Finding(table, None, None, "too-many-rows", message)]
     except csv.Error as exc:
         if "field larger than field limit" not in str(exc):
             return []  # other damage: frictionless locates it

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nme_data.package import reader
+from nme_data.package import limits, reader
 from nme_data.package.canonical import Normalised, normalise
 from nme_data.package.cells import Cells, CellsError, budget_problems, decode, parse
 from nme_data.package.csvfile import Header, header_of, header_problems, read_header, scan_bytes
@@ -32,7 +32,7 @@ from nme_data.package.errors import (
     error_for,
 )
 from nme_data.package.jsonfile import read_json_file
-from nme_data.package.limits import CHUNK_BYTES, MAX_CELL_CHARS, MAX_ROWS, MAX_SNAPSHOT_BYTES
+from nme_data.package.limits import CHUNK_BYTES, MAX_CELL_CHARS, MAX_SNAPSHOT_BYTES
 from nme_data.package.paths import regular_file_size, resolve_reference
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -209,8 +209,9 @@ class Table:
             return budget_problems(self.path, self.name, decode(data, self.path, self.name), exc)
         except TableError:
             return []  # other damage: frictionless locates it
-        if cells.row_count > MAX_ROWS:
-            message = f"{self.path.name} has more than {MAX_ROWS} data rows"
+        budget = limits.row_budget(self.name)
+        if cells.row_count > budget:
+            message = f"{self.path.name} has more than {budget} data rows"
             return [Finding(self.name, None, None, "too-many-rows", message)]
         return []
 

@@ -38,9 +38,11 @@ def read_file(path: Path, name: str) -> bytes:
     size = regular_file_size(path)
     if size > MAX_TABLE_BYTES:
         raise TableError(f"{path.name} is larger than {MAX_TABLE_BYTES} bytes", code="file-too-large", table=name)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TABLE_BYTES + 1)
+    try:  # read the size found (and one byte more, to see growth): read(MAX_TABLE_BYTES + 1) would allocate
+        with path.open("rb") as handle:  # the whole budget at once, 512 MiB of address space per table file
+            data = handle.read(size + 1)
+            if len(data) > size:  # the file grew since its size was read: the rest, within the budget
+                data += handle.read(MAX_TABLE_BYTES + 1 - len(data))
     except OSError as exc:
         message = f"{path.name} cannot be read: {exc.strerror or exc}"
         raise TableError(message, code="scheme-error", table=name) from None

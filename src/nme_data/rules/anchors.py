@@ -233,7 +233,7 @@ def missing_check(name: str, present: set[str], quotes: Quotes, texts: Mapping[s
 
 @dataclass
 class _Joined:
-    """Each anchor row against the fact row it names (columns of the anchors frame's length)."""
+    """Each anchor row of a batch against the fact row it names (columns of the batch's length)."""
 
     exists: Any  # the row exists (or its table was not read)
     judged: Any  # the row is known (held once): its quote and source can judge the anchor
@@ -243,29 +243,55 @@ class _Joined:
     source: Any  # the row's source (null: no row)
 
 
-def _join(frame: pd.DataFrame, quotes: Quotes) -> _Joined:
-    """A hash join of the anchors on the fact rows, by "table<US>row_id" key, all in pyarrow."""
+@dataclass
+class _Verdicts:
+    """Each anchor row's verdict under the four rules, as numpy booleans: what the rules keep of the join.
+    A verdict that could not be computed holds the exception its rule raises (a check-error, as before)."""
+
+    exists: Any
+    part: Any
+    source: Any
+    matches: Any
+
+
+def _lookup(anchors: _AnchorColumns, quotes: Quotes, keys: Any, unique: Any) -> tuple[Any, Any]:
+    """Whether each anchor's row exists (or its table was not read), and its position among the fact keys held
+    once (-1: none): a hash join by "table<US>row_id" key, once for every anchor (each lookup builds its hash
+    table of the fact keys, so it is not repeated per batch)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = _keys(anchors.table, anchors.row_id)
+    read = pc.is_in(anchors.table, value_set=pa.array(sorted(quotes.read), type=pa.large_string()))
+    exists = pc.or_(pc.invert(pc.fill_null(read, False)), pc.fill_null(pc.is_in(key, value_set=keys), False))
+    where = np.asarray(pc.fill_null(pc.index_in(key, value_set=unique), -1), dtype=np.int64)
+    return np.asarray(exists, dtype=bool), where
+
+
+def _join(anchors: _AnchorColumns, where: Any, exists: Any, facts: tuple[Any, Any], held_once: Any) -> _Joined:
+    """A batch of anchors against the fact rows `_lookup` found for them (`where`): each one's part and source,
+    all in pyarrow."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     null = pa.scalar(None, pa.large_string())
-    table, row_id = _strings(frame["table"]), _strings(frame["row_id"])
-    keys, unique, quote, source = quotes.joined()
-    key = _keys(table, row_id)
-    read = pc.fill_null(pc.is_in(table, value_set=pa.array(sorted(quotes.read), type=pa.large_string())), False)
-    exists = pc.or_(pc.invert(read), pc.fill_null(pc.is_in(key, value_set=keys), False))
-    # index_in gives a position among the keys held once (nulls dropped): map it back to its fact row
-    held_once = np.flatnonzero(np.asarray(pc.is_valid(unique), dtype=bool))
-    where = np.asarray(pc.fill_null(pc.index_in(key, value_set=pc.drop_null(unique)), -1), dtype=np.int64)
+    quote, source = facts
+    # index_in gave a position among the keys held once (nulls dropped): map it back to its fact row
     judged = where >= 0
-    row = held_once[np.where(judged, where, 0)] if len(held_once) else np.zeros(len(key), dtype=np.int64)
+    row = held_once[np.where(judged, where, 0)] if len(held_once) else np.zeros(len(where), dtype=np.int64)
     unjudged = pa.array(~judged)
     picked = pa.array(row)
-    row_quote = pc.if_else(unjudged, null, quote.take(picked)) if len(quote) else pa.nulls(len(key), pa.large_string())
-    row_source = pc.if_else(unjudged, null, source.take(picked)) if len(source) else row_quote
-    number = _integers(frame["part"])
+    row_quote = (
+        pc.if_else(unjudged, null, quote.take(picked).combine_chunks())
+        if len(quote)
+        else pa.nulls(len(where), pa.large_string())
+    )
+    row_source = pc.if_else(unjudged, null, source.take(picked).combine_chunks()) if len(source) else row_quote
+    number = anchors.number
     lists = pc.split_pattern(pc.if_else(pc.equal(row_quote, ""), null, row_quote), EVIDENCE_SEPARATOR)
+    del row_quote  # the parts' lists hold the text again: one copy of the batch's quotes at a time
     count = pc.list_value_length(lists)
     in_range = np.asarray(
         pc.fill_null(pc.and_(pc.greater_equal(number, 1), pc.less_equal(number, count)), False), dtype=bool
@@ -273,8 +299,94 @@ def _join(frame: pd.DataFrame, quotes: Quotes) -> _Joined:
     flat = pc.list_flatten(lists)
     starts = np.asarray(lists.offsets, dtype=np.int64)[:-1]
     chosen = np.where(in_range, starts + np.asarray(pc.fill_null(number, 1), dtype=np.int64) - 1, 0)
-    part = pc.if_else(pa.array(~in_range), null, flat.take(pa.array(chosen))) if len(flat) else row_quote
+    part = (
+        pc.if_else(pa.array(~in_range), null, flat.take(pa.array(chosen)))
+        if len(flat)
+        else pa.nulls(len(where), pa.large_string())
+    )
     return _Joined(exists, judged, number, count, part, row_source)
+
+
+@dataclass
+class _AnchorColumns:
+    """The anchors frame's columns as pyarrow arrays (the whole table, or a batch of it)."""
+
+    table: Any
+    row_id: Any
+    number: Any
+    source: Any
+    start: Any
+    end: Any
+
+    def slice(self, begin: int, size: int) -> _AnchorColumns:
+        return _AnchorColumns(*(column.slice(begin, size) for column in vars(self).values()))
+
+
+def _judge(frame: pd.DataFrame, quotes: Quotes, texts: Mapping[str, str]) -> _Verdicts:
+    """The four rules' verdicts on every anchor row, joined in batches of BATCH_ROWS anchors: the batch's
+    quotes, parts and sources are dropped once judged, so memory holds booleans per anchor, not its text."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    columns = _AnchorColumns(
+        _strings(frame["table"]),
+        _strings(frame["row_id"]),
+        _integers(frame["part"]),
+        _strings(frame["source_id"]),
+        _integers(frame["start"]),
+        _integers(frame["end"]),
+    )
+    keys, unique, quote, source = quotes.joined()
+    held_once = np.flatnonzero(np.asarray(pc.is_valid(unique), dtype=bool))
+    exists, where = _lookup(columns, quotes, keys, pc.drop_null(unique))
+    del keys, unique
+    size = len(frame)
+    verdicts = _Verdicts(exists, *(np.ones(size, dtype=bool) for _ in range(3)))
+    for begin in range(0, size, BATCH_ROWS):
+        batch = columns.slice(begin, BATCH_ROWS)
+        stop = begin + len(batch.table)
+        found = _join(batch, where[begin:stop], exists[begin:stop], (quote, source), held_once)
+        for name, judge in (("part", _part_exists), ("source", _same_source), ("matches", _matches)):
+            if isinstance(getattr(verdicts, name), BaseException):
+                continue
+            try:
+                getattr(verdicts, name)[begin:stop] = judge(found, batch, texts)
+            except Exception as exc:  # that rule's check-error, as when each rule joined on its own
+                setattr(verdicts, name, exc)
+    return verdicts
+
+
+def _part_exists(found: _Joined, batch: _AnchorColumns, texts: Mapping[str, str]) -> Any:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    # unjudged: no such row (or held twice), an empty quote, a part that is not an integer
+    judged = pc.and_(pc.is_valid(found.count), pc.is_valid(found.number))
+    return np.asarray(pc.or_(pc.invert(judged), pc.is_valid(found.part)), dtype=bool)
+
+
+def _same_source(found: _Joined, batch: _AnchorColumns, texts: Mapping[str, str]) -> Any:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    unjudged = ~found.judged | np.asarray(pc.fill_null(pc.equal(found.source, ""), True))
+    agrees = np.asarray(pc.fill_null(pc.equal(found.source, batch.source), False))
+    return unjudged | agrees
+
+
+def _matches(found: _Joined, batch: _AnchorColumns, texts: Mapping[str, str]) -> Any:
+    import numpy as np
+
+    inverse, rows = _distinct([found.part, batch.source, batch.start, batch.end])
+
+    def verdict(part: Any, source: Any, start: Any, end: Any) -> bool:
+        text = texts.get(source) if isinstance(source, str) else None
+        if not part or text is None or start is None or end is None or part not in text:
+            return True  # orphans, unknown sources, bad integers, non-verbatim parts: judged elsewhere
+        return bool(text[start:end] == part)
+
+    distinct = [verdict(*values) for values in rows]
+    return np.asarray(distinct, dtype=bool)[inverse] if distinct else inverse == 0
 
 
 def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -> list[Rule]:
@@ -282,44 +394,24 @@ def anchor_checks(present: set[str], quotes: Quotes, texts: Mapping[str, str]) -
     if not set(FIELDS) <= present:
         return []
 
-    def joined(frame: pd.DataFrame) -> _Joined:
-        return shared(frame, ("anchors", id(quotes)), lambda: _join(frame, quotes))
+    def judged(frame: pd.DataFrame, name: str) -> pd.Series:
+        verdicts = shared(frame, ("anchors", id(quotes)), lambda: _judge(frame, quotes, texts))
+        found = getattr(verdicts, name)
+        if isinstance(found, BaseException):
+            raise found
+        return _series(frame, found)
 
     def row_exists(frame: pd.DataFrame) -> pd.Series:
-        return _series(frame, joined(frame).exists)
+        return judged(frame, "exists")
 
     def part_exists(frame: pd.DataFrame) -> pd.Series:
-        import pyarrow.compute as pc
-
-        found = joined(frame)
-        # unjudged: no such row (or held twice), an empty quote, a part that is not an integer
-        judged = pc.and_(pc.is_valid(found.count), pc.is_valid(found.number))
-        return _series(frame, pc.or_(pc.invert(judged), pc.is_valid(found.part)))
+        return judged(frame, "part")
 
     def same_source(frame: pd.DataFrame) -> pd.Series:
-        import numpy as np
-        import pyarrow.compute as pc
-
-        found = joined(frame)
-        unjudged = ~found.judged | np.asarray(pc.fill_null(pc.equal(found.source, ""), True))
-        agrees = np.asarray(pc.fill_null(pc.equal(found.source, _strings(frame["source_id"])), False))
-        return _series(frame, unjudged | agrees)
+        return judged(frame, "source")
 
     def matches(frame: pd.DataFrame) -> pd.Series:
-        import numpy as np
-
-        found = joined(frame)
-        columns = [found.part, _strings(frame["source_id"]), _integers(frame["start"]), _integers(frame["end"])]
-        inverse, rows = _distinct(columns)
-
-        def verdict(part: Any, source: Any, start: Any, end: Any) -> bool:
-            text = texts.get(source) if isinstance(source, str) else None
-            if not part or text is None or start is None or end is None or part not in text:
-                return True  # orphans, unknown sources, bad integers, non-verbatim parts: judged elsewhere
-            return bool(text[start:end] == part)
-
-        distinct = [verdict(*values) for values in rows]
-        return _series(frame, np.asarray(distinct, dtype=bool)[inverse] if distinct else inverse == 0)
+        return judged(frame, "matches")
 
     return [
         Rule(row_exists, name=check_name("anchor-orphan", "row_id", "the anchor names a row that has no evidence")),

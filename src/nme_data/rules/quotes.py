@@ -36,7 +36,6 @@ class Quotes:
     anchored: dict[str, Any] | None = None
     #: The fact tables read: an anchor into a table that was not read (unsound, unparseable) is not judged.
     read: set[str] = field(default_factory=set)
-    _joined: Any = field(default=None, repr=False)
 
     def add_facts(self, name: str, frame: pd.DataFrame) -> None:
         """Each row's id, quote and source (an empty quote is the required constraint's error)."""
@@ -44,7 +43,6 @@ class Quotes:
             return
         self.read.add(name)
         self.facts[name] = (_strings(frame["id"]), _strings(frame[EVIDENCE]), _strings(frame[SOURCE]))
-        self._joined = None
 
     def add_anchors(self, frame: pd.DataFrame) -> None:
         if not {"table", "row_id", "part"} <= set(frame.columns):
@@ -60,26 +58,26 @@ class Quotes:
 
     def joined(self) -> tuple[Any, Any, Any, Any]:
         """Every fact row of every table read: ("table<US>row_id" keys, keys held once, quotes, sources), the
-        quotes and sources of rows whose key is held twice (the primary key's error) set to null: unjudged."""
-        if self._joined is None:
-            import pyarrow as pa
-            import pyarrow.compute as pc
+        keys of rows held twice (the primary key's error) set to null: unjudged. The quotes and sources are
+        chunked arrays of the tables' own columns (not copied into one); nothing is kept between calls (the
+        anchors' rules ask once per validation, and the keys would outlive them)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-            keys, quotes, sources = [], [], []
-            for name, (ids, evidence, source) in self.facts.items():
-                keys.append(_keys(pa.array([name] * len(ids), type=pa.large_string()), ids))
-                quotes.append(evidence)
-                sources.append(source)
-            key = pa.concat_arrays(keys) if keys else pa.array([], type=pa.large_string())
-            counts = pc.value_counts(pc.drop_null(key)) if len(key) else None
-            twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1)) if counts else key[:0]
-            once = pc.invert(pc.fill_null(pc.is_in(key, value_set=twice), False))
-            unique = pc.if_else(once, key, pa.scalar(None, pa.large_string()))
-            quote = pa.concat_arrays(quotes) if quotes else key
-            source = pa.concat_arrays(sources) if sources else key
-            self._joined = (key, unique, quote, source)
-        joined: tuple[Any, Any, Any, Any] = self._joined
-        return joined
+        keys, quotes, sources = [], [], []
+        for name, (ids, evidence, source) in self.facts.items():
+            keys.append(_keys(pa.repeat(pa.scalar(name, pa.large_string()), len(ids)), ids))
+            quotes.append(evidence)
+            sources.append(source)
+        key = pa.concat_arrays(keys) if keys else pa.array([], type=pa.large_string())
+        del keys
+        counts = pc.value_counts(pc.drop_null(key)) if len(key) else None
+        twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1)) if counts else key[:0]
+        once = pc.invert(pc.fill_null(pc.is_in(key, value_set=twice), False))
+        unique = pc.if_else(once, key, pa.scalar(None, pa.large_string()))
+        quote = pa.chunked_array(quotes, type=pa.large_string())
+        source = pa.chunked_array(sources, type=pa.large_string())
+        return key, unique, quote, source
 
 
 def _strings(series: pd.Series) -> Any:
