@@ -79,7 +79,7 @@ test-fast: $(INSTALLED_TEST)
 test-slow: chromium $(INSTALLED_TEST)
 	$(PYTEST) -m slow
 
-# The fuzzers four times deeper than make test (800 examples each, not 200): before a release or a change to tier 1
+# The fuzzers eight times deeper than make test (800 examples each, not 100): before a release or a change to tier 1
 fuzz: $(INSTALLED_TEST)
 	NME_DATA_FUZZ_EXAMPLES=800 $(PYTEST) tests/fuzz
 

@@ -3,7 +3,7 @@
 Each example damages a fresh copy (CSV bytes, single cells, or the descriptor's types and constraints),
 asks tier 1 and, when tier 1 proves the copy, asks frictionless in this process: it must report nothing.
 Tier 1 must never crash (an exception inside it would be a silent fallback). NME_DATA_FUZZ_EXAMPLES sets
-the count per test: 200 by default (600 copies in all, each tier 1 three ways and, where it proves the copy,
+the count per test: 100 by default (300 copies in all, each tier 1 three ways and, where it proves the copy,
 frictionless; `make test`), 800 for `make fuzz`, the deeper run before a release or a change to tier 1.
 """
 
@@ -25,7 +25,7 @@ from tier1_support import tier1_verdict
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = int(os.environ.get("NME_DATA_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("NME_DATA_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
 )
