@@ -341,26 +341,67 @@ def wide(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Watched]:
     yield from _at(browser, request.param)
 
 
-def test_no_page_scrolls_sideways_and_every_column_can_be_reached(site: Path, wide: Watched) -> None:
-    for name in _pages(site):
-        page = wide.open(site, name)
-        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+#: JavaScript measuring a page at rest: the document's and the table frame's widths, the first row's quote.
+AT_REST = """() => { const doc = document.documentElement, wrap = document.querySelector('.table-wrap');
+  const evidence = document.querySelector('tbody tr:first-child td.reading');
+  const box = evidence && evidence.getBoundingClientRect();
+  return {document: [doc.scrollWidth, doc.clientWidth], wrap: wrap && [wrap.scrollWidth, wrap.clientWidth],
+          evidence: box && [box.x, box.width]}; }"""
+#: JavaScript scrolling the table frame to its right end: where the last header cell and the frame end.
+REACH = """() => { const wrap = document.querySelector('.table-wrap');
+  wrap.scrollLeft = wrap.scrollWidth;
+  const last = document.querySelector('table.data thead th:last-child').getBoundingClientRect();
+  return [last.right, wrap.getBoundingClientRect().right]; }"""
+
+
+class Walk:
+    """Every page of the site opened once at one width, in one page, and measured: what the width tests read.
+
+    Each page is loaded afresh and measured at rest (its screenshot, widths, first quote, reading column)
+    before the one measure that scrolls (the table frame's right end); no test changes a page it reads.
+    """
+
+    def __init__(self, width: int, errors: list[str], pages: dict[str, dict[str, object]]) -> None:
+        self.width = width
+        self.errors = errors
+        self.pages = pages
+
+
+@pytest.fixture(scope="module", params=WIDTHS, ids=lambda width: f"{width}px")
+def walk(site: Path, browser: Browser, screenshots: Path, request: pytest.FixtureRequest) -> Walk:
+    """One walk of the whole site per width, shared by the tests reading the same pages at that width (#30):
+    each used to open the same pages in a new context of its own."""
+    width: int = request.param
+    pages: dict[str, dict[str, object]] = {}
+    for watched in _at(browser, width):
+        for name in _pages(site):
+            page = watched.open(site, name)
+            page.screenshot(path=str(screenshots / f"{name.removesuffix('.html')}-{width}.png"))
+            seen: dict[str, object] = page.evaluate(AT_REST)
+            table = name.removeprefix("table-").removesuffix(".html")
+            if name in TABLE_PAGES and "evidence" in rows_of(ROOT, table)[0]:
+                seen["to_quote_visible"] = page.locator("tbody tr:first-child a.to-quote").is_visible()
+            seen["reading_widths"] = page.evaluate(READING_WIDTHS)
+            seen["reach"] = page.evaluate(REACH) if page.locator(".table-wrap").count() else None
+            pages[name] = seen
+        return Walk(width, watched.errors, pages)
+    raise AssertionError("no page was opened")
+
+
+def test_no_page_scrolls_sideways_and_every_column_can_be_reached(site: Path, walk: Walk) -> None:
+    assert set(walk.pages) == set(_pages(site))
+    for name, seen in walk.pages.items():
+        width = seen["document"]
         assert width[0] <= width[1], f"{name} scrolls sideways: {width}"
-        if page.locator(".table-wrap").count():
-            reach = page.evaluate(
-                """() => { const wrap = document.querySelector('.table-wrap');
-                wrap.scrollLeft = wrap.scrollWidth;
-                const last = document.querySelector('table.data thead th:last-child').getBoundingClientRect();
-                return [last.right, wrap.getBoundingClientRect().right]; }"""
-            )
+        reach = seen["reach"]
+        if reach is not None:
             assert reach[0] <= reach[1] + 1, f"{name}: the last column cannot be scrolled into view"
-    assert wide.errors == []
+    assert walk.errors == []
 
 
 @pytest.mark.parametrize("table", [t for t in nme_data.table_names() if "evidence" in rows_of(ROOT, t)[0]])
-def test_evidence_is_at_least_thirty_characters_wide(site: Path, wide: Watched, table: str) -> None:
-    page = wide.open(site, f"table-{table}.html")
-    widths = page.evaluate(READING_WIDTHS)
+def test_evidence_is_at_least_thirty_characters_wide(walk: Walk, table: str) -> None:
+    widths = walk.pages[f"table-{table}.html"]["reading_widths"]
     assert widths, f"{table} has a reading column"
     assert all(cell >= chars for cell, chars in widths), widths
 
@@ -435,28 +476,26 @@ def test_the_side_panel_lists_the_rows_of_the_passage_in_focus(site: Path, wide:
 TABLE_PAGES = [f"table-{name}.html" for name in nme_data.table_names()]
 
 
-def test_every_table_fits_the_screen_with_its_evidence_visible(site: Path, wide: Watched, screenshots: Path) -> None:
+def test_every_table_fits_the_screen_with_its_evidence_visible(walk: Walk) -> None:
     """At 1280 and 1920 px: no table is wider than its frame (no sideways scroll to reach a column), and the
-    quote of the first row is on screen without scrolling sideways; a screenshot of each page is kept."""
-    width = 0
+    quote of the first row is on screen without scrolling sideways; the walk keeps a screenshot of each
+    page's first screen (the fact sheet's full page is kept by its own test: a full-page shot of a long
+    table took most of this test's time and checked nothing more)."""
+    width = walk.width
     for name in ["index.html", *TABLE_PAGES]:
-        page = wide.open(site, name)
-        width = page.viewport_size["width"]
-        page.screenshot(path=str(screenshots / f"{name.removesuffix('.html')}-{width}.png"), full_page=True)
+        seen = walk.pages[name]
         if name == "index.html":
             continue
-        sizes = page.evaluate("(w => [w.scrollWidth, w.clientWidth])(document.querySelector('.table-wrap'))")
+        sizes = seen["wrap"]
+        assert sizes is not None, f"{name} has no table frame"
         assert sizes[0] <= sizes[1] + 1, f"{name} at {width} px: the table is {sizes[0]} px in a {sizes[1]} px frame"
-        evidence = page.locator("tbody tr:first-child td.reading")
-        if evidence.count():
-            box = evidence.bounding_box()
-            assert box is not None
-            assert box["x"] >= 0
-            assert box["x"] + box["width"] <= width, f"{name}: the evidence is off-screen at {width} px"
+        evidence = seen["evidence"]
+        if evidence is not None:
+            assert evidence[0] >= 0
+            assert evidence[0] + evidence[1] <= width, f"{name}: the evidence is off-screen at {width} px"
         if "evidence" in rows_of(ROOT, name.removeprefix("table-").removesuffix(".html"))[0]:
-            assert page.locator("tbody tr:first-child a.to-quote").is_visible(), name
-    assert width
-    assert wide.errors == []
+            assert seen["to_quote_visible"], name
+    assert walk.errors == []
 
 
 def test_one_value_on_every_row_is_said_once_above_the_table(site: Path, watched: Watched) -> None:
