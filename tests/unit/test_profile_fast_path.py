@@ -73,26 +73,40 @@ def test_the_release_takes_the_fast_path() -> None:
 
 @pytest.mark.parametrize("value", [*BAD_VALUES, _DROP], ids=[repr(v) for v in BAD_VALUES] + ["drop"])
 def test_the_fast_path_never_calls_a_broken_descriptor_clean(value: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each edit is judged by jsonschema alone once, and by the fast path through `_schema_violations` (the
+    profile's schema step, which `descriptor_violations` runs): the rest of `descriptor_violations` (control
+    characters, paths, fields) never asks the fast path, so it is run whole once per value, not per edit."""
     broken = 0
+    public_checked = False
     for path in PATHS:
         if value is _DROP and isinstance(path[-1], int):
             continue
         descriptor = _edited(path, value)
         errors = _only_jsonschema(descriptor)
-        if errors:
-            broken += 1
-            assert not profile._surely_clean(PROFILE_SCHEMA, descriptor), (path, errors)
         answered: list[bool] = []  # what the fast path said of the whole descriptor
         with monkeypatch.context() as patched:
             patched.setattr(profile, "_surely_clean", _recording(answered))
-            fast = descriptor_violations(descriptor)
-        assert answered, "descriptor_violations asks the fast path first"
-        if any(answered):  # the fast path answered alone: jsonschema must give the same verdict
-            # (when it said "unsure", jsonschema ran in `fast` already: the same computation, not repeated)
-            with monkeypatch.context() as patched:
-                patched.setattr(profile, "_surely_clean", lambda schema, instance: False)
-                assert fast == descriptor_violations(descriptor), path
+            fast = profile._schema_violations(descriptor)
+        assert answered, "the schema step asks the fast path first"
+        if errors:
+            broken += 1
+            assert not any(answered), (path, errors)
+            assert len(fast) == len(errors), path  # unsure: jsonschema gave the verdict, one finding per error
+        if any(answered):  # the fast path answered alone: jsonschema alone finds nothing either
+            assert fast == [], path
+            assert errors == [], path
+            if not public_checked:  # and the whole public verdict is the one without the fast path
+                public_checked = True
+                answered = []
+                with monkeypatch.context() as patched:
+                    patched.setattr(profile, "_surely_clean", _recording(answered))
+                    whole = descriptor_violations(descriptor)
+                assert answered == [True], "descriptor_violations asks the fast path first"
+                with monkeypatch.context() as patched:
+                    patched.setattr(profile, "_surely_clean", lambda schema, instance: False)
+                    assert whole == descriptor_violations(descriptor), path
     assert broken > 0  # the edits do reach the profile's rules
+    assert public_checked
 
 
 def _recording(answers: list[bool]) -> Callable[[Any, Any], bool]:
