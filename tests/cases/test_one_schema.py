@@ -394,7 +394,7 @@ def test_every_entry_point_agrees_on_a_relative_copy_that_tier_1_cannot_decide(
 
     init_copy(tmp_path / "work" / "copy")
     monkeypatch.chdir(tmp_path / "work")
-    monkeypatch.setattr(tier1, "prove_spec", lambda pre, ops=None: "undecided (forced by the test)")
+    monkeypatch.setattr(tier1, "prove_tables", lambda pre, ops=None: tier1.Proof("undecided (forced by the test)"))
     monkeypatch.setattr(cache, "cache_key", lambda *args, **kwargs: None)  # every entry point validates afresh
     runner = CliRunner()
 

@@ -1,8 +1,8 @@
 """The frictionless worker gives the report frictionless gives in the caller's process, on damaged copies.
 
 The damage catalogues run with NME_DATA_SERIAL (tests/conftest.py: frictionless in the test's process, not
-a fresh interpreter per copy). These cases, one of each kind of damage tier 1 cannot decide (bytes, rows,
-header, types, keys), are validated both ways: the reports are identical, so
+a fresh interpreter per copy). These cases, one of each kind of damage tier 1 cannot decide (quoting,
+rows, blank rows, types, keys), are validated both ways: the reports are identical, so
 the catalogues' exact expectations hold for the worker as well.
 """
 
@@ -16,8 +16,9 @@ import nme_data
 from conftest import copy_package
 from corruption_cases import CASES
 
-#: One case per kind of damage that falls back to frictionless: bytes, rows, header, types, keys.
-FALLBACK_CASES = ("nul-byte", "extra-cell", "column-duplicated", "wrong-type", "dangling-foreign-key")
+#: One case per kind of damage that reaches frictionless: quoting, rows, blank rows, types, keys. (Damage the
+#: pre-flight finds, in bytes or a header, keeps its table away from frictionless: tier 1 decides the rest.)
+FALLBACK_CASES = ("truncated-unbalanced-quote", "extra-cell", "blank-row", "wrong-type", "dangling-foreign-key")
 
 
 @pytest.mark.spec_worker

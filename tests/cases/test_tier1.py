@@ -135,9 +135,6 @@ REFUSED: dict[str, Callable[[Path], None]] = {
     "exclusive bound": edit(
         lambda d: field_of(d, "history", "year").setdefault("constraints", {}).update(exclusiveMinimum=0)
     ),
-    "semicolons sniffed": lambda root: (root / "data" / "history.csv").write_bytes(
-        (root / "data" / "history.csv").read_bytes().replace(b",", b";")
-    ),
 }
 
 

@@ -8,8 +8,8 @@ fallback) and the cache around them. Here they read top to bottom:
    another schema is judged by nothing else;
 3. `preflight`: bytes, budgets and headers, before any parser runs;
 4. `profile`: the tool-owned profile's descriptor rules;
-5. `start_spec_layer`: tier 1 (a vectorised proof that frictionless would find nothing), and
-   frictionless (`spec`, in its worker) only when tier 1 cannot decide; both in a thread beside
+5. `start_spec_layer`: tier 1 (a vectorised proof, table by table, that frictionless would find nothing),
+   and frictionless (`spec`, in its worker) only on the tables tier 1 cannot prove; both in a thread beside
 6. `semantic_rules`: the rules Table Schema cannot express;
 7. `spec_verdict`: tier 1's answer and frictionless' errors, when they are in;
 
@@ -35,6 +35,7 @@ from nme_data.validation.report import ErrorCap, Report
 if TYPE_CHECKING:
     from nme_data.validation.preflight import Preflight
     from nme_data.validation.spec import PendingSpec
+    from nme_data.validation.tier1 import Proof
 
 #: What the `schema-differs` hint tells a curator to run.
 ADOPT_HINT = (
@@ -68,7 +69,7 @@ def run_pipeline(source: str | Path | DataPackage | None, engine: str, max_error
     """The steps in order, then `finish`; arguments are checked by `validate`, the public entry point."""
     shown = source.descriptor_path if isinstance(source, DataPackage) else source
     report = Report(package=str(shown) if shown is not None else "bundled package")
-    report.engine = {"requested": engine, "tier": None, "note": None}
+    report.engine = {"requested": engine, "tier": None, "note": None, "frictionless_tables": []}
     run = Run(source, engine, ErrorCap(max_errors), report)
     try:
         _through(run, STEPS)
@@ -189,29 +190,43 @@ def start_spec_layer(run: Run) -> bool:
     return True
 
 
-def tier_one(pre: Preflight, engine: str) -> str | None:
-    """None when tier 1 proves frictionless would report nothing; else why it cannot tell."""
+def tier_one(pre: Preflight, engine: str) -> Proof:
+    """Which tables tier 1 proves frictionless would report nothing in, and why it cannot tell for the rest."""
     from nme_data.validation import tier1
 
-    return tier1.prove_spec(pre) if engine == "auto" else "--engine frictionless"
+    return tier1.prove_tables(pre) if engine == "auto" else tier1.Proof("--engine frictionless")
 
 
-def frictionless(pre: Preflight, max_errors: int | None) -> PendingSpec:
-    """frictionless in its worker (or in this process under NME_DATA_SERIAL): tier 2, the full spec check."""
+def frictionless(pre: Preflight, max_errors: int | None, tables: tuple[str, ...] | None = None) -> PendingSpec:
+    """frictionless in its worker (or in this process under NME_DATA_SERIAL): tier 2, the full spec check,
+    on the named tables only (None: all), each still read against the whole package (its foreign keys)."""
     from nme_data.validation.spec import start_spec
 
     assert pre.descriptor is not None
-    return start_spec(pre.descriptor, pre.root, max_errors)
+    return start_spec(pre.descriptor, pre.root, max_errors, tables)
+
+
+def checked_by_frictionless(pre: Preflight, proof: Proof) -> list[str]:
+    """The tables frictionless reads for this proof, in the descriptor's order (none when all are proved)."""
+    if proof.proved or pre.descriptor is None:
+        return []
+    if proof.undecided is not None:
+        return list(proof.undecided)
+    resources = pre.descriptor.get("resources")
+    names = (r.get("name") for r in resources if isinstance(r, dict)) if isinstance(resources, list) else ()
+    return [name for name in names if isinstance(name, str)]
 
 
 class SpecLayer:
-    """Tier 1, then frictionless' worker at once if tier 1 cannot prove the copy; in a thread for large
-    tables, so both overlap the semantic rules. Proved: frictionless would report nothing, so it is never
-    started, and the report is the same without it."""
+    """Tier 1, then frictionless' worker at once on the tables tier 1 cannot prove; in a thread for large
+    tables, so both overlap the semantic rules. A proved table: frictionless would report nothing in it, so
+    it is not read again, and the report is the same without it."""
 
     def __init__(self, pre: Preflight, engine: str, max_errors: int | None) -> None:
+        from nme_data.validation.tier1 import Proof
+
         self.pre, self.engine, self.max_errors = pre, engine, max_errors
-        self.why: str | None = "tier 1 did not run"
+        self.proof: Proof = Proof("tier 1 did not run")
         self.pending: PendingSpec | None = None
         self._thread = threading.Thread(target=self._run, name="nme-data tier 1", daemon=True)
 
@@ -233,16 +248,26 @@ class SpecLayer:
 
     def _run(self) -> None:
         from nme_data.validation.spec import in_process
+        from nme_data.validation.tier1 import Proof
 
         try:
-            self.why = tier_one(self.pre, self.engine)
-            if self.why is not None and not in_process():  # the worker starts now, beside the semantic rules
-                self.pending = frictionless(self.pre, self.max_errors)
+            self.proof = tier_one(self.pre, self.engine)
+            if self.needs_frictionless and not in_process():  # the worker starts now, beside the semantic rules
+                self.pending = frictionless(self.pre, self.max_errors, self.proof.undecided)
         except BaseException as exc:  # the caller always gets a result, never a silent pass
             from nme_data.validation.spec import failure_spec
 
-            self.why = self.why or "tier 1 failed"
+            self.proof = Proof(self.proof.why or "tier 1 failed")
             self.pending = failure_spec(exc)
+
+    @property
+    def why(self) -> str | None:
+        """Why tier 1 could not prove every table (None: it did)."""
+        return self.proof.why
+
+    @property
+    def needs_frictionless(self) -> bool:
+        return not self.proof.proved and self.pre.descriptor is not None
 
     def result(self) -> tuple[str | None, list[Finding]]:
         """Why tier 1 could not decide (None: proved), and frictionless' errors (none when proved).
@@ -252,8 +277,9 @@ class SpecLayer:
         if self._thread.ident is not None:
             self._thread.join()
         if self.pending is None:
-            proved = self.why is None or self.pre.descriptor is None
-            return self.why, [] if proved else frictionless(self.pre, self.max_errors).result()
+            if not self.needs_frictionless:
+                return self.why, []
+            return self.why, frictionless(self.pre, self.max_errors, self.proof.undecided).result()
         return self.why, self.pending.result()
 
 
@@ -282,7 +308,9 @@ def spec_verdict(run: Run) -> bool:
     if spec is None:
         return True
     why, errors = spec.result()
-    run.report.engine = {**(run.report.engine or {}), "tier": 1 if why is None else 2, "note": why}
+    tables = checked_by_frictionless(spec.pre, spec.proof)
+    engine = {"tier": 1 if why is None else 2, "note": why, "frictionless_tables": tables}
+    run.report.engine = {**(run.report.engine or {}), **engine}
     run.report.errors.extend(errors)
     return True
 

@@ -79,7 +79,8 @@ class Report:
     #: The copy's `version` as its descriptor says, None when the descriptor could not be read.
     version: str | None = None
     #: Which tier gave the spec layer's verdict: {"requested": engine, "tier": 1 or 2, "note": why tier 1
-    #: could not decide}; None for a report that validated nothing (a usage error).
+    #: could not decide, "frictionless_tables": the tables frictionless read (those tier 1 could not prove;
+    #: all of them under --engine frictionless)}; None for a report that validated nothing (a usage error).
     engine: dict[str, object] | None = None
     #: Errors found but not listed, per (table, code): beyond `max_errors` of that table and code.
     omitted: dict[Key, int] = field(default_factory=dict)
@@ -226,6 +227,10 @@ class Report:
         if tier == 1:
             return "checked by: tier 1 (vectorised proof; frictionless not needed) and the semantic rules"
         if tier == 2:
+            read = (self.engine or {}).get("frictionless_tables")
+            if isinstance(read, list) and read and set(read) < set(self.tables_checked):
+                tables = ", ".join(map(str, read))
+                return f"checked by: tier 1, tier 2 (frictionless) on {tables}, and the semantic rules"
             return "checked by: tier 2 (frictionless) and the semantic rules"
         return None
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -60,12 +61,14 @@ def worker_command() -> list[str]:
     return [sys.executable, "-S", "-P", "-W", "ignore", "-c", BOOTSTRAP.format(path=list(dict.fromkeys(path)))]
 
 
-def validate_spec(descriptor: dict[str, Any], root: Path, max_errors: int | None = None) -> list[Finding]:
+def validate_spec(
+    descriptor: dict[str, Any], root: Path, max_errors: int | None = None, tables: Sequence[str] | None = None
+) -> list[Finding]:
     """The spec layer in this process (no sandbox): see `nme_data.validation.spec_worker`."""
     from nme_data.validation.spec_worker import error_limit
     from nme_data.validation.spec_worker import validate_spec as run
 
-    return run(descriptor, root, limit=error_limit(max_errors))
+    return run(descriptor, root, limit=error_limit(max_errors), tables=tables)
 
 
 def _check_error(message: str, table: str | None = None, code: str = "check-error") -> Finding:
@@ -162,8 +165,11 @@ def failure_spec(exc: BaseException) -> PendingSpec:
     return PendingSpec([failure(None, "the spec layer could not start", exc)])
 
 
-def start_spec(descriptor: dict[str, Any], root: Path, max_errors: int | None = None) -> PendingSpec:
-    """Start the spec layer in a worker interpreter and return at once; `.result()` waits for it.
+def start_spec(
+    descriptor: dict[str, Any], root: Path, max_errors: int | None = None, tables: Sequence[str] | None = None
+) -> PendingSpec:
+    """Start the spec layer in a worker interpreter and return at once; `.result()` waits for it. `tables`
+    names the resources frictionless reads (None: all); the others are still there for its foreign keys.
 
     The worker runs in an empty directory of its own, so it is handed the package root as an absolute path:
     a copy named relatively (`nme-data show data-copy`) is the same copy there as here. frictionless stops
@@ -172,7 +178,7 @@ def start_spec(descriptor: dict[str, Any], root: Path, max_errors: int | None = 
 
     root = root.absolute()
     if in_process():
-        return PendingSpec(validate_spec(descriptor, root, max_errors))
+        return PendingSpec(validate_spec(descriptor, root, max_errors, tables))
     budget = time_budget(descriptor, root)
     try:
         job = json.dumps(
@@ -181,6 +187,7 @@ def start_spec(descriptor: dict[str, Any], root: Path, max_errors: int | None = 
                 "root": str(root),
                 "budget": budget,
                 "limit_errors": error_limit(max_errors),
+                "tables": None if tables is None else list(tables),
                 "parent": os.getpid(),  # the worker ends itself when this process is gone
             },
             ensure_ascii=True,
@@ -206,7 +213,7 @@ def start_spec(descriptor: dict[str, Any], root: Path, max_errors: int | None = 
         out.close()
         err.close()
         shutil.rmtree(workdir, ignore_errors=True)
-        return PendingSpec(validate_spec(descriptor, root, max_errors))
+        return PendingSpec(validate_spec(descriptor, root, max_errors, tables))
     finally:
         stdin.close()
     return PendingSpec(process=process, files=(out, err), workdir=workdir, budget=budget)

@@ -12,6 +12,7 @@ what it always was. The semantic rules run either way, the same function for bot
 from __future__ import annotations
 
 import pickle
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nme_data.text.patterns import vet_patterns
@@ -41,24 +42,49 @@ def room_for_both(table_bytes: int) -> bool:
     return soft == resource.RLIM_INFINITY or table_bytes * BYTES_PER_TABLE_BYTE < soft
 
 
+@dataclass(frozen=True)
+class Proof:
+    """Tier 1's answer, table by table. `why` is None when every table is proved (frictionless would report
+    nothing), else the first reason it could not decide; `undecided` names the tables it could not prove, in
+    the descriptor's order (None: none could be judged on its own, so frictionless checks the whole copy).
+
+    Why per table: one damaged table used to send every table of the copy through frictionless, row by row;
+    now frictionless reads only the tables tier 1 cannot vouch for, and their report is the same."""
+
+    why: str | None
+    undecided: tuple[str, ...] | None = None
+
+    @property
+    def proved(self) -> bool:
+        return self.why is None
+
+
 def prove_spec(pre: Preflight, ops: Ops | None = None) -> str | None:
     """None when frictionless would report no error for the pre-flight's descriptor; else why tier 1
     cannot tell (then tier 2 decides). Never raises: a tier-1 failure is only a reason to fall back.
     `ops` forces a column back-end (tests); by default it depends on each table's size."""
+    return prove_tables(pre, ops).why
+
+
+def prove_tables(pre: Preflight, ops: Ops | None = None) -> Proof:
+    """Which tables of the pre-flight's descriptor frictionless would find nothing in. A table is proved when
+    its rows pass tier 1, every table its foreign keys point at passes too, and its keys are all found there:
+    frictionless' report on that table is then empty, whatever the other tables hold. Never raises."""
     try:
-        _prove(pre, ops)
+        return _prove(pre, ops)
     except _Undecided as exc:
-        return str(exc)
+        return Proof(str(exc))
     except Exception as exc:
-        return f"tier 1 failed: {exc!r}"[:300]
-    return None
+        return Proof(f"tier 1 failed: {exc!r}"[:300])
 
 
-def _prove(pre: Preflight, ops: Ops | None) -> None:
-    from nme_data.validation.tier1_tables import check_foreign_keys, check_table, field_list
+def _prove(pre: Preflight, ops: Ops | None) -> Proof:
+    from nme_data.validation.tier1_tables import CheckedTable, check_foreign_keys, check_table, field_list
 
-    if pre.errors or pre.descriptor is None or pre.damaged:
-        raise _Undecided("the pre-flight found problems")
+    if pre.descriptor is None:
+        raise _Undecided("the pre-flight kept no table")
+    # The pre-flight's descriptor leaves out the tables it kept away (and the keys into them): frictionless
+    # is only ever given this one, so the tables in it are all tier 1 has to prove.
     # vet_patterns takes the patterns out, as tier 2 does: a copy (pickle's round trip copies the parsed JSON
     # exactly, shared parts shared, in a fraction of deepcopy's time: #31)
     descriptor = pickle.loads(pickle.dumps(pre.descriptor, pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own bytes
@@ -71,12 +97,34 @@ def _prove(pre: Preflight, ops: Ops | None) -> None:
     if set(tables) != set(resources):
         raise _Undecided("the tables read differ from the descriptor's resources")
     keep: dict[str, set[str]] = {name: set() for name in resources}
+    targets: dict[str, list[str]] = {name: [] for name in resources}
     for name, resource in resources.items():
         for foreign in resource["schema"].get("foreignKeys", []):
             keep[name].update(field_list(foreign["fields"]))
-            keep[foreign["reference"]["resource"]].update(field_list(foreign["reference"]["fields"]))
-    checked = {
-        name: check_table(tables[name], resource, patterns, keep[name], ops) for name, resource in resources.items()
-    }
+            target = foreign["reference"]["resource"]
+            keep[target].update(field_list(foreign["reference"]["fields"]))
+            targets[name].append(target)
+    checked: dict[str, CheckedTable] = {}
+    reasons: dict[str, str] = {}
     for name, resource in resources.items():
-        check_foreign_keys(checked, name, resource["schema"])
+        try:
+            checked[name] = check_table(tables[name], resource, patterns, keep[name], ops)
+        except _Undecided as exc:
+            reasons[name] = str(exc)
+    key_reasons: dict[str, str] = {}
+    for name, resource in resources.items():
+        if name not in checked:
+            continue
+        unread = [target for target in targets[name] if target not in checked]
+        if unread:
+            key_reasons[name] = f"a table its foreign keys point at cannot be proved: {unread[0]!r}"
+            continue
+        try:
+            check_foreign_keys(checked, name, resource["schema"])
+        except _Undecided as exc:
+            key_reasons[name] = str(exc)
+    undecided = tuple(name for name in resources if name in reasons or name in key_reasons)
+    if not undecided:
+        return Proof(None, ())
+    why = next(iter(reasons.values()), None) or next(iter(key_reasons.values()))
+    return Proof(why, undecided)
