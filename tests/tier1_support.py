@@ -71,13 +71,17 @@ def assert_frictionless_agrees(pre: Preflight, proved: list[str]) -> None:
 
 
 def table_key(pre: Preflight, name: str) -> str:
-    """What frictionless' verdict on one table depends on: the whole descriptor (its metadata check), the
-    table's bytes and those of the tables its foreign keys point at."""
+    """What frictionless' verdict on one table depends on: the package's own metadata, the table's resource
+    and bytes, and those of the tables its foreign keys point at. (Another resource's metadata could only
+    make frictionless refuse the whole package: that resource's own table, checked here when proved, or the
+    pipeline's whole-package fallback, when not, shows it.)"""
     assert pre.descriptor is not None
-    digest = hashlib.sha256(json.dumps(pre.descriptor, sort_keys=True, default=repr).encode())
+    resources = {r["name"]: r for r in pre.descriptor["resources"]}
+    package = {key: value for key, value in pre.descriptor.items() if key != "resources"}
+    digest = hashlib.sha256(json.dumps(package, sort_keys=True, default=repr).encode())
     tables = {table.name: table for table in pre.tables}
-    resource = next(r for r in pre.descriptor["resources"] if r["name"] == name)
-    targets = [fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])]
+    targets = [fk["reference"]["resource"] for fk in resources[name]["schema"].get("foreignKeys", [])]
     for involved in dict.fromkeys([name, *targets]):
+        digest.update(json.dumps(resources[involved], sort_keys=True, default=repr).encode())
         digest.update(involved.encode() + b"\0" + hashlib.sha256(tables[involved].read_bytes()).digest())
     return digest.hexdigest()

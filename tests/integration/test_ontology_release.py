@@ -338,10 +338,10 @@ def test_refresh_script_refuses_an_exact_match_on_a_related_synonym(tmp_path: Pa
     import subprocess
     import sys
 
-    rows = _read_csv(MAPPINGS_CSV)
-    for row in rows:
-        if row["id"] == "epidermal-hyperplasia-hp":
-            row["predicate_id"] = "skos:exactMatch"
+    # only the row under test (an HP one): the script then loads the HP release alone, not all four
+    rows = [row for row in _read_csv(MAPPINGS_CSV) if row["id"] == "epidermal-hyperplasia-hp"]
+    assert len(rows) == 1
+    rows[0]["predicate_id"] = "skos:exactMatch"
     mappings = tmp_path / "mappings.csv"
     with mappings.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
