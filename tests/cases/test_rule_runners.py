@@ -6,6 +6,7 @@ the validator's runner reports equal those pandera's `semantic_schema` fails on,
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandera.errors
@@ -18,7 +19,7 @@ import damage
 from nme_data.frames.schemas import build_schema
 from nme_data.package import DataPackage
 from nme_data.package.raw import read_text_frame
-from nme_data.rules.rule import ANY_FIELD
+from nme_data.rules.rule import ANY_FIELD, shared_reads
 from nme_data.rules.semantic import formula_cells, package_context, text_fields
 from nme_data.validation.semantic import validate_semantics
 
@@ -62,15 +63,20 @@ CUES = {
 }
 
 
-def pandera_locations(root: Path) -> set[Location]:
-    """Where pandera's semantic schemas fail, named as the validator names its errors."""
+def pandera_locations(root: Path, share: bool = True) -> set[Location]:
+    """Where pandera's semantic schemas fail, named as the validator names its errors.
+
+    With `share`, pandera runs each table's checks inside the rules' `shared_reads` scope, as the validator's
+    runner does: a table's hundreds of checks read its columns and cues once, not once each (the verdicts
+    are the same: `test_sharing_reads_changes_no_pandera_verdict`), in about half the time."""
     package = DataPackage.open(root)
     context = package_context(package)
     found: set[Location] = set()
     for name, table in package.tables.items():
         frame = read_text_frame(table)
         try:
-            build_schema(table, context, typed=False).validate(frame, lazy=True)
+            with shared_reads() if share else nullcontext():
+                build_schema(table, context, typed=False).validate(frame, lazy=True)
         except pandera.errors.SchemaErrors as exc:
             for case in exc.failure_cases.itertuples(index=False):
                 code, _, rest = str(case.check).partition("|")
@@ -97,6 +103,15 @@ def test_both_runners_find_the_same_failures(package_copy: Path, case: str) -> N
     by_pandera = pandera_locations(package_copy)
     assert by_pandera, "the damage must break a semantic rule"
     assert runner_locations(package_copy) == by_pandera
+
+
+@pytest.mark.parametrize("case", ["row-rule", "cues-strong-without-strongly", "curation-closed-list-marked-open"])
+def test_sharing_reads_changes_no_pandera_verdict(package_copy: Path, case: str) -> None:
+    """pandera alone, each check reading the frame afresh, fails on the same cells as with shared reads."""
+    {**CORRUPTIONS, **CURATIONS, **CUES}[case](package_copy)
+    alone = pandera_locations(package_copy, share=False)
+    assert alone
+    assert alone == pandera_locations(package_copy)
 
 
 def test_a_rule_that_cannot_run_is_a_located_check_error(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
