@@ -194,7 +194,12 @@ class Cells:
 
     def dialect(self) -> Dialect:
         """The dialect frictionless would sniff from the first SAMPLE_LINES lines of the text (csv.Sniffer);
-        plain CSV when the sniffer cannot tell, as frictionless falls back to csv.excel."""
+        plain CSV when the sniffer cannot tell, as frictionless falls back to csv.excel. Sniffed once per
+        parse: the text does not change, and csv.Sniffer is a good part of tier 1's time on a small table."""
+        return self._sniffed
+
+    @cached_property
+    def _sniffed(self) -> Dialect:
         sample = "".join(itertools.islice(io.StringIO(self._sample(), newline=""), SAMPLE_LINES))
         try:
             sniffed = csv.Sniffer().sniff(sample, SNIFFED_DELIMITERS)
