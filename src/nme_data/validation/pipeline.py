@@ -180,7 +180,7 @@ def profile_errors(package: DataPackage) -> list[Finding]:
     return [finding for finding in found if finding.table not in refused]
 
 
-# ---- 5. tier 1, and frictionless when tier 1 cannot decide (beside the rules) -----------------------
+# ---- 5. tier 1, and frictionless on the tables tier 1 cannot prove (beside the rules) ---------------
 
 
 def start_spec_layer(run: Run) -> bool:
