@@ -34,8 +34,8 @@ included, from ``getrusage(RUSAGE_CHILDREN)`` around each run) of ``nme-data val
    7a/7b/7d on copies grown to 20,000, 70,000 and 100,000 rows per table (70,000 and 100,000 only in a full
    run; each must validate as valid, its peak RSS reported in the notes) <= 0.2 x ``frictionless validate``
    of the same copy (peak RSS at 70,000 is 5b); 7c an invalid copy (one enum
-   value broken, so tier 1 falls back to frictionless) <= 1.1 x the same validation with
-   ``--engine frictionless``, which is the path every validation took before tier 1.
+   value broken in ``sites``, so tier 1 leaves that table to frictionless and proves the others) <= 1.1 x
+   the same validation with ``--engine frictionless``, which is the path every validation took before tier 1.
 
 10. budgets (#31; full run, or ``--budget-only``): under a 2 GiB address-space limit (RLIMIT_AS, as
     ``ulimit -v``), 10a ``sites`` grown to MAX_ROWS (less the other tables' anchors, so that the anchors
@@ -638,7 +638,7 @@ def growth_rows(small: int, large: int, repeat: int) -> tuple[list[Row], list[st
 
 def tier1_rows(sizes: Sequence[int], repeat: int, invalid_repeat: int, notes: list[str]) -> list[Row]:
     """nme-data validate against frictionless validate on grown copies, and the fallback's cost on an
-    invalid copy (tier 1 finds a broken enum value, frictionless reports it)."""
+    invalid copy (tier 1 cannot prove the table with a broken enum value, frictionless reads and reports it)."""
     rows: list[Row] = []
     nme = [*nme_data_command(), "validate", "--no-cache"]
     with tempfile.TemporaryDirectory(prefix="nme-bench-tier1-") as tmp:
@@ -704,7 +704,7 @@ def tier1_rows(sizes: Sequence[int], repeat: int, invalid_repeat: int, notes: li
             del EXIT_COUNTS[key]  # invalid on purpose: no warning about the bundled package
         rows.append(
             ratio_row(
-                "7c. invalid copy: auto (tier 1 falls back) vs --engine frictionless",
+                "7c. invalid copy: auto (frictionless on the table tier 1 cannot prove) vs --engine frictionless",
                 "nme-data validate (invalid copy)",
                 "nme-data validate --engine frictionless (invalid copy)",
                 medians,
