@@ -1,9 +1,10 @@
 """The spec layer's work: frictionless validates the Data Package, schemas, types, constraints and keys.
 
 `validate_spec` is the whole job. `main` is the worker process that `nme_data.validation.spec` starts:
-a fresh interpreter that reads `{"descriptor": ..., "root": ...}` as JSON on stdin, validates inside the
-sandbox of `nme_data.validation.sandbox` and writes the errors as a JSON list on stdout. With
-NME_DATA_SERIAL set, `validate_spec` runs in the caller instead.
+a fresh interpreter that reads `{"descriptor": ..., "root": ..., "tables": [...]}` as JSON on stdin (the
+tables tier 1 could not prove; none named: all), validates inside the sandbox of
+`nme_data.validation.sandbox` and writes the errors as a JSON list on stdout. With NME_DATA_SERIAL set,
+`validate_spec` runs in the caller instead.
 
 One broken resource must not hide the others' errors: when frictionless refuses the whole package,
 each resource is tried alone, the broken ones are reported where they are, and the rest are

@@ -2,11 +2,12 @@
 
 Why: frictionless checks a table row by row in Python (about 17,000 rows a second here), and most
 validations (CI, pre-commit) are of valid copies. Tier 1 checks the same things column-wise with
-pyarrow (`tier1_tables`) after a gate on the descriptor (`tier1_descriptor`). It answers only "proved"
-(frictionless would report no error) or "cannot decide" with a reason; it never reports an error
-itself. Whenever it cannot decide, the pipeline (`validation.pipeline`, which runs tier 1 in a thread
-beside the semantic rules) runs tier 2, frictionless in its worker, so an invalid copy's report is exactly
-what it always was. The semantic rules run either way, the same function for both tiers.
+pyarrow (`tier1_tables`) after a gate on the descriptor (`tier1_descriptor`). It answers table by table,
+only "proved" (frictionless would report no error in that table) or "cannot decide" with a reason; it never
+reports an error itself. For the tables it cannot prove, the pipeline (`validation.pipeline`, which runs
+tier 1 in a thread beside the semantic rules) runs tier 2, frictionless in its worker, on those tables only,
+so an invalid copy's report is exactly what it always was. The semantic rules run either way, the same
+function for both tiers.
 """
 
 from __future__ import annotations
@@ -59,17 +60,12 @@ class Proof:
         return self.why is None
 
 
-def prove_spec(pre: Preflight, ops: Ops | None = None) -> str | None:
-    """None when frictionless would report no error for the pre-flight's descriptor; else why tier 1
-    cannot tell (then tier 2 decides). Never raises: a tier-1 failure is only a reason to fall back.
-    `ops` forces a column back-end (tests); by default it depends on each table's size."""
-    return prove_tables(pre, ops).why
-
-
 def prove_tables(pre: Preflight, ops: Ops | None = None) -> Proof:
     """Which tables of the pre-flight's descriptor frictionless would find nothing in. A table is proved when
     its rows pass tier 1, every table its foreign keys point at passes too, and its keys are all found there:
-    frictionless' report on that table is then empty, whatever the other tables hold. Never raises."""
+    frictionless' report on that table is then empty, whatever the other tables hold. Never raises: a
+    tier-1 failure is only a reason to leave the tables to frictionless. `ops` forces a column back-end
+    (tests); by default it depends on each table's size."""
     try:
         return _prove(pre, ops)
     except _Undecided as exc:

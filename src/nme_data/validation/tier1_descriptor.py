@@ -129,7 +129,7 @@ FORMATS: dict[str, frozenset[str]] = {"string": frozenset({"default", "uri"})}
 
 class _Undecided(Exception):
     """Tier 1 cannot decide this copy; the message says why (`report.engine["note"]`). Internal to tier 1:
-    `tier1.prove_spec` turns it into that reason, so it is no `NmeDataError` and never reaches a caller."""
+    `tier1.prove_tables` turns it into that reason, so it is no `NmeDataError` and never reaches a caller."""
 
 
 def _text(value: Any) -> bool:
