@@ -143,16 +143,40 @@ def hpo_folder_with(tmp_path: Path, annotations: str) -> Path:
     return folder
 
 
+#: How many of HPO's own diseases per database the pyhpo probe keeps beside ours.
+OTHER_DISEASES_PER_DATABASE = 50
+
+
+def others_sampled(lines: list[str]) -> list[str]:
+    """The header lines and every line of the first OTHER_DISEASES_PER_DATABASE diseases of each database."""
+    chosen: dict[str, list[str]] = {}
+
+    def keep(line: str) -> bool:
+        disease = line.split("\t", 1)[0]
+        if line.startswith(("#", "database_id")):
+            return True
+        ids = chosen.setdefault(disease.split(":", 1)[0], [])
+        if disease not in ids and len(ids) < OTHER_DISEASES_PER_DATABASE:
+            ids.append(disease)
+        return disease in ids
+
+    kept = [line for line in lines if keep(line)]
+    assert {"OMIM", "ORPHA", "DECIPHER"} <= set(chosen), "pyhpo needs a disease of each database"
+    return kept
+
+
 @pytest.mark.slow
 def test_pyhpo_loads_our_annotations_on_the_right_terms(hpoa_file: Path, tmp_path: Path) -> None:
     """HPO's shipped file with its own lines for our diseases removed, plus ours: pyhpo then knows those
-    diseases only through our lines (pyhpo needs HPO's other diseases to compute information content). The
-    gene files are cut to one gene (hpo_folder_with): every assertion reads diseases and terms only."""
+    diseases only through our lines. pyhpo divides by the number of diseases of each database (OMIM, ORPHA,
+    DECIPHER) for information content, so some of HPO's other diseases stay: the first
+    OTHER_DISEASES_PER_DATABASE of each, not all 12,000 (a third of the time). The gene files are cut to one
+    gene (hpo_folder_with): every assertion reads our diseases and their terms only."""
     expected: dict[str, set[str]] = {}
     for disease, term in expected_pairs():
         expected.setdefault(disease, set()).add(term)
     theirs = (HPO_FOLDER / "phenotype.hpoa").read_text(encoding="utf-8").splitlines()
-    kept = [line for line in theirs if line.split("\t", 1)[0] not in expected]
+    kept = others_sampled([line for line in theirs if line.split("\t", 1)[0] not in expected])
     ours = [
         line for line in hpoa_file.read_text(encoding="utf-8").splitlines() if not line.startswith(("#", "database_id"))
     ]
